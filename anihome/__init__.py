@@ -1,0 +1,58 @@
+"""AniHome: a self-hosted anime home hub. ``create_app`` builds one app; nothing runs at import."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .version import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app from settings. Does not migrate and never starts the scheduler."""
+    from . import db
+    from .access_hooks import install_access_control
+    from .cache import Cache
+    from .config import load_settings
+    from .errors import register_error_handlers
+    from .secret_key import load_or_create_secret_key
+    from .security import init_security
+    from .templating import init_templating
+
+    settings = load_settings(overrides)
+    app = Flask("anihome", root_path=str(ROOT), template_folder="templates",
+                static_folder="static")
+    app.config.update(settings)
+    app.config["ANIHOME_SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret_key(settings["DATA_DIR"])
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+
+    database = db.open_database(settings)
+    db.bind(database)
+    app.extensions["anihome.db"] = database
+    db.init_app(app)
+
+    cache = Cache(settings["CACHE_MAX_ENTRIES"], settings["CACHE_TTL_SECONDS"])
+    cache.connect_signals()
+    app.extensions["anihome.cache"] = cache
+
+    init_security(app)
+    init_templating(app)
+    register_error_handlers(app)
+    install_access_control(app)
+
+    from .api import register_api
+    from .web import register_web
+
+    register_web(app)
+    register_api(app)
+    return app
+
+
+__all__ = ["create_app", "__version__"]

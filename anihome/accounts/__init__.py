@@ -1,0 +1,1 @@
+"""Accounts: first-run setup, members, passwords, invites, sign-in throttling, API tokens."""

@@ -1,0 +1,119 @@
+"""Every AniHome setting, declared once with its default and help text.
+
+Values are layered: defaults < ``<data dir>/config.toml`` < ``ANIHOME_*`` environment
+variables < overrides passed to ``create_app``. docs/configuration.md documents each
+setting and a test fails when one is missing there.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+ENV_PREFIX = "ANIHOME_"
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    type: Callable[[Any], Any] = str
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", "./data", "Folder for the database, secret key, logs, backups and config.toml."),
+    Setting("HOST", "0.0.0.0", "Address the web server listens on."),
+    Setting("PORT", 8080, "Port the web server listens on.", int),
+    Setting("THREADS", 4, "Worker threads of the waitress web server.", int),
+    Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; when empty, one is generated once into <data dir>/secret_key (mode 0600)."),
+    Setting("DATABASE_URL", "", "Optional database URL (playhouse.db_url, e.g. postgresql://...); empty means SQLite at <data dir>/anihome.db."),
+    Setting("TIMEZONE", "UTC", "The household's time zone (IANA name, e.g. Europe/Moscow) for schedules and the airing calendar."),
+    Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR)."),
+    Setting("KODIK_URL", "https://kodik-api.com", "Base URL of the Kodik API."),
+    Setting("KODIK_TOKEN", "", "Kodik API token; may also be set on the admin Kodik page. Without one, the demo catalog is offered."),
+    Setting("KODIK_MAX_RPS", 4.0, "Most requests per second sent to Kodik.", float),
+    Setting("KODIK_TIMEOUT", 30.0, "Seconds to wait for one Kodik answer before retrying.", float),
+    Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", int),
+    Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token or client address.", int),
+    Setting("LOGIN_RATE_LIMIT", 10, "Failed sign-ins allowed per client address in 15 minutes.", int),
+    Setting("LOGIN_ACCOUNT_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes before it is locked for the rest of the window.", int),
+    Setting("MAX_UPLOAD_MB", 8, "Largest request body accepted, in megabytes (larger bodies get 413).", int),
+    Setting("BACKUP_KEEP", 5, "How many automatic pre-migration and nightly backups to keep.", int),
+    Setting("CACHE_MAX_ENTRIES", 2000, "Most entries held by the in-process cache.", int),
+    Setting("CACHE_TTL_SECONDS", 300, "Default lifetime of a cache entry, in seconds.", int),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (enable behind a TLS proxy).", _bool),
+    Setting("INVITE_TTL_HOURS", 72, "Hours an invite link stays valid.", int),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, source: str) -> Any:
+    try:
+        return setting.type(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{setting.name} from {source}: cannot read {value!r} as {setting.type.__name__}") from None
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Resolve every setting through the layers; unknown names in overrides are an error."""
+    environ = os.environ if environ is None else environ
+    overrides = {k.upper(): v for k, v in (overrides or {}).items()}
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME) - _FLASK_PASSTHROUGH)
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(unknown)}")
+
+    data_dir = overrides.get("DATA_DIR") or environ.get(ENV_PREFIX + "DATA_DIR") or SETTINGS_BY_NAME["DATA_DIR"].default
+    file_values = _read_toml(Path(data_dir) / "config.toml")
+
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value, source = setting.default, "default"
+        if setting.name in file_values:
+            value, source = file_values[setting.name], "config.toml"
+        if ENV_PREFIX + setting.name in environ:
+            value, source = environ[ENV_PREFIX + setting.name], ENV_PREFIX + setting.name
+        if setting.name in overrides:
+            value, source = overrides[setting.name], "overrides"
+        values[setting.name] = _coerce(setting, value, source)
+    values["DATA_DIR"] = str(Path(values["DATA_DIR"]).resolve())
+    for key in _FLASK_PASSTHROUGH & set(overrides):
+        values[key] = overrides[key]
+    return values
+
+
+# Plain Flask keys that tests may pass straight through (e.g. TESTING).
+_FLASK_PASSTHROUGH = {"TESTING", "WTF_CSRF_ENABLED", "SERVER_NAME"}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    values = {str(k).upper(): v for k, v in raw.items()}
+    unknown = sorted(set(values) - set(SETTINGS_BY_NAME))
+    if unknown:
+        raise ConfigError(f"{path}: unknown settings: {', '.join(unknown)}")
+    return values

@@ -1,0 +1,72 @@
+"""The database: a late-bound Peewee proxy, SQLite pragmas, and a connection per request.
+
+Models bind to ``database`` (a ``DatabaseProxy``); ``open_database`` builds the real
+database from settings and ``init_app`` binds it to a Flask app. Jobs and the CLI use
+``database.connection_context()``. Writes that must not wait behind another writer go
+through ``write_transaction()``, which takes SQLite's write lock up front
+(BEGIN IMMEDIATE) so the busy timeout applies instead of a "database is locked" error.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from peewee import Database, DatabaseProxy, SqliteDatabase
+
+log = logging.getLogger(__name__)
+
+database = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -8000,
+    "temp_store": "memory",
+}
+
+
+def sqlite_path(settings: dict) -> Path:
+    return Path(settings["DATA_DIR"]) / "anihome.db"
+
+
+def open_database(settings: dict) -> Database:
+    """Build the configured database (SQLite in the data dir unless DATABASE_URL is set)."""
+    if settings.get("DATABASE_URL"):
+        from playhouse.db_url import connect
+
+        return connect(settings["DATABASE_URL"])
+    path = sqlite_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
+
+
+def bind(db: Database) -> None:
+    """Point every model at ``db``."""
+    database.initialize(db)
+
+
+def is_sqlite(db: Database | DatabaseProxy = database) -> bool:
+    target = db.obj if isinstance(db, DatabaseProxy) else db
+    return isinstance(target, SqliteDatabase)
+
+
+def write_transaction():
+    """A transaction that takes the write lock at once on SQLite (BEGIN IMMEDIATE)."""
+    if is_sqlite():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+def init_app(app) -> None:
+    """Open a connection lazily per request and close it on teardown."""
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,94 @@
+"""Application errors and the app-wide handlers: JSON under /api/, HTML pages elsewhere.
+
+JSON errors always have one shape: ``{"error": {"code", "message", "field"?}}``.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error a user can act on: raised by services, shown as 4xx by views and the API."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, field: str | None = None, status: int | None = None,
+                 code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+          415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
+
+
+def error_body(status: int, message: str, code: str | None = None, field: str | None = None) -> dict:
+    error = {"code": code or _CODES.get(status, "error"), "message": message}
+    if field:
+        error["field"] = field
+    return {"error": error}
+
+
+def json_error(status: int, message: str, code: str | None = None, field: str | None = None,
+               headers: dict | None = None):
+    response = jsonify(error_body(status, message, code, field))
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(status: int, message: str, code: str | None = None, field: str | None = None,
+            headers: dict | None = None):
+    if wants_json():
+        return json_error(status, message, code, field, headers)
+    return render_template("errors/error.html", status=status, message=message), status, headers or {}
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(AppError)
+    def _app_error(exc: AppError):
+        return _render(exc.status, exc.message, exc.code, exc.field)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        headers = {}
+        if exc.code == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        retry = getattr(exc, "retry_after", None)
+        if retry:
+            headers["Retry-After"] = str(retry)
+        return _render(exc.code or 500, exc.description or exc.name, headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error path=%s", request.path)
+        return _render(500, "Something went wrong on the server. The error was logged.")

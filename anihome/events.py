@@ -1,0 +1,19 @@
+"""Blinker signals that let domains react to each other without importing each other.
+
+Senders pass plain values (ids, names), never request objects. The cache listens to
+``catalog_changed`` (and other signals) to drop tagged entries.
+"""
+from blinker import Namespace
+
+signals = Namespace()
+
+#: The catalog changed (a sync wrote releases). kwargs: release_ids (list[int] | None = all).
+catalog_changed = signals.signal("catalog-changed")
+#: A translation gained an episode. kwargs: release_id, translation_id, season, episode.
+episode_added = signals.signal("episode-added")
+#: A member's account changed (role, age cap, disabled). kwargs: user_id.
+user_changed = signals.signal("user-changed")
+#: A member's own data changed (lists, progress). kwargs: user_id, kind.
+member_data_changed = signals.signal("member-data-changed")
+#: A job run finished. kwargs: job_id, status.
+job_finished = signals.signal("job-finished")

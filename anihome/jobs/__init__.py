@@ -1,0 +1,1 @@
+"""Scheduled jobs: a registry of plain functions, run records, and the scheduler."""

@@ -1,0 +1,62 @@
+"""Logging to stderr and a rotating file in the data dir, with secrets scrubbed from lines."""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+_HANDLER_MARK = "_anihome_handler"
+
+# token=..., Bearer ..., and Kodik's token query parameter never reach a log line.
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)(token=)[^&\s\"']+"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+)
+
+
+def scrub(text: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+class ScrubFilter(logging.Filter):
+    """Replace secret-looking values in the formatted message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class _QuietWaitress(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Task queue depth" not in record.getMessage()
+
+
+def configure_logging(data_dir: str | Path, level: str = "INFO", to_file: bool = True) -> None:
+    """Install AniHome's handlers on the root logger once (idempotent)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, _HANDLER_MARK, False):
+            root.removeHandler(handler)
+            handler.close()
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if to_file:
+        log_dir = Path(data_dir) / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.handlers.RotatingFileHandler(
+            log_dir / "anihome.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"))
+    for handler in handlers:
+        setattr(handler, _HANDLER_MARK, True)
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(ScrubFilter())
+        root.addHandler(handler)
+    root.setLevel(level.upper())
+    logging.getLogger("waitress.queue").addFilter(_QuietWaitress())
+    logging.getLogger("waitress").addFilter(_QuietWaitress())
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

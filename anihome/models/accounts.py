@@ -1,0 +1,65 @@
+"""Household members, invites and personal API tokens."""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from .base import BaseModel
+
+ROLES = ("member", "moderator", "admin", "owner")
+ROLE_LEVEL = {role: level for level, role in enumerate(ROLES)}
+
+
+class User(BaseModel):
+    username = CharField(max_length=40, unique=True)
+    username_key = CharField(max_length=40, unique=True)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, default="member", index=True)
+    age_cap = IntegerField(null=True)
+    is_active = BooleanField(default=True)
+    locale = CharField(max_length=8, null=True)
+    created_at = DateTimeField()
+    last_login_at = DateTimeField(null=True)
+    password_changed_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "user"
+
+    # flask-login's user protocol, without importing flask here.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """flask-login's session id: see ``anihome.security.session_id_for``."""
+        from ..security import session_id_for
+
+        return session_id_for(self)
+
+    def has_role(self, role: str) -> bool:
+        """True when this member's role is ``role`` or above it."""
+        return ROLE_LEVEL.get(self.role, -1) >= ROLE_LEVEL[role]
+
+
+class Invite(BaseModel):
+    token_hash = CharField(max_length=64, unique=True)
+    created_by = ForeignKeyField(User, on_delete="CASCADE", backref="invites_made")
+    role = CharField(max_length=16, default="member")
+    age_cap = IntegerField(null=True)
+    note = CharField(max_length=100, default="")
+    created_at = DateTimeField()
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    used_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "invite"
+
+
+class ApiToken(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="api_tokens")
+    label = CharField(max_length=60, default="")
+    token_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=12)
+    created_at = DateTimeField()
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_token"

@@ -1,0 +1,34 @@
+"""A record of every job run: status, timing, progress, counts and error text."""
+import json
+
+from peewee import CharField, DateTimeField, FloatField, TextField
+
+from .base import BaseModel
+
+
+class JobRun(BaseModel):
+    job_id = CharField(max_length=60, index=True)
+    trigger = CharField(max_length=16, default="schedule")
+    status = CharField(max_length=16, default="running", index=True)
+    started_at = DateTimeField(index=True)
+    finished_at = DateTimeField(null=True)
+    progress = FloatField(null=True)
+    progress_text = CharField(max_length=200, default="")
+    counts = TextField(default="{}")
+    error = TextField(null=True)
+
+    class Meta:
+        table_name = "job_run"
+
+    @property
+    def counts_dict(self) -> dict:
+        try:
+            return json.loads(self.counts or "{}")
+        except ValueError:
+            return {}
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

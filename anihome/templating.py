@@ -1,0 +1,34 @@
+"""Jinja globals: the translation function, the language, the app version, time formatting."""
+from __future__ import annotations
+
+from flask import g, request
+from flask_login import current_user
+
+from .i18n import LANGUAGES, pick_language, translate
+from .version import __version__
+
+
+def current_language() -> str:
+    if "language" not in g:
+        locale = getattr(current_user, "locale", None) if current_user else None
+        g.language = pick_language(locale, request.cookies.get("lang"), request.accept_languages)
+    return g.language
+
+
+def gettext(text: str, **values) -> str:
+    return translate(current_language(), text, **values)
+
+
+def _datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.strftime(fmt) if value else "—"
+
+
+def init_templating(app) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["datetime"] = _datetime
+
+    @app.context_processor
+    def _globals():
+        return {"_": gettext, "current_language": current_language(),
+                "languages": LANGUAGES, "app_version": __version__}

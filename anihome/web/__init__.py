@@ -1,0 +1,20 @@
+"""HTML blueprints, one module per area. Views are thin: they call services and render."""
+from __future__ import annotations
+
+from importlib import import_module
+
+# Each module defines ``bp``; add a module here to mount its blueprint.
+WEB_MODULES = (
+    "home",
+    "setup",
+    "auth",
+    "account",
+    "admin_members",
+    "admin_jobs",
+)
+
+
+def register_web(app) -> None:
+    for name in WEB_MODULES:
+        module = import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.bp)
