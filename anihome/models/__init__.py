@@ -1,6 +1,8 @@
 """Peewee tables, one module per domain. The schema itself is owned by ``anihome.migrations``."""
 from .accounts import ROLES, ApiToken, Invite, User
+from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .jobs import JobRun
 from .settings_store import AppSetting
 
-__all__ = ["ROLES", "ApiToken", "AppSetting", "Invite", "JobRun", "User"]
+__all__ = ["ROLES", "ApiToken", "AppSetting", "Episode", "Genre", "Invite", "JobRun", "Release",
+           "ReleaseGenre", "ReleaseStudio", "Studio", "Translation", "User"]
