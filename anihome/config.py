@@ -38,6 +38,23 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone: {value!r}") from None
+    return str(value)
+
+
+def _log_level(value: Any) -> str:
+    level = str(value).upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError(f"unknown log level: {value!r}")
+    return level
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "./data", "Folder for the database, secret key, logs, backups and config.toml."),
     Setting("HOST", "0.0.0.0", "Address the web server listens on."),
@@ -45,8 +62,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("THREADS", 4, "Worker threads of the waitress web server.", int),
     Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; when empty, one is generated once into <data dir>/secret_key (mode 0600)."),
     Setting("DATABASE_URL", "", "Optional database URL (playhouse.db_url, e.g. postgresql://...); empty means SQLite at <data dir>/anihome.db."),
-    Setting("TIMEZONE", "UTC", "The household's time zone (IANA name, e.g. Europe/Moscow) for schedules and the airing calendar."),
-    Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR)."),
+    Setting("TIMEZONE", "UTC", "The household's time zone (IANA name, e.g. Europe/Moscow) for schedules and the airing calendar.", _timezone),
+    Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR).", _log_level),
     Setting("KODIK_URL", "https://kodik-api.com", "Base URL of the Kodik API."),
     Setting("KODIK_TOKEN", "", "Kodik API token; may also be set on the admin Kodik page. Without one, the demo catalog is offered."),
     Setting("KODIK_MAX_RPS", 4.0, "Most requests per second sent to Kodik.", float),
@@ -70,7 +87,9 @@ def _coerce(setting: Setting, value: Any, source: str) -> Any:
     try:
         return setting.type(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{setting.name} from {source}: cannot read {value!r} as {setting.type.__name__}") from None
+        kind = {"_bool": "a boolean", "_timezone": "a time zone", "_log_level": "a log level"}.get(
+            setting.type.__name__, setting.type.__name__)
+        raise ConfigError(f"{setting.name} from {source}: cannot read {value!r} as {kind}") from None
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None,
