@@ -78,6 +78,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_TTL_SECONDS", 300, "Default lifetime of a cache entry, in seconds.", int),
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (enable behind a TLS proxy).", _bool),
     Setting("INVITE_TTL_HOURS", 72, "Hours an invite link stays valid.", int),
+    Setting("BACKUP_SCHEDULE", "30 3 * * *", "Cron line (minute hour day month weekday, in TIMEZONE) for the nightly database backup; empty disables it."),
+    Setting("HOUSEKEEPING_SCHEDULE", "15 4 * * *", "Cron line (in TIMEZONE) for housekeeping: prune job history and old backups, optimize the database; empty disables it."),
+    Setting("JOB_HISTORY_DAYS", 30, "Days of job run history kept by housekeeping (the newest JOB_HISTORY_KEEP runs of each job are kept regardless).", int),
+    Setting("JOB_HISTORY_KEEP", 20, "Runs of each job always kept by housekeeping, however old.", int),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

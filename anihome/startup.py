@@ -43,6 +43,9 @@ def serve(app, host: str | None = None, port: int | None = None, scheduler: bool
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
     sched = None
+    from .jobs.runner import mark_interrupted_runs
+
+    mark_interrupted_runs(app)
     if scheduler:
         from .jobs.scheduler import start_scheduler
 

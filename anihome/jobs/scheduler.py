@@ -1,8 +1,76 @@
-"""The one BackgroundScheduler of the serving process (placeholder until jobs land)."""
+"""The one BackgroundScheduler of the serving process: it only decides when a job is due.
+
+``start_scheduler(app)`` is called by ``run.py`` / ``anihome serve`` (never by
+``create_app``). Each scheduled job of the registry is added with ``max_instances=1`` and
+``coalesce=True``, so a slow run is never doubled and missed runs collapse into one; the
+work itself goes through ``run_job`` like every other caller.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .registry import JobSpec
+from .runner import JobAlreadyRunning, run_job
+from .state import SCHEDULER_EXTENSION, registry_of, scheduler_of
+
+log = logging.getLogger(__name__)
+
+WORKER_THREADS = 3
+
+
+def _trigger(spec: JobSpec, timezone: str):
+    if spec.interval_minutes is not None:
+        return IntervalTrigger(minutes=spec.interval_minutes, timezone=timezone)
+    return CronTrigger.from_crontab(spec.cron, timezone=timezone)
+
+
+def _scheduled_run(app, job_id: str) -> None:
+    """What the scheduler calls: one recorded run, skipped when a manual run is in progress."""
+    try:
+        run_job(app, job_id, "schedule")
+    except JobAlreadyRunning as exc:
+        log.info("job=%s status=skipped reason=already-running run=%s", job_id, exc.run.id)
 
 
 def start_scheduler(app) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone=app.config["TIMEZONE"])
+    """Start the scheduler with every scheduled job of ``app``; keep it in app.extensions."""
+    if scheduler_of(app) is not None:
+        raise RuntimeError("the scheduler is already running for this app")
+    timezone = app.config["TIMEZONE"]
+    scheduler = BackgroundScheduler(
+        timezone=timezone,
+        executors={"default": ThreadPoolExecutor(WORKER_THREADS)},
+        job_defaults={"max_instances": 1, "coalesce": True},
+    )
+    for spec in registry_of(app).values():
+        if not spec.scheduled:
+            continue
+        scheduler.add_job(_scheduled_run, _trigger(spec, timezone), args=(app, spec.id),
+                          id=spec.id, name=spec.description, max_instances=1, coalesce=True,
+                          misfire_grace_time=spec.misfire_grace_seconds, replace_existing=True)
     scheduler.start()
+    app.extensions[SCHEDULER_EXTENSION] = scheduler
+    log.info("scheduler=started timezone=%s jobs=%s", timezone,
+             ",".join(job.id for job in scheduler.get_jobs()) or "-")
     return scheduler
+
+
+def stop_scheduler(app, wait: bool = False) -> None:
+    """Shut down the app's scheduler, if one was started."""
+    scheduler = app.extensions.pop(SCHEDULER_EXTENSION, None)
+    if scheduler is not None and scheduler.running:
+        scheduler.shutdown(wait=wait)
+
+
+def next_run_times(app) -> dict[str, datetime | None]:
+    """Next run time per scheduled job id, from this process's scheduler ({} when none runs)."""
+    scheduler = scheduler_of(app)
+    if scheduler is None or not scheduler.running:
+        return {}
+    return {job.id: job.next_run_time for job in scheduler.get_jobs()}

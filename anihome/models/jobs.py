@@ -1,7 +1,7 @@
 """A record of every job run: status, timing, progress, counts and error text."""
 import json
 
-from peewee import CharField, DateTimeField, FloatField, TextField
+from peewee import CharField, DateTimeField, FloatField, IntegerField, TextField
 
 from .base import BaseModel
 
@@ -16,9 +16,12 @@ class JobRun(BaseModel):
     progress_text = CharField(max_length=200, default="")
     counts = TextField(default="{}")
     error = TextField(null=True)
+    #: The process executing the run (m0006), to tell a live run from one left by a crash.
+    pid = IntegerField(null=True)
 
     class Meta:
         table_name = "job_run"
+        indexes = ((("job_id", "started_at"), False),)
 
     @property
     def counts_dict(self) -> dict:

@@ -1,0 +1,71 @@
+"""The housekeeping job: prune old job runs and backups, and keep SQLite tidy.
+
+Run history older than JOB_HISTORY_DAYS goes (the newest JOB_HISTORY_KEEP runs of each job
+stay); each family of backups (pre-migration, nightly) is cut to the newest BACKUP_KEEP;
+on SQLite, ``PRAGMA optimize`` refreshes planner statistics and a WAL checkpoint keeps the
+``-wal`` file from growing.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..db import database, is_sqlite
+from .backup import backup_dir
+from .history import prune_history
+from .registry import JobSpec, cron_setting
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "housekeeping"
+_BACKUP_NAME = re.compile(r"^(?P<family>[a-z-]+?)(?:-v\d+)?-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)\.db$")
+
+
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Keep the newest ``keep`` backups of each family (by the stamp in the name); return the rest, deleted."""
+    families: dict[str, list[tuple[str, Path]]] = {}
+    for path in folder.glob("*.db") if folder.is_dir() else ():
+        match = _BACKUP_NAME.match(path.name)
+        if match:
+            families.setdefault(match["family"], []).append((match["stamp"], path))
+    removed = []
+    for entries in families.values():
+        entries.sort()
+        for _, path in entries[:-max(keep, 1)]:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def optimize_sqlite() -> int:
+    """``PRAGMA optimize`` and a WAL checkpoint; return the pages checkpointed."""
+    database.execute_sql("PRAGMA optimize")
+    row = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return int(row[2]) if row and row[2] is not None and row[2] > 0 else 0
+
+
+def housekeeping(ctx) -> dict[str, int]:
+    """Job: prune job history and backups, then optimize the database."""
+    settings = ctx.settings
+    ctx.progress(0.1, "pruning job history")
+    runs = prune_history(settings["JOB_HISTORY_DAYS"], settings["JOB_HISTORY_KEEP"])
+    ctx.progress(0.4, "pruning backups")
+    backups = prune_backups(backup_dir(settings), settings["BACKUP_KEEP"])
+    counts = {"runs_deleted": runs, "backups_deleted": len(backups)}
+    if is_sqlite():
+        ctx.progress(0.7, "optimizing the database")
+        counts["wal_pages_checkpointed"] = optimize_sqlite()
+    ctx.progress(1.0, "done")
+    log.info("housekeeping runs_deleted=%s backups_deleted=%s", runs, len(backups))
+    return counts
+
+
+def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
+    schedule = cron_setting(settings["HOUSEKEEPING_SCHEDULE"])
+    return [JobSpec(
+        id=JOB_ID, function=housekeeping,
+        description="Prune old job runs and backups, optimize the database and checkpoint its log.",
+        cron=schedule, enabled=schedule is not None, setting="HOUSEKEEPING_SCHEDULE",
+        misfire_grace_seconds=6 * 3600)]

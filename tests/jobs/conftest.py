@@ -1,0 +1,97 @@
+"""Fixtures for job tests: sample jobs added to an app's registry, and signed-in clients."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from anihome.clock import utcnow
+from anihome.jobs.registry import JobSpec
+from anihome.jobs.state import registry_of
+from anihome.models import JobRun, User
+from anihome.security import session_id_for
+
+
+class Gate:
+    """Lets a test hold a job inside its function until the test releases it."""
+
+    def __init__(self):
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def job(self, ctx):
+        ctx.progress(0.5, "halfway there")
+        ctx.count("items", 3)
+        self.entered.set()
+        if not self.release.wait(10):
+            raise TimeoutError("the test never released the job")
+        return {"items": 7}
+
+
+def _succeeds(ctx):
+    for step in range(4):
+        ctx.count("items")
+        ctx.progress((step + 1) / 4, f"step {step + 1}")
+    return {"extra": 2}
+
+
+def _fails(ctx):
+    ctx.count("items", 1)
+    raise RuntimeError("Kodik said no to https://kodik-api.com/list?token=abc123secret&limit=1")
+
+
+@pytest.fixture
+def gate():
+    gate = Gate()
+    yield gate
+    gate.release.set()
+
+
+@pytest.fixture
+def sample_jobs(app, gate):
+    """Registers ``ok``, ``boom`` and ``held`` (waits for ``gate.release``) on ``app``."""
+    registry = registry_of(app)
+    registry["ok"] = JobSpec("ok", _succeeds, "A job that counts to four.", interval_minutes=5)
+    registry["boom"] = JobSpec("boom", _fails, "A job that fails.")
+    registry["held"] = JobSpec("held", gate.job, "A job that waits for the test.")
+    return registry
+
+
+def wait_for_run(app, run_id: int, timeout: float = 10.0) -> JobRun:
+    """Poll the database until run ``run_id`` has finished; return it."""
+    database = app.extensions["anihome.db"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with database.connection_context():
+            run = JobRun.get_by_id(run_id)
+        if run.status != "running":
+            return run
+        time.sleep(0.02)
+    raise AssertionError(f"run {run_id} still running after {timeout}s")
+
+
+def make_user(username: str, role: str) -> User:
+    return User.create(username=username, username_key=username.lower(),
+                       password_hash="scrypt:unused", role=role, created_at=utcnow())
+
+
+def sign_in(client, user: User) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id_for(user)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def people(app):
+    """An owner (so setup is done), an admin and a plain member."""
+    with app.extensions["anihome.db"].connection_context():
+        return {"owner": make_user("Owner", "owner"), "admin": make_user("Admin", "admin"),
+                "member": make_user("Member", "member")}
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
