@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 
 from peewee import fn
 
@@ -23,6 +25,15 @@ class JobRow:
     next_run: datetime | None
     last_run: JobRun | None
     running: JobRun | None
+
+
+def local_time(value: datetime | None, timezone: str) -> datetime | None:
+    """A stored naive-UTC time (or an aware one) in the household's time zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt_timezone.utc)
+    return value.astimezone(ZoneInfo(timezone))
 
 
 def get_run(run_id: int) -> JobRun:

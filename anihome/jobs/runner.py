@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from flask import current_app, has_app_context
+
 from .. import events
 from ..clock import utcnow
 from ..db import database, write_transaction
@@ -105,9 +107,17 @@ class JobContext:
 
 @contextmanager
 def _job_scope(app):
-    """An app context and a database connection for this thread (reused when already open)."""
-    with app.app_context(), database.connection_context():
-        yield
+    """An app context and a database connection for this thread, reusing open ones.
+
+    An app context is pushed only when this thread has none for ``app``: popping one
+    closes the thread's connection (``db.init_app``), which would end the caller's.
+    """
+    if has_app_context() and current_app._get_current_object() is app:
+        with database.connection_context():
+            yield
+    else:
+        with app.app_context(), database.connection_context():
+            yield
 
 
 def _process_alive(pid: int) -> bool:

@@ -68,6 +68,18 @@ def stop_scheduler(app, wait: bool = False) -> None:
         scheduler.shutdown(wait=wait)
 
 
+def planned_next_run(spec: JobSpec, timezone: str, now: datetime | None = None) -> datetime | None:
+    """When a cron job fires next after ``now``, whether or not a scheduler runs here.
+
+    None for unscheduled jobs and for interval jobs (their runs count from server start).
+    """
+    if not spec.scheduled or spec.interval_minutes is not None:
+        return None
+    trigger = _trigger(spec, timezone)
+    now = now or datetime.now(trigger.timezone)
+    return trigger.get_next_fire_time(None, now)
+
+
 def next_run_times(app) -> dict[str, datetime | None]:
     """Next run time per scheduled job id, from this process's scheduler ({} when none runs)."""
     scheduler = scheduler_of(app)
