@@ -2,7 +2,11 @@
 from .accounts import ROLES, ApiToken, Invite, User
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .jobs import JobRun
+from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
+                      ReleaseChoice, WatchEvent, WatchProgress)
 from .settings_store import AppSetting
 
 __all__ = ["ROLES", "ApiToken", "AppSetting", "Episode", "Genre", "Invite", "JobRun", "Release",
            "ReleaseGenre", "ReleaseStudio", "Studio", "Translation", "User"]
+__all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListEntry",
+            "ReleaseChoice", "WatchEvent", "WatchProgress"]

@@ -1,0 +1,100 @@
+"""Watch history: one event per viewing session of an episode.
+
+A save within ``SESSION_GAP`` of the member's latest event on the same episode extends that
+event (position, end time, completed); anything else appends a new event. Members can
+delete one event or clear all of theirs; progress and lists are left alone.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .. import events
+from ..db import write_transaction
+from ..errors import NotFound
+from ..models import Release, WatchEvent
+from .episodes import _int
+
+log = logging.getLogger(__name__)
+
+SESSION_GAP = timedelta(minutes=30)
+
+
+def record(user_id: int, release_id: int, translation_id: int | None, season: int, number: int,
+           position: float, duration: float | None, completed: bool, now: datetime) -> WatchEvent:
+    """Append or extend the member's history for this episode. Runs in the caller's transaction."""
+    latest = (WatchEvent.select().where(WatchEvent.user == user_id)
+              .order_by(WatchEvent.ended_at.desc(), WatchEvent.id.desc()).first())
+    if (latest is not None and latest.release_id == release_id and latest.season == season
+            and latest.number == number and now - latest.ended_at <= SESSION_GAP):
+        latest.ended_at = now
+        latest.position = position
+        latest.duration = duration or latest.duration
+        latest.completed = latest.completed or completed
+        latest.translation = translation_id or latest.translation_id
+        latest.save()
+        return latest
+    return WatchEvent.create(user=user_id, release=release_id, translation=translation_id,
+                             season=season, number=number, started_at=now, ended_at=now,
+                             position=position, duration=duration, completed=completed)
+
+
+def recent(user_id: int, limit: int = 50, before_id: int | None = None,
+           release_id: int | None = None) -> list[WatchEvent]:
+    """The member's events, newest first, with their release loaded (``before_id`` pages on)."""
+    query = (WatchEvent.select(WatchEvent, Release).join(Release)
+             .where(WatchEvent.user == user_id))
+    if before_id is not None:
+        anchor = WatchEvent.get_or_none((WatchEvent.id == before_id) & (WatchEvent.user == user_id))
+        if anchor is not None:
+            query = query.where((WatchEvent.ended_at < anchor.ended_at)
+                                | ((WatchEvent.ended_at == anchor.ended_at)
+                                   & (WatchEvent.id < anchor.id)))
+    if release_id is not None:
+        query = query.where(WatchEvent.release == release_id)
+    return list(query.order_by(WatchEvent.ended_at.desc(), WatchEvent.id.desc()).limit(limit))
+
+
+def count(user_id: int) -> int:
+    return WatchEvent.select().where(WatchEvent.user == user_id).count()
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def local_time(value: datetime, tz_name: str) -> datetime:
+    return value.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
+
+
+def by_day(items: list[WatchEvent], tz_name: str = "UTC") -> "OrderedDict[date, list[WatchEvent]]":
+    """Group events (newest first) by the household's local day."""
+    groups: OrderedDict[date, list[WatchEvent]] = OrderedDict()
+    for item in items:
+        groups.setdefault(local_time(item.ended_at, tz_name).date(), []).append(item)
+    return groups
+
+
+def delete(user_id: int, event_id) -> None:
+    """Delete one of the member's own events; another member's event is NotFound."""
+    eid = _int(event_id, "event_id", 1)
+    with write_transaction():
+        deleted = (WatchEvent.delete()
+                   .where((WatchEvent.id == eid) & (WatchEvent.user == user_id)).execute())
+    if not deleted:
+        raise NotFound("No such history entry.", "event_id")
+    events.member_data_changed.send(None, user_id=user_id, kind="history")
+
+
+def clear(user_id: int) -> int:
+    """Delete all of the member's history; returns how many events went."""
+    with write_transaction():
+        deleted = WatchEvent.delete().where(WatchEvent.user == user_id).execute()
+    log.info("history cleared user_id=%s events=%s", user_id, deleted)
+    events.member_data_changed.send(None, user_id=user_id, kind="history")
+    return deleted
