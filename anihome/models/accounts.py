@@ -47,6 +47,7 @@ class Invite(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     used_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    revoked_at = DateTimeField(null=True)  # m0004
 
     class Meta:
         table_name = "invite"

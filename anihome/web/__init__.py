@@ -10,6 +10,7 @@ WEB_MODULES = (
     "auth",
     "account",
     "admin_members",
+    "invite",
     "admin_jobs",
 )
 

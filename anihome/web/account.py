@@ -1,18 +1,67 @@
-"""The member's own account page (placeholder until accounts land)."""
-from flask import Blueprint
+"""The member's own account: password, interface language (and API tokens, included)."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_user
 
 from ..access import access
+from ..accounts.signin import SignInThrottled, change_password
+from ..accounts.throttle import login_throttle
+from ..accounts.users import set_locale
+from ..errors import AppError
+from ..i18n import LANGUAGES
+from ..templating import gettext as _
+from .auth import retry_message
+from .safe_redirect import safe_next
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _page(errors: dict | None = None, status: int = 200):
+    return render_template("account/index.html", errors=errors or {}), status
 
 
 @bp.get("/")
 @access("member")
 def index():
-    return "account"
+    """The account page."""
+    return _page()
+
+
+@bp.post("/password")
+@access("member")
+def password():
+    """Change one's own password; other sessions of this member end, this one stays."""
+    new = request.form.get("new_password", "")
+    if new != request.form.get("new_password_repeat", ""):
+        return _page({"new_password_repeat": _("The two passwords differ.")}, 400)
+    try:
+        user = change_password(login_throttle(current_app), current_user.id,
+                               request.form.get("current_password", ""), new, request.remote_addr)
+    except SignInThrottled as exc:
+        return _page({"current_password": retry_message(exc.retry_after)}, 429)
+    except AppError as exc:
+        return _page({exc.field or "form": _(exc.message)}, exc.status)
+    # The session id embeds the password fingerprint: renew it for this browser only.
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remember_cookie in request.cookies)
+    flash(_("Your password was changed. Other devices have been signed out."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.post("/language")
 @access("public")
 def language():
-    return "language"
+    """Switch the interface language: stored on the account when signed in, and in a cookie."""
+    choice = request.form.get("language", "")
+    if choice not in LANGUAGES:
+        abort(400, description=_("Unknown language."))
+    if current_user.is_authenticated:
+        set_locale(current_user.id, choice)
+    response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
+    response.set_cookie("lang", choice, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

@@ -1,0 +1,99 @@
+"""First-run setup: the page creates exactly one owner, signs them in, then is gone."""
+import re
+import threading
+
+import requests
+from waitress.server import create_server
+
+from anihome.models import User
+
+from .conftest import csrf_token, post_form, query
+
+GOOD = {"username": "Хозяйка", "password": "s3cret-pass", "password_repeat": "s3cret-pass"}
+
+
+def test_a_new_install_sends_every_page_to_setup(client):
+    for path in ("/", "/login", "/account/", "/admin/members/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/setup")
+
+
+def test_setup_creates_the_owner_signs_them_in_and_goes_home(app, client):
+    response = post_form(client, "/setup", GOOD, token_from="/setup")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    owners = query(app, lambda: list(User.select()))
+    assert [(u.username, u.username_key, u.role, u.is_active) for u in owners] == [
+        ("Хозяйка", "хозяйка", "owner", True)]
+    assert owners[0].password_hash.startswith("scrypt:")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Хозяйка" in home.get_data(as_text=True)
+
+
+def test_setup_page_is_gone_once_an_owner_exists(app, client):
+    post_form(client, "/setup", GOOD, token_from="/setup")
+    token = csrf_token(client, "/")
+    assert client.get("/setup").status_code == 404
+    again = client.post("/setup", data={"csrf_token": token, "username": "intruder",
+                                        "password": "another-pass", "password_repeat": "another-pass"})
+    assert again.status_code == 404
+    assert app.test_client().get("/setup").status_code == 404
+    assert query(app, lambda: [u.username for u in User.select()]) == ["Хозяйка"]
+
+
+def test_setup_rejects_bad_input_and_creates_nothing(app, client):
+    cases = [
+        ({**GOOD, "password_repeat": "different-pass"}, "The two passwords differ."),
+        ({**GOOD, "password": "short", "password_repeat": "short"}, "at least 8 characters"),
+        ({**GOOD, "username": "<b>x</b>"}, "Usernames have 3 to 40 characters"),
+        ({**GOOD, "username": "ab"}, "Usernames have 3 to 40 characters"),
+    ]
+    for data, message in cases:
+        response = post_form(client, "/setup", data, token_from="/setup")
+        assert response.status_code == 400, data
+        assert message in response.get_data(as_text=True)
+    assert query(app, lambda: User.select().count()) == 0
+    assert client.get("/setup").status_code == 200
+
+
+def test_setup_without_csrf_token_is_refused_and_creates_nothing(app, client):
+    client.get("/setup")
+    response = client.post("/setup", data=GOOD)
+    assert response.status_code == 400
+    assert query(app, lambda: User.select().count()) == 0
+
+
+def test_two_concurrent_setup_posts_create_exactly_one_owner(app):
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        sessions, tokens = [], []
+        for _ in range(2):
+            session = requests.Session()
+            page = session.get(base + "/setup", timeout=10)
+            tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1))
+            sessions.append(session)
+        barrier = threading.Barrier(2)
+        results = [None, None]
+
+        def race(index):
+            data = {"csrf_token": tokens[index], "username": f"owner{index}",
+                    "password": "s3cret-pass", "password_repeat": "s3cret-pass"}
+            barrier.wait()
+            results[index] = sessions[index].post(base + "/setup", data=data, timeout=20,
+                                                  allow_redirects=False).status_code
+
+        racers = [threading.Thread(target=race, args=(i,)) for i in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(30)
+    finally:
+        server.close()
+        thread.join(5)
+    assert sorted(results) == [302, 404]
+    assert query(app, lambda: User.select().where(User.role == "owner").count()) == 1
