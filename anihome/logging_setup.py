@@ -33,6 +33,13 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class ScrubFormatter(logging.Formatter):
+    """Scrub the whole formatted line, so a traceback's exception text is cleaned too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
 class _QuietWaitress(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return "Task queue depth" not in record.getMessage()
@@ -53,7 +60,7 @@ def configure_logging(data_dir: str | Path, level: str = "INFO", to_file: bool =
             log_dir / "anihome.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"))
     for handler in handlers:
         setattr(handler, _HANDLER_MARK, True)
-        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.setFormatter(ScrubFormatter(_FORMAT))
         handler.addFilter(ScrubFilter())
         root.addHandler(handler)
     root.setLevel(level.upper())

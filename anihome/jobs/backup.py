@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -27,6 +29,32 @@ class BackupError(RuntimeError):
 
 def backup_dir(settings: Mapping[str, Any]) -> Path:
     return Path(settings["DATA_DIR"]) / "backups"
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    size: int
+    modified: datetime
+
+
+def list_backups(settings: Mapping[str, Any]) -> list[BackupFile]:
+    """Every backup in the backups folder (nightly and pre-migration), newest first."""
+    folder = backup_dir(settings)
+    files = []
+    for path in folder.glob("*.db") if folder.is_dir() else ():
+        stat = path.stat()
+        files.append(BackupFile(path, stat.st_size,
+                                datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)))
+    return sorted(files, key=lambda f: f.modified, reverse=True)
+
+
+def database_size(settings: Mapping[str, Any]) -> int | None:
+    """Bytes used by the SQLite database with its WAL, or None for a server database."""
+    if settings.get("DATABASE_URL"):
+        return None
+    path = sqlite_path(settings)
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
 def check_integrity(path: Path) -> str:

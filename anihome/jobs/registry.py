@@ -63,6 +63,15 @@ class JobSpec:
         return self.enabled and (self.interval_minutes is not None or bool(self.cron))
 
     @property
+    def daily_at(self) -> str | None:
+        """"HH:MM" when the cron line means once a day at a fixed time, else None."""
+        fields = (self.cron or "").split()
+        if (self.scheduled and len(fields) == 5 and fields[2:] == ["*", "*", "*"]
+                and fields[0].isdigit() and fields[1].isdigit()):
+            return f"{int(fields[1]):02d}:{int(fields[0]):02d}"
+        return None
+
+    @property
     def schedule_text(self) -> str:
         """A short, language-neutral description of the trigger (for pages and the CLI)."""
         if not self.scheduled:

@@ -224,6 +224,7 @@ def run_job(app, job_id: str, trigger: str = "manual") -> JobRun:
 
 def start_job_in_background(app, job_id: str, trigger: str = "manual") -> JobRun:
     """Record a run of ``job_id`` and execute it in a daemon thread; return the new run at once."""
+    app = getattr(app, "_get_current_object", lambda: app)()  # a thread needs the app, not the proxy
     run = begin_run(app, job_id, trigger)
     thread = threading.Thread(target=_execute_logged, args=(app, run),
                               name=f"anihome-job-{job_id}-{run.id}", daemon=True)

@@ -12,6 +12,7 @@ WEB_MODULES = (
     "admin_members",
     "invite",
     "admin_jobs",
+    "admin_system",
 )
 
 

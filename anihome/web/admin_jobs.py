@@ -1,12 +1,71 @@
-"""Admin: scheduled jobs (placeholder until jobs land)."""
-from flask import Blueprint
+"""Admin: scheduled jobs, their next runs and history, "Run now", and one run's live progress.
+
+Queries live in ``anihome.jobs.history``; running goes through ``anihome.jobs.runner``.
+The run page polls ``GET /api/v1/admin/jobs/runs/<id>`` for progress.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from werkzeug.routing import BuildError
 
 from ..access import access
+from ..jobs import history
+from ..jobs.runner import JobAlreadyRunning, UnknownJob, start_job_in_background
+from ..jobs.state import registry_of
+from ..templating import gettext as _
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
+
+HISTORY_LIMIT = 50
 
 
 @bp.get("/")
 @access("admin")
 def index():
-    return "jobs"
+    """Every registered job (schedule, next run, last status) and the recent run history."""
+    job_id = request.args.get("job") or None
+    if job_id is not None and job_id not in registry_of(current_app):
+        abort(404)
+    return render_template(
+        "admin/jobs.html", jobs=history.job_rows(current_app),
+        runs=history.recent_runs(job_id, HISTORY_LIMIT), job_filter=job_id,
+        scheduler_running=history.scheduler_running(current_app),
+        timezone=current_app.config["TIMEZONE"], local=_local)
+
+
+@bp.post("/<job_id>/run")
+@access("admin")
+def run_now(job_id: str):
+    """Start a run in the background and show its page; a job already running is shown instead."""
+    try:
+        run = start_job_in_background(current_app, job_id, "manual")
+    except UnknownJob:
+        abort(404)
+    except JobAlreadyRunning as exc:
+        flash(_("This job is already running; here is the current run."), "warning")
+        return redirect(url_for(".run", run_id=exc.run.id))
+    flash(_("The job was started."), "success")
+    return redirect(url_for(".run", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+@access("admin")
+def run(run_id: int):
+    """One run: status, timing, counts, error text, and live progress while it runs."""
+    job_run = history.get_run(run_id)
+    spec = registry_of(current_app).get(job_run.job_id)
+    return render_template("admin/job_run.html", run=job_run, spec=spec, poll_url=_poll_url(run_id),
+                           timezone=current_app.config["TIMEZONE"], local=_local)
+
+
+def _poll_url(run_id: int) -> str | None:
+    """The API URL the run page polls; None while the API route is not mounted (page refreshes)."""
+    try:
+        return url_for("api.admin_job_run", run_id=run_id)
+    except BuildError:
+        return None
+
+
+def _local(value):
+    return history.local_time(value, current_app.config["TIMEZONE"])

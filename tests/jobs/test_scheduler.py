@@ -14,6 +14,9 @@ from tests.conftest import make_app
 from .conftest import wait_for_run
 
 
+OWN_PROVIDERS = ("anihome.jobs.housekeeping", "anihome.jobs.backup")
+
+
 def _scheduler_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "APScheduler" and t.is_alive()]
 
@@ -35,7 +38,7 @@ def test_start_scheduler_adds_every_scheduled_job_once_and_can_be_stopped(app, s
         assert app.extensions[SCHEDULER_EXTENSION] is scheduler
         jobs = {job.id: job for job in scheduler.get_jobs()}
         expected = {spec.id for spec in registry_of(app).values() if spec.scheduled}
-        assert set(jobs) == expected == {"backup", "housekeeping", "ok"}
+        assert set(jobs) == expected >= {"backup", "housekeeping", "ok"}
         for job in jobs.values():
             assert job.max_instances == 1
             assert job.coalesce is True
@@ -64,7 +67,7 @@ def test_schedules_follow_the_household_time_zone(tmp_path):
 
 def test_an_empty_schedule_setting_keeps_the_job_listed_but_unscheduled(tmp_path):
     registry = build_registry({"BACKUP_SCHEDULE": "", "HOUSEKEEPING_SCHEDULE": "off",
-                               "DATABASE_URL": ""})
+                               "DATABASE_URL": ""}, providers=OWN_PROVIDERS)
     assert set(registry) == {"backup", "housekeeping"}
     assert not registry["backup"].scheduled and registry["backup"].schedule_text == "manual"
     assert not registry["housekeeping"].scheduled
@@ -73,7 +76,7 @@ def test_an_empty_schedule_setting_keeps_the_job_listed_but_unscheduled(tmp_path
 def test_a_bad_cron_setting_is_reported_with_its_name():
     with pytest.raises(RegistryError, match="BACKUP_SCHEDULE"):
         build_registry({"BACKUP_SCHEDULE": "61 * * * *", "HOUSEKEEPING_SCHEDULE": "",
-                        "DATABASE_URL": ""})
+                        "DATABASE_URL": ""}, providers=OWN_PROVIDERS)
 
 
 def test_a_provider_registering_an_existing_id_is_refused():
