@@ -217,8 +217,8 @@ def update_member(actor: User | None, user_id: int, *, role=_UNSET, age_cap=_UNS
     with write_transaction():
         user = get_user(user_id)
         new_role = user.role if role is _UNSET else role
-        check_may_manage(actor, user.role, new_role)
         _check_not_self(actor, user, new_role, user.is_active)
+        check_may_manage(actor, user.role, new_role)
         _check_keeps_owner(user, new_role, user.is_active)
         user.role = new_role
         if age_cap is not _UNSET:
@@ -234,8 +234,8 @@ def set_active(actor: User | None, user_id: int, active: bool) -> User:
     """Disable (signs the member out everywhere) or enable an account."""
     with write_transaction():
         user = get_user(user_id)
-        check_may_manage(actor, user.role)
         _check_not_self(actor, user, user.role, active)
+        check_may_manage(actor, user.role)
         _check_keeps_owner(user, user.role, active)
         user.is_active = bool(active)
         user.save()
