@@ -30,6 +30,8 @@ class JobSpec:
     household's TIMEZONE) sets the schedule; neither means "run on demand only".
     ``enabled=False`` keeps the job listed and runnable by hand but unscheduled;
     ``setting`` names the setting that controls the schedule, shown to the admin.
+    ``catch_up`` runs the job once shortly after start-up when a scheduled time passed
+    since its last run (the box was off at 03:30); jobs that never ran are not caught up.
     """
 
     id: str
@@ -40,6 +42,8 @@ class JobSpec:
     enabled: bool = True
     setting: str | None = None
     misfire_grace_seconds: int = 600
+    #: Run once soon after start when a scheduled time passed while the server was down.
+    catch_up: bool = True
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("-", "").replace("_", "").isalnum():

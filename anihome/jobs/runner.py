@@ -106,7 +106,7 @@ class JobContext:
 
 
 @contextmanager
-def _job_scope(app):
+def job_scope(app):
     """An app context and a database connection for this thread, reusing open ones.
 
     An app context is pushed only when this thread has none for ``app``: popping one
@@ -148,7 +148,7 @@ def _interrupt(run: JobRun) -> None:
 
 def mark_interrupted_runs(app) -> int:
     """Mark runs left ``running`` by a process that no longer runs them; return how many."""
-    with _job_scope(app):
+    with job_scope(app):
         with write_transaction():
             stale = [run for run in JobRun.select().where(JobRun.status == "running")
                      if not _is_live(app, run)]
@@ -164,7 +164,7 @@ def begin_run(app, job_id: str, trigger: str = "manual") -> JobRun:
     state = job_state(app)
     if job_id not in state.registry:
         raise UnknownJob(f"no job named {job_id!r}; known jobs: {', '.join(sorted(state.registry))}")
-    with state.lock, _job_scope(app):
+    with state.lock, job_scope(app):
         with write_transaction():
             for other in JobRun.select().where(JobRun.job_id == job_id, JobRun.status == "running"):
                 if _is_live(app, other):
@@ -184,7 +184,7 @@ def execute_run(app, run: JobRun) -> JobRun:
     ctx = JobContext(app=app, run_id=run.id, job_id=run.job_id, trigger=run.trigger)
     status, error = "succeeded", None
     try:
-        with _job_scope(app):
+        with job_scope(app):
             try:
                 result = spec.function(ctx)
                 if isinstance(result, Mapping):

@@ -102,3 +102,48 @@ def test_a_scheduled_run_is_skipped_while_a_manual_run_is_in_progress(app, sampl
     wait_for_run(app, manual.id)
     with app.extensions["anihome.db"].connection_context():
         assert [r.trigger for r in JobRun.select().where(JobRun.job_id == "held")] == ["manual"]
+
+
+def test_a_job_whose_time_passed_while_the_server_was_down_is_caught_up_soon(app):
+    from datetime import datetime, timedelta, timezone
+
+    from anihome.clock import utcnow
+    from anihome.jobs.scheduler import CATCH_UP_DELAY, missed_jobs
+
+    with app.extensions["anihome.db"].connection_context():
+        # backup (daily 03:30) last ran three days ago; housekeeping has just run.
+        JobRun.create(job_id="backup", status="succeeded", started_at=utcnow() - timedelta(days=3))
+        JobRun.create(job_id="housekeeping", status="succeeded", started_at=utcnow())
+    specs = [s for s in registry_of(app).values() if s.id in {"backup", "housekeeping"}]
+
+    assert missed_jobs(app, specs, "UTC") == {"backup"}
+
+    scheduler = start_scheduler(app)
+    try:
+        soon = datetime.now(timezone.utc) + CATCH_UP_DELAY + timedelta(seconds=5)
+        assert scheduler.get_job("backup").next_run_time <= soon
+        assert scheduler.get_job("housekeeping").next_run_time > soon
+    finally:
+        stop_scheduler(app, wait=True)
+
+
+def test_a_job_that_never_ran_is_not_caught_up(app):
+    from anihome.jobs.scheduler import missed_jobs
+
+    specs = list(registry_of(app).values())
+    assert missed_jobs(app, specs, "UTC") == set()
+
+
+def test_an_interval_job_is_caught_up_when_its_interval_passed(app, sample_jobs):
+    from datetime import timedelta
+
+    from anihome.clock import utcnow
+    from anihome.jobs.scheduler import missed_jobs
+
+    with app.extensions["anihome.db"].connection_context():
+        JobRun.create(job_id="ok", status="succeeded", started_at=utcnow() - timedelta(minutes=4))
+    assert missed_jobs(app, [sample_jobs["ok"]], "UTC") == set()
+    with app.extensions["anihome.db"].connection_context():
+        JobRun.create(job_id="ok", status="failed", started_at=utcnow() - timedelta(minutes=6))
+        JobRun.update(started_at=utcnow() - timedelta(minutes=7)).where(JobRun.status == "succeeded").execute()
+    assert missed_jobs(app, [sample_jobs["ok"]], "UTC") == {"ok"}
