@@ -35,7 +35,9 @@ EDITABLE = ("status", "score", "rewatch_count", "episodes_watched", "manual", "n
             "started_on", "finished_on")
 
 
-def get_release(release_id, field: str = "release_id") -> Release:
+def get_release(release_id, field: str = "release_id", age_cap: int | None = None) -> Release:
+    """The release with this id; NotFound when missing or above the member's age cap (a
+    capped member never sees a release whose age rating is unknown)."""
     if isinstance(release_id, bool):
         raise AppError("release_id must be a whole number.", field)
     try:
@@ -43,7 +45,8 @@ def get_release(release_id, field: str = "release_id") -> Release:
     except (TypeError, ValueError):
         raise AppError("release_id must be a whole number.", field) from None
     release = Release.get_or_none(Release.id == rid)
-    if release is None:
+    if release is None or (age_cap is not None and (release.age_limit is None
+                                                    or release.age_limit > age_cap)):
         raise NotFound("No such release.", field)
     return release
 

@@ -13,6 +13,10 @@ WEB_MODULES = (
     "invite",
     "admin_jobs",
     "admin_system",
+    "player",
+    "library",
+    "library_collections",
+    "library_io",
 )
 
 

@@ -1,0 +1,291 @@
+"""MyAnimeList XML: export a member's lists, and import a MAL export (preview, then apply).
+
+The shikimori id of a release is its MyAnimeList id, so ``series_animedb_id`` matches
+``Release.shikimori_id``. Parsing is safe: the document may not declare a DOCTYPE or any
+entity (no entity expansion, no external fetch), gzip input is unpacked with a size cap.
+MAL has no "rewatching" status: it is exported as Completed with ``my_rewatching`` 1, and
+read back the same way.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from xml.etree import ElementTree as ET
+from xml.parsers import expat
+
+from .. import events
+from ..clock import utcnow
+from ..db import write_transaction
+from ..errors import AppError
+from ..models import ListEntry, Release, User
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 50_000
+
+STATUS_TO_MAL = {"watching": "Watching", "completed": "Completed", "on_hold": "On-Hold",
+                 "dropped": "Dropped", "planned": "Plan to Watch", "rewatching": "Completed"}
+MAL_TO_STATUS = {"watching": "watching", "completed": "completed", "on-hold": "on_hold",
+                 "onhold": "on_hold", "on hold": "on_hold", "dropped": "dropped",
+                 "plan to watch": "planned", "plantowatch": "planned",
+                 "1": "watching", "2": "completed", "3": "on_hold", "4": "dropped",
+                 "6": "planned"}
+KIND_TO_MAL = {"tv": "TV", "tv_13": "TV", "tv_24": "TV", "tv_48": "TV", "movie": "Movie",
+               "ova": "OVA", "ona": "ONA", "special": "Special", "music": "Music"}
+NO_DATE = "0000-00-00"
+
+
+# ---------------------------------------------------------------- export
+
+def export_xml(user_id: int) -> tuple[bytes, int]:
+    """The member's list entries as a MAL export; returns (xml bytes, entries left out
+    because their release has no MyAnimeList/shikimori id)."""
+    user = User.get_by_id(user_id)
+    rows = list(ListEntry.select(ListEntry, Release).join(Release)
+                .where(ListEntry.user == user_id).order_by(Release.sort_title, ListEntry.id))
+    exported = [r for r in rows if _mal_id(r.release.shikimori_id)]
+    root = ET.Element("myanimelist")
+    info = ET.SubElement(root, "myinfo")
+    totals = {s: sum(1 for r in exported if STATUS_TO_MAL[r.status] == STATUS_TO_MAL[s])
+              for s in ("watching", "completed", "on_hold", "dropped", "planned")}
+    for tag, value in (("user_id", user.id), ("user_name", user.username), ("user_export_type", 1),
+                       ("user_total_anime", len(exported)),
+                       ("user_total_watching", totals["watching"]),
+                       ("user_total_completed", totals["completed"]),
+                       ("user_total_onhold", totals["on_hold"]),
+                       ("user_total_dropped", totals["dropped"]),
+                       ("user_total_plantowatch", totals["planned"])):
+        ET.SubElement(info, tag).text = str(value)
+    for entry in exported:
+        release = entry.release
+        anime = ET.SubElement(root, "anime")
+        total = release.episodes_total or (1 if release.kind == "movie" else 0)
+        for tag, value in (
+                ("series_animedb_id", _mal_id(release.shikimori_id)),
+                ("series_title", release.title_orig or release.title),
+                ("series_type", KIND_TO_MAL.get(release.kind, "Unknown")),
+                ("series_episodes", total),
+                ("my_id", 0),
+                ("my_watched_episodes", entry.episodes_watched or 0),
+                ("my_start_date", entry.started_on.isoformat() if entry.started_on else NO_DATE),
+                ("my_finish_date", entry.finished_on.isoformat() if entry.finished_on else NO_DATE),
+                ("my_rated", ""), ("my_score", entry.score or 0),
+                ("my_storage", ""), ("my_storage_value", "0.00"),
+                ("my_status", STATUS_TO_MAL[entry.status]),
+                ("my_comments", entry.notes or ""),
+                ("my_times_watched", entry.rewatch_count or 0),
+                ("my_rewatch_value", ""), ("my_priority", "LOW"), ("my_tags", ""),
+                ("my_rewatching", 1 if entry.status == "rewatching" else 0),
+                ("my_rewatching_ep", 0), ("my_discuss", 1), ("my_sns", "default"),
+                ("update_on_import", 1)):
+            ET.SubElement(anime, tag).text = str(value)
+    ET.indent(root, "  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8" ?>\n' + body + "\n").encode("utf-8"), \
+        len(rows) - len(exported)
+
+
+def _mal_id(value) -> str | None:
+    text = str(value or "").strip()
+    return text if text.isdigit() and int(text) > 0 else None
+
+
+# ---------------------------------------------------------------- parse
+
+@dataclass
+class MalEntry:
+    animedb_id: str
+    title: str
+    status: str
+    score: int | None
+    watched_episodes: int
+    times_watched: int
+    started_on: date | None
+    finished_on: date | None
+
+
+def _unpack(data: bytes) -> bytes:
+    if not data:
+        raise AppError("The file is empty.", "file")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as packed:
+                data = packed.read(MAX_BYTES + 1)
+        except (OSError, EOFError):
+            raise AppError("The file looks gzipped but cannot be unpacked.", "file") from None
+    if len(data) > MAX_BYTES:
+        raise AppError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "file")
+    return data
+
+
+def _read_xml(data: bytes) -> list[dict[str, str]]:
+    """Parse with expat, refusing any DOCTYPE or entity declaration; a list of <anime> fields."""
+    parser = expat.ParserCreate()
+    animes: list[dict[str, str]] = []
+    stack: list[str] = []
+    current: dict[str, str] | None = None
+    text: list[str] = []
+
+    def refuse(*_args):
+        raise AppError("The file declares a DOCTYPE or entities, which are not allowed.", "file")
+
+    def start(name, _attrs):
+        nonlocal current
+        if not stack and name != "myanimelist":
+            raise AppError("This is not a MyAnimeList export (the root is not <myanimelist>).", "file")
+        stack.append(name)
+        if name == "anime" and len(stack) == 2:
+            current = {}
+            if len(animes) >= MAX_ENTRIES:
+                raise AppError(f"The file has more than {MAX_ENTRIES} entries.", "file")
+        text.clear()
+
+    def end(name):
+        nonlocal current
+        stack.pop()
+        if current is not None and len(stack) == 2 and stack[1] == "anime":
+            current[name] = "".join(text).strip()
+        elif name == "anime" and current is not None and len(stack) == 1:
+            animes.append(current)
+            current = None
+        text.clear()
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text.append
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise AppError(f"The file is not well-formed XML ({expat.ErrorString(exc.code)}, "
+                       f"line {exc.lineno}).", "file") from None
+    return animes
+
+
+def _number(raw: str | None, low: int, high: int) -> int:
+    try:
+        value = int(float(raw or 0))
+    except ValueError:
+        return 0
+    return value if low <= value <= high else 0
+
+
+def _day(raw: str | None) -> date | None:
+    if not raw or raw.startswith("0000"):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def parse(data: bytes) -> tuple[list[MalEntry], list[str]]:
+    """MAL export bytes (XML or gzipped XML) -> (entries, problems found in single entries)."""
+    entries, problems = [], []
+    for index, raw in enumerate(_read_xml(_unpack(data)), 1):
+        mal_id = _mal_id(raw.get("series_animedb_id"))
+        title = raw.get("series_title", "")[:300]
+        status_raw = raw.get("my_status", "").strip()
+        status = MAL_TO_STATUS.get(status_raw.lower())
+        if mal_id is None or status is None:
+            problems.append(f"entry {index} ({title or 'untitled'}): "
+                            + ("no series_animedb_id" if mal_id is None else f"unknown my_status {status_raw!r}"))
+            continue
+        if status == "completed" and _number(raw.get("my_rewatching"), 0, 1) == 1:
+            status = "rewatching"
+        score = _number(raw.get("my_score"), 0, 10) or None
+        entries.append(MalEntry(mal_id, title, status, score,
+                                _number(raw.get("my_watched_episodes"), 0, 100_000),
+                                _number(raw.get("my_times_watched"), 0, 100_000),
+                                _day(raw.get("my_start_date")), _day(raw.get("my_finish_date"))))
+    return entries, problems
+
+
+# ---------------------------------------------------------------- preview and apply
+
+@dataclass
+class PlanRow:
+    entry: MalEntry
+    release: Release | None
+    action: str  # create | update | unchanged | unmatched
+    changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlanRow]
+    problems: list[str]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def unmatched(self) -> list[PlanRow]:
+        return [r for r in self.rows if r.action == "unmatched"]
+
+    def summary(self) -> dict:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "unmatched")} | \
+            {"problems": len(self.problems)}
+
+
+def _values(entry: MalEntry) -> dict:
+    return {"status": entry.status, "score": entry.score,
+            "episodes_watched": entry.watched_episodes, "rewatch_count": entry.times_watched,
+            "started_on": entry.started_on, "finished_on": entry.finished_on}
+
+
+def plan(user_id: int, data: bytes) -> ImportPlan:
+    """What importing ``data`` would do to the member's lists; changes nothing (dry run)."""
+    entries, problems = parse(data)
+    ids = list({e.animedb_id for e in entries})
+    releases: dict[str, Release] = {}
+    for start in range(0, len(ids), 500):
+        for release in Release.select().where(Release.shikimori_id.in_(ids[start:start + 500])):
+            releases.setdefault(release.shikimori_id, release)
+    existing = {e.release_id: e for e in ListEntry.select().where(ListEntry.user == user_id)}
+    rows, seen = [], set()
+    for entry in entries:
+        release = releases.get(entry.animedb_id)
+        if release is None:
+            rows.append(PlanRow(entry, None, "unmatched"))
+            continue
+        if release.id in seen:
+            problems.append(f"{entry.title or entry.animedb_id}: listed twice, the first one is used")
+            continue
+        seen.add(release.id)
+        values, current = _values(entry), existing.get(release.id)
+        if current is None:
+            rows.append(PlanRow(entry, release, "create", values))
+            continue
+        changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+        rows.append(PlanRow(entry, release, "update" if changes else "unchanged", changes))
+    return ImportPlan(rows, problems)
+
+
+def apply(user_id: int, data: bytes, now: datetime | None = None) -> ImportPlan:
+    """Import ``data`` into the member's lists in one transaction; returns the plan applied.
+    Imported statuses count as the member's own choice (``manual``)."""
+    result = plan(user_id, data)
+    now = now or utcnow()
+    with write_transaction():
+        for row in result.rows:
+            if row.action == "create":
+                ListEntry.create(user=user_id, release=row.release, manual=True, created_at=now,
+                                 updated_at=now, **row.changes)
+            elif row.action == "update":
+                changes = dict(row.changes, manual=True, updated_at=now)
+                (ListEntry.update(**changes)
+                 .where((ListEntry.user == user_id) & (ListEntry.release == row.release.id))
+                 .execute())
+    log.info("mal import user_id=%s %s", user_id,
+             " ".join(f"{k}={v}" for k, v in result.summary().items()))
+    events.member_data_changed.send(None, user_id=user_id, kind="lists")
+    return result
+

@@ -1,0 +1,49 @@
+"""Helpers shared by the library's HTML views: safe "back" redirects and form actions that
+turn a service's AppError into a flashed message instead of an error page."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import flash, redirect, request
+
+from ..errors import AppError, NotFound
+from ..templating import gettext as _
+
+def safe_next(default: str) -> str:
+    """The form's ``next`` when it is a path on this site, else ``default``."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def form_action(default: str):
+    """Run a POST view; on a member's mistake flash it and go back, on success go back too."""
+    def decorate(view):
+        @wraps(view)
+        def run(*args, **kwargs):
+            try:
+                result = view(*args, **kwargs)
+            except NotFound:
+                raise
+            except AppError as exc:
+                flash(_(exc.message), "error")
+                return redirect(safe_next(default))
+            if result is None:
+                return redirect(safe_next(default))
+            return result
+        return run
+    return decorate
+
+
+def int_field(name: str, required: bool = True):
+    """A whole number from the form, None when empty and not required."""
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        if required:
+            raise AppError(f"{name} is required.", name)
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise AppError(f"{name} must be a whole number.", name) from None

@@ -1,0 +1,91 @@
+"""Import and export pages: MyAnimeList XML upload with a preview before anything changes,
+and downloads of the member's MAL XML and full JSON export."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import access
+from ..clock import utcnow
+from ..errors import AppError
+from ..library import export_json, import_store, mal
+from ..templating import gettext as _
+
+bp = Blueprint("library_io", __name__)
+
+
+@bp.get("/import")
+@access("member")
+def import_page():
+    """Upload a MyAnimeList export (nothing changes until the preview is confirmed)."""
+    return render_template("library/import.html")
+
+
+@bp.post("/import")
+@access("member")
+def import_preview():
+    """Check an uploaded MAL file and show what importing it would change."""
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise AppError("Choose a MyAnimeList export file.", "file")
+        data = upload.read(mal.MAX_BYTES + 1)
+        if len(data) > mal.MAX_BYTES:
+            raise AppError("The file is too large.", "file")
+        plan = mal.plan(current_user.id, data)
+    except AppError as exc:
+        return render_template("library/import.html", error=_(exc.message)), 400
+    token = import_store.stage(current_app.config["DATA_DIR"], current_user.id, data)
+    return render_template("library/import_preview.html", plan=plan, token=token)
+
+
+@bp.post("/import/apply")
+@access("member")
+def import_apply():
+    """Apply a previewed upload to the member's lists."""
+    data_dir = current_app.config["DATA_DIR"]
+    token = request.form.get("token", "")
+    try:
+        plan = mal.apply(current_user.id, import_store.load(data_dir, current_user.id, token))
+    except AppError as exc:
+        flash(_(exc.message), "error")
+        return redirect(url_for("library_io.import_page"))
+    import_store.discard(data_dir, current_user.id, token)
+    summary = plan.summary()
+    flash(_("Imported: %(created)s added, %(updated)s updated, %(unmatched)s not found in the catalog.",
+            created=summary["create"], updated=summary["update"], unmatched=summary["unmatched"]),
+          "success")
+    return redirect(url_for("library.lists_page"))
+
+
+@bp.get("/export")
+@access("member")
+def export_page():
+    """Links to the member's exports."""
+    return render_template("library/export.html")
+
+
+def _download(body: bytes, mimetype: str, name: str) -> Response:
+    stamp = utcnow().strftime("%Y%m%d")
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{mimetype.split("/")[1]}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export/mal.xml")
+@access("member")
+def export_mal():
+    """The member's lists as a MyAnimeList XML file."""
+    body, _skipped = mal.export_xml(current_user.id)
+    return _download(body, "application/xml", "anihome-mal")
+
+
+@bp.get("/export/anihome.json")
+@access("member")
+def export_all():
+    """Everything the member owns, as one JSON file."""
+    body = json.dumps(export_json.build(current_user.id), ensure_ascii=False, indent=1)
+    return _download(body.encode("utf-8"), "application/json", "anihome-export")
