@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 from .config import ConfigError
@@ -21,5 +22,7 @@ def run_server(host: str | None = None, port: int | None = None, scheduler: bool
     except (ConfigError, StartupError) as exc:
         print(f"AniHome cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    # SIGTERM (systemd stop, docker stop) ends the process like Ctrl+C: the scheduler shuts down.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     serve(app, host=host, port=port, scheduler=scheduler)
     return 0
