@@ -5,6 +5,7 @@ Every detail comes from a random stream seeded by (catalog seed, record index), 
 item renders identically on every call and in every process.
 """
 
+import functools
 import time
 
 from .catalog import (
@@ -21,6 +22,8 @@ PLAYER = "//kodikplayer.com"
 SCREENS = "https://i.kodikres.com/screenshots"
 DAY = 86400
 SEASON_MODES = (None, "seasons", "episodes", "episodes_data")
+PEOPLE_ROLES = (("actors", 0, 7), ("directors", 1, 3), ("producers", 0, 4), ("writers", 1, 2), ("composers", 0, 2),
+                ("editors", 0, 2), ("designers", 0, 2), ("operators", 0, 1))
 def iso(ts):
     """Kodik's timestamp format: ISO 8601 UTC without milliseconds."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
@@ -187,9 +190,7 @@ def render_material_data(catalog, t, names):
     first = t
     while first and titles.franchise[first - 1] == titles.franchise[t] and titles.kp[first - 1] == kp:
         first -= 1  # KinoPoisk data is franchise-level: an entry that shares the kp id shows its title and year
-    people = {role: [f"{_pick(rng, PERSON_FIRST)} {_pick(rng, PERSON_LAST)}" for _ in range(_between(rng, lo, hi))]
-              for role, lo, hi in (("actors", 0, 7), ("directors", 1, 3), ("producers", 0, 4), ("writers", 1, 2),
-                                   ("composers", 0, 2), ("editors", 0, 2), ("designers", 0, 2), ("operators", 0, 1))}
+    people = _people(rng)
     first_sentence = _between(rng, 0, len(SENTENCES) - 1)
     description = f"{SENTENCES[first_sentence]} {SENTENCES[first_sentence - 1]}"
     md = {"title": names["franchise_title"] if kp and first != t else names["title"]}
@@ -249,5 +250,29 @@ def render_material_data(catalog, t, names):
         eps = titles.eps[t] or 1
         md["episodes_total"] = eps
         md["episodes_aired"] = titles.aired[t] if ongoing else (0 if t % 10 == 3 else eps)
-    md.update((role, names_) for role, names_ in people.items() if names_)
+    md.update(people)
     return md
+
+
+@functools.cache
+def _full_names():
+    return tuple(f"{first} {last}" for first in PERSON_FIRST for last in PERSON_LAST)
+
+
+def _people(rng):
+    """{role: [names]} for the crew lists of material_data; empty roles left out.
+
+    One random draw per role (not per name): this runs for every item served.
+    """
+    pool = _full_names()
+    people = {}
+    for role, low, high in PEOPLE_ROLES:
+        bits = rng.getrandbits(96)
+        count, bits = low + bits % (high - low + 1), bits >> 4
+        names = []
+        for _ in range(count):
+            bits, index = divmod(bits, len(pool))
+            names.append(pool[index])
+        if names:
+            people[role] = names
+    return people
