@@ -9,6 +9,7 @@ WEB_MODULES = (
     "setup",
     "auth",
     "account",
+    "account_tokens",
     "admin_members",
     "invite",
     "admin_jobs",
