@@ -2,7 +2,10 @@
 
 One row per release, rowid = release id, holding the normalised text of every title
 (Russian, original, English, alternatives). Callers (the sync, fixtures) call
-``reindex_releases`` inside their write transaction after changing releases.
+``reindex_releases`` inside their write transaction after changing releases (titles or
+popularity). It also refreshes ``release_prefix`` (first 1 and 2 characters of each
+normalised title, with the release's popularity) that serves 1-2 character search on
+every database, not only SQLite.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import json
 from typing import Iterable
 
 from ..db import database, is_sqlite
-from ..models import Release
+from ..models import Release, ReleasePrefix
 from .text import normalize
 
 
@@ -25,12 +28,35 @@ def release_search_text(title: str, title_orig: str, title_en: str, other_titles
     return " | ".join(out)
 
 
+def release_prefixes(title: str, title_orig: str, title_en: str, other_titles: Iterable[str]) -> set[str]:
+    """The 1- and 2-character starts of every normalised title of a release."""
+    out = set()
+    for part in (title, title_orig, title_en, *other_titles):
+        norm = normalize(part)
+        if norm:
+            out.add(norm[:1])
+            if len(norm) > 1:
+                out.add(norm[:2])
+    return out
+
+
+def _reindex_prefixes(rows, ids) -> None:
+    if ids is None:
+        ReleasePrefix.delete().execute()
+    else:
+        for start in range(0, len(ids), 500):
+            ReleasePrefix.delete().where(ReleasePrefix.release.in_(ids[start:start + 500])).execute()
+    payload = [{"prefix": prefix, "release": rid, "popularity": popularity or 0}
+               for rid, t, o, e, other, popularity in rows
+               for prefix in release_prefixes(t, o, e, json.loads(other or "[]"))]
+    for start in range(0, len(payload), 500):
+        ReleasePrefix.insert_many(payload[start:start + 500]).execute()
+
+
 def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
     """Rebuild index rows for ``release_ids`` (all releases when None); returns rows written."""
-    if not is_sqlite():
-        return 0
     query = Release.select(Release.id, Release.title, Release.title_orig, Release.title_en,
-                           Release.other_titles)
+                           Release.other_titles, Release.popularity)
     if release_ids is not None:
         ids = list(release_ids)
         if not ids:
@@ -41,6 +67,9 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
     else:
         ids = None
         rows = list(query.tuples())
+    _reindex_prefixes(rows, ids)
+    if not is_sqlite():
+        return len(rows)
     if ids is None:
         database.execute_sql("DELETE FROM release_search")
     else:
@@ -49,7 +78,7 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
             marks = ",".join("?" * len(chunk))
             database.execute_sql(f"DELETE FROM release_search WHERE rowid IN ({marks})", chunk)
     payload = [(rid, release_search_text(t, o, e, json.loads(other or "[]")))
-               for rid, t, o, e, other in rows]
+               for rid, t, o, e, other, _popularity in rows]
     if payload:
         database.cursor().executemany("INSERT INTO release_search (rowid, text) VALUES (?, ?)", payload)
     return len(payload)

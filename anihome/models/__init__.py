@@ -1,6 +1,7 @@
 """Peewee tables, one module per domain. The schema itself is owned by ``anihome.migrations``."""
 from .accounts import ROLES, ApiToken, Invite, User
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
+from .catalog_ui import CalendarFeed, ReleasePrefix
 from .jobs import JobRun
 from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                       ReleaseChoice, WatchEvent, WatchProgress)
@@ -8,5 +9,6 @@ from .settings_store import AppSetting
 
 __all__ = ["ROLES", "ApiToken", "AppSetting", "Episode", "Genre", "Invite", "JobRun", "Release",
            "ReleaseGenre", "ReleaseStudio", "Studio", "Translation", "User"]
+__all__ += ["CalendarFeed", "ReleasePrefix"]
 __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListEntry",
             "ReleaseChoice", "WatchEvent", "WatchProgress"]

@@ -1,0 +1,116 @@
+"""Browse: filtered, sorted, paginated release lists, and the facets that feed the filter form.
+
+Filters and sorts are tables (dicts) of small functions, not if-ladders: adding a filter is
+one parser in ``params.FILTER_PARSERS`` and one entry in ``FILTERS``. Every query goes
+through ``apply_age_cap``. A page costs two queries (the rows and the count).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from peewee import fn
+
+from ..models import Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
+from .agecap import apply_age_cap
+from .cards import CARD_FIELDS, release_card
+from .params import BrowseParams
+
+
+def _genres(query, slugs):
+    for slug in slugs:  # every chosen genre must be present (AND)
+        query = query.where(Release.id.in_(
+            ReleaseGenre.select(ReleaseGenre.release).join(Genre).where(Genre.slug == slug)))
+    return query
+
+
+def _studios(query, slugs):
+    return query.where(Release.id.in_(
+        ReleaseStudio.select(ReleaseStudio.release).join(Studio).where(Studio.slug.in_(slugs))))
+
+
+def _teams(query, team_ids):
+    return query.where(Release.id.in_(
+        Translation.select(Translation.release)
+        .where(Translation.team_id.in_(team_ids) & (Translation.available == True))))  # noqa: E712
+
+
+def _translation_type(query, kind):
+    return query.where(Release.id.in_(
+        Translation.select(Translation.release)
+        .where((Translation.voice == (kind == "voice")) & (Translation.available == True))))  # noqa: E712
+
+
+#: filter name -> how it narrows a Release query (values come cleaned from params.parse_browse)
+FILTERS: dict[str, Callable[[Any, Any], Any]] = {
+    "genre": _genres,
+    "studio": _studios,
+    "kind": lambda q, kinds: q.where(Release.kind.in_(kinds)),
+    "status": lambda q, statuses: q.where(Release.status.in_(statuses)),
+    "team": _teams,
+    "translation_type": _translation_type,
+    "year_from": lambda q, year: q.where(Release.year >= year),
+    "year_to": lambda q, year: q.where(Release.year <= year),
+    "min_rating": lambda q, rating: q.where(Release.rating >= rating),
+}
+
+#: sort name -> ORDER BY (always ending on id, so pages are stable)
+SORTS: dict[str, tuple] = {
+    "updated": (Release.kodik_updated_at.desc(), Release.id.desc()),
+    "rating": (Release.rating.desc(), Release.id.desc()),
+    "year": (Release.year.desc(), Release.id.desc()),
+    "title": (Release.sort_title.asc(), Release.id.asc()),
+    "popularity": (Release.popularity.desc(), Release.id.desc()),
+    "added": (Release.first_seen_at.desc(), Release.id.desc()),
+}
+
+
+def visible_releases(cap: int | None, *fields):
+    """Available releases allowed under ``cap`` (the base of every catalog list)."""
+    query = Release.select(*(fields or CARD_FIELDS)).where(Release.available == True)  # noqa: E712
+    return apply_age_cap(query, cap)
+
+
+def filtered(params: BrowseParams, cap: int | None, *fields):
+    query = visible_releases(cap, *fields)
+    for name, value in params.filters:
+        query = FILTERS[name](query, value)
+    return query
+
+
+def browse(params: BrowseParams, cap: int | None) -> dict:
+    """One page of releases for ``params`` under ``cap``: items, page, per_page, total, pages."""
+    query = filtered(params, cap)
+    total = query.count()
+    rows = (query.order_by(*SORTS[params.sort])
+            .paginate(params.page, params.per_page).dicts())
+    items = [release_card(row) for row in rows]
+    pages = max(1, -(-total // params.per_page))
+    return {"items": items, "page": params.page, "per_page": params.per_page,
+            "total": total, "pages": pages}
+
+
+def facets() -> dict:
+    """What the filter form offers: genres, studios and translation teams with release counts."""
+    genre_rows = (Genre.select(Genre.id, Genre.name, Genre.slug,
+                               fn.COUNT(ReleaseGenre.release).alias("count"))
+                  .join(ReleaseGenre).group_by(Genre.id).order_by(Genre.name).dicts())
+    studio_rows = (Studio.select(Studio.id, Studio.name, Studio.slug,
+                                 fn.COUNT(ReleaseStudio.release).alias("count"))
+                   .join(ReleaseStudio).group_by(Studio.id).order_by(Studio.name).dicts())
+    return {"genres": list(genre_rows), "studios": list(studio_rows), "teams": teams()}
+
+
+def teams() -> list[dict]:
+    """Translation teams (Kodik translation ids) with their type and how many releases carry them."""
+    rows = (Translation.select(Translation.team_id, fn.MAX(Translation.team).alias("team"),
+                               fn.MAX(Translation.voice).alias("voice"),
+                               fn.COUNT(fn.DISTINCT(Translation.release)).alias("count"))
+            .where(Translation.available == True)  # noqa: E712
+            .group_by(Translation.team_id).order_by(fn.MAX(Translation.team)).tuples())
+    return [{"id": team_id, "title": team, "type": "voice" if voice else "subtitles", "count": count}
+            for team_id, team, voice, count in rows]
+
+
+def years() -> tuple[int | None, int | None]:
+    """The oldest and newest release year, for the year-range inputs."""
+    return Release.select(fn.MIN(Release.year), fn.MAX(Release.year)).scalar(as_tuple=True)
