@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from .. import events
 from ..clock import utcnow
@@ -140,7 +140,7 @@ def for_user(user_id: int) -> list[Collection]:
     """The member's own collections in their order, each with ``item_count``."""
     return list(Collection.select(Collection, fn.COUNT(CollectionItem.id).alias("item_count"))
                 .join(CollectionItem, on=(CollectionItem.collection == Collection.id),
-                      join_type="LEFT OUTER")
+                      join_type=JOIN.LEFT_OUTER)
                 .where(Collection.user == user_id)
                 .group_by(Collection.id).order_by(Collection.position, Collection.id))
 
@@ -152,7 +152,7 @@ def shared_with(user_id: int) -> list[Collection]:
                 .join(User, on=(Collection.user == User.id))
                 .switch(Collection)
                 .join(CollectionItem, on=(CollectionItem.collection == Collection.id),
-                      join_type="LEFT OUTER")
+                      join_type=JOIN.LEFT_OUTER)
                 .where((Collection.user != user_id) & (Collection.visibility == "household"))
                 .group_by(Collection.id, User.username).order_by(User.username, Collection.position))
 
