@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 JOB_PROVIDERS: tuple[str, ...] = (
     "anihome.jobs.housekeeping",
     "anihome.jobs.backup",
+    "anihome.kodik.jobs",
 )
 
 

@@ -54,6 +54,8 @@ class Release(BaseModel):
     first_seen_at = DateTimeField(index=True)
     kodik_updated_at = DateTimeField(index=True)
     updated_at = DateTimeField()
+    #: updated_at of the Kodik item whose material_data last filled this row (m0007; sync only).
+    meta_updated_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "release"
@@ -81,7 +83,7 @@ class Translation(BaseModel):
     available = BooleanField(default=True, index=True)
     kodik_created_at = DateTimeField()
     kodik_updated_at = DateTimeField(index=True)
-    synced_at = DateTimeField()
+    synced_at = DateTimeField(index=True)  # index added by m0007 (sync finds stale rows)
 
     class Meta:
         table_name = "translation"

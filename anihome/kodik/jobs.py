@@ -1,0 +1,109 @@
+"""Kodik sync jobs: incremental every SYNC_INTERVAL_MINUTES, full weekly, demo on demand.
+
+Each job is a thin wrapper around ``kodik.sync`` / ``kodik.demo``: it picks the token,
+reports progress (pages, items done of Kodik's total) through the job context, and
+returns the run's counters. A scheduled run without a token is skipped quietly (the
+household may be running on the demo catalog); a manual or CLI run fails with a reason.
+Two Kodik syncs never run at once: a run started while another is in flight is refused.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from ..jobs.registry import JobSpec, cron_setting
+from ..models import JobRun
+from .settings import current_token
+from .sync import SyncError, SyncReport, check_token, run_sync
+
+log = logging.getLogger(__name__)
+
+INCREMENTAL_JOB = "kodik-sync"
+FULL_JOB = "kodik-full-sync"
+DEMO_JOB = "kodik-demo"
+SYNC_JOBS = (INCREMENTAL_JOB, FULL_JOB, DEMO_JOB)
+
+
+def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
+    """The Kodik job specs for these settings."""
+    interval = int(settings.get("SYNC_INTERVAL_MINUTES") or 0)
+    full_cron = cron_setting(settings.get("KODIK_FULL_SYNC_SCHEDULE", ""))
+    return [
+        JobSpec(id=INCREMENTAL_JOB, function=incremental_sync_job,
+                description="Fetch what changed on Kodik since the last sync.",
+                interval_minutes=interval if interval > 0 else None, enabled=interval > 0,
+                setting="SYNC_INTERVAL_MINUTES"),
+        JobSpec(id=FULL_JOB, function=full_sync_job,
+                description="Walk the whole Kodik anime catalog (resumable); retire titles Kodik dropped.",
+                cron=full_cron, enabled=full_cron is not None, setting="KODIK_FULL_SYNC_SCHEDULE",
+                misfire_grace_seconds=12 * 3600),
+        JobSpec(id=DEMO_JOB, function=demo_job,
+                description="Load the offline demo catalog from the built-in fake Kodik."),
+    ]
+
+
+def _other_sync_running(ctx) -> JobRun | None:
+    return (JobRun.select().where(JobRun.job_id.in_(SYNC_JOBS), JobRun.job_id != ctx.job_id,
+                                  JobRun.status == "running", JobRun.id != ctx.run_id)
+            .order_by(JobRun.id.desc()).first())
+
+
+def progress_reporter(ctx):
+    """A sync progress callback writing counters and a fraction to the job run."""
+    def report(run: SyncReport, done: int, total: int | None) -> None:
+        ctx.set_count("pages", run.pages)
+        ctx.set_count("items", run.items)
+        ctx.set_count("done", done)
+        if total:
+            ctx.set_count("total", total)
+        fraction = min(done / total, 0.99) if total else None
+        text = f"{done} of {total} items" if total else f"{done} items"
+        ctx.progress(fraction, f"{run.mode}: page {run.pages}, {text}")
+    return report
+
+
+def _sync(ctx, mode: str) -> dict[str, int]:
+    other = _other_sync_running(ctx)
+    if other is not None:
+        if ctx.trigger == "schedule":
+            ctx.progress(1.0, f"skipped: {other.job_id} is running")
+            return {"skipped": 1}
+        raise SyncError(f"Another Kodik sync ({other.job_id}, run {other.id}) is running; try again when it ends.")
+    token = current_token(ctx.settings)
+    if not token.present and ctx.trigger == "schedule":
+        ctx.progress(1.0, "skipped: no Kodik token")
+        return {"skipped": 1}
+    from .demo import clear_demo_catalog, is_demo
+
+    cleared = 0
+    if token.present and is_demo():
+        check_token(ctx.settings, token.token)  # never trade the demo for nothing
+        cleared = clear_demo_catalog()
+    report = run_sync(ctx.settings, mode, token.token, progress=progress_reporter(ctx))
+    counts = report.as_counts()
+    if cleared:
+        counts["demo_releases_removed"] = cleared
+    ctx.progress(1.0, f"{report.mode} sync done: {report.items} items")
+    return counts
+
+
+def incremental_sync_job(ctx) -> dict[str, int]:
+    """Job: store what changed on Kodik since the watermark (a full sync on the first run)."""
+    return _sync(ctx, "incremental")
+
+
+def full_sync_job(ctx) -> dict[str, int]:
+    """Job: walk the whole catalog, resuming an unfinished walk; retire what Kodik dropped."""
+    return _sync(ctx, "full")
+
+
+def demo_job(ctx) -> dict[str, int]:
+    """Job: load the demo catalog through the same sync code, from an in-process fake Kodik."""
+    from .demo import load_demo_catalog
+
+    other = _other_sync_running(ctx)
+    if other is not None:
+        raise SyncError(f"A Kodik sync ({other.job_id}) is running; load the demo when it ends.")
+    report = load_demo_catalog(ctx.settings, progress=progress_reporter(ctx))
+    ctx.progress(1.0, f"demo catalog loaded: {report.items} items")
+    return report.as_counts()

@@ -1,0 +1,285 @@
+"""Write a chunk of Kodik items into the catalog in one short write transaction.
+
+``CatalogWriter.write(items, before_commit=...)`` upserts releases, translations and
+episodes with a handful of set-based statements per chunk (no per-row ORM objects),
+keeps genres/studios and the search index in step, recomputes each touched release's
+availability and Kodik time from its translations, and runs ``before_commit`` (the sync
+stores its cursor there) inside the same transaction, so a crash never separates data
+from the cursor that says it was written. Signals are sent after the commit.
+
+Metadata precedence: a release takes its metadata from the newest item that carries
+material_data (``release.meta_updated_at`` remembers that item's updated_at); an item
+without material_data fills a release only while no item with material_data has.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .. import events
+from ..catalog.search_index import reindex_releases
+from ..catalog.text import normalize
+from ..clock import utcnow
+from ..db import database, write_transaction
+from . import mapping
+
+log = logging.getLogger(__name__)
+
+RELEASE_COLUMNS = (
+    "key", "shikimori_id", "kinopoisk_id", "imdb_id", "title", "title_orig", "title_en", "other_titles",
+    "sort_title", "franchise", "kind", "status", "year", "description", "poster_url", "duration",
+    "episodes_total", "episodes_aired", "rating", "votes", "shikimori_rating", "shikimori_votes",
+    "kinopoisk_rating", "kinopoisk_votes", "imdb_rating", "imdb_votes", "rating_mpaa", "minimal_age",
+    "age_limit", "aired_on", "released_on", "next_episode_at", "popularity",
+)
+TRANSLATION_COLUMNS = (
+    "kodik_id", "kodik_type", "team_id", "team", "voice", "quality", "link", "last_season", "last_episode",
+    "episodes_count", "blocked_seasons", "blocked_countries", "camrip", "kodik_created_at", "kodik_updated_at",
+)
+_IN_BATCH = 500
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk changed."""
+
+    items: int = 0
+    releases_new: int = 0
+    releases_updated: int = 0
+    translations_new: int = 0
+    translations_updated: int = 0
+    episodes_new: int = 0
+    release_ids: set[int] = field(default_factory=set)
+    #: (release_id, translation_id, season, episode) of episodes new to an existing translation.
+    new_episodes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    newest_updated_at: str | None = None
+
+
+def _sql(text: str) -> str:
+    """Our SQL uses ``?``; other databases get their own placeholder."""
+    param = getattr(database.obj, "param", "?") if database.obj is not None else "?"
+    return text if param == "?" else text.replace("?", param)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _select_in(sql_head: str, values: list, tail: str = "") -> list[tuple]:
+    """Run ``sql_head IN (...) tail`` over ``values`` in batches; return all rows."""
+    rows: list[tuple] = []
+    for start in range(0, len(values), _IN_BATCH):
+        part = values[start:start + _IN_BATCH]
+        rows.extend(database.execute_sql(_sql(f"{sql_head} IN ({_marks(len(part))}){tail}"), part).fetchall())
+    return rows
+
+
+def _executemany(sql: str, rows: list) -> None:
+    if rows:
+        database.cursor().executemany(_sql(sql), rows)
+
+
+def _slug(name: str) -> str:
+    return normalize(name).replace(" ", "-")[:60] or "-"
+
+
+class CatalogWriter:
+    """Upserts chunks of items; keeps the genre/studio id caches for one sync run."""
+
+    def __init__(self, announce: bool = True):
+        self.announce = announce
+        self._tags: dict[str, dict[str, int]] = {}
+
+    # --- public ---------------------------------------------------------------------------
+    def write(self, items: Iterable[dict], before_commit: Callable[[ChunkResult], None] | None = None,
+              ) -> ChunkResult:
+        """Upsert ``items`` in one write transaction, then send the catalog signals."""
+        unique: dict[str, dict] = {}
+        for item in items:
+            unique.setdefault(item["id"], item)
+        result = ChunkResult(items=len(unique))
+        if unique:
+            with write_transaction():
+                self._write(list(unique.values()), result)
+                if before_commit is not None:
+                    before_commit(result)
+        elif before_commit is not None:
+            with write_transaction():
+                before_commit(result)
+        self._send(result)
+        return result
+
+    # --- steps ----------------------------------------------------------------------------
+    def _write(self, items: list[dict], result: ChunkResult) -> None:
+        now = str(utcnow())
+        for item in items:
+            updated = mapping.kodik_time(item.get("updated_at"))
+            if updated and (result.newest_updated_at is None or updated > result.newest_updated_at):
+                result.newest_updated_at = updated
+        release_of_key, meta_changed = self._releases(items, now, result)
+        translation_ids, existing_ids = self._translations(items, release_of_key, now, result)
+        self._episodes(items, translation_ids, existing_ids, release_of_key, result)
+        if meta_changed:
+            self._links(meta_changed, "genre", mapping.genre_names)
+            self._links(meta_changed, "studio", mapping.studio_names)
+        self._recompute(sorted(result.release_ids))
+        if meta_changed:
+            reindex_releases(sorted(meta_changed))
+
+    def _releases(self, items, now, result):
+        """Insert new releases and refresh metadata; return ({key: id}, {id: item} metadata written)."""
+        best: dict[str, tuple] = {}
+        for item in items:
+            key = mapping.release_key(item)
+            rank = (mapping.has_metadata(item), item.get("updated_at") or "", item["id"])
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, item)
+        keys = list(best)
+        existing = {key: (rid, meta) for rid, key, meta in _select_in(
+            'SELECT id, "key", meta_updated_at FROM "release" WHERE "key"', keys)}
+        inserts, updates, meta_items = [], [], {}
+        for key, (_, item) in best.items():
+            row = mapping.release_row(item)
+            values = [row[c] for c in RELEASE_COLUMNS]
+            updated = mapping.kodik_time(item.get("updated_at"))
+            meta_at = updated if mapping.has_metadata(item) else None
+            if key not in existing:
+                inserts.append((*values, meta_at, True, now, updated, now))
+                continue
+            rid, have = existing[key]
+            if meta_at is not None and (have is None or meta_at > str(have)) or meta_at is None and have is None:
+                updates.append((*values[1:], meta_at, now, rid))
+                meta_items[rid] = item
+        cols = ", ".join(f'"{c}"' for c in RELEASE_COLUMNS)
+        _executemany(f'INSERT INTO "release" ({cols}, meta_updated_at, available, first_seen_at, '
+                     f'kodik_updated_at, updated_at) VALUES ({_marks(len(RELEASE_COLUMNS) + 5)})', inserts)
+        sets = ", ".join(f'"{c}" = ?' for c in RELEASE_COLUMNS[1:])
+        _executemany(f'UPDATE "release" SET {sets}, meta_updated_at = ?, updated_at = ? WHERE id = ?', updates)
+        release_of_key = {key: rid for key, (rid, _) in existing.items()}
+        if inserts:
+            new_keys = [row[0] for row in inserts]
+            for rid, key in _select_in('SELECT id, "key" FROM "release" WHERE "key"', new_keys):
+                release_of_key[key] = rid
+                meta_items[rid] = best[key][1]
+        result.releases_new += len(inserts)
+        result.releases_updated += len(updates)
+        result.release_ids.update(release_of_key.values())
+        return release_of_key, meta_items
+
+    def _translations(self, items, release_of_key, now, result):
+        """Insert or refresh one translation per item; return ({kodik id: id}, ids that existed)."""
+        ids = [item["id"] for item in items]
+        existing = {kid: (tid, rel) for tid, kid, rel in _select_in(
+            'SELECT id, kodik_id, release_id FROM "translation" WHERE kodik_id', ids)}
+        inserts, updates = [], []
+        for item in items:
+            row = mapping.translation_row(item)
+            release_id = release_of_key[mapping.release_key(item)]
+            values = [row[c] for c in TRANSLATION_COLUMNS]
+            if item["id"] in existing:
+                tid, old_release = existing[item["id"]]
+                if old_release != release_id:
+                    result.release_ids.add(old_release)
+                updates.append((*values[1:], release_id, now, tid))
+            else:
+                inserts.append((*values, release_id, True, now))
+        cols = ", ".join(f'"{c}"' for c in TRANSLATION_COLUMNS)
+        _executemany(f'INSERT INTO "translation" ({cols}, release_id, available, synced_at) '
+                     f'VALUES ({_marks(len(TRANSLATION_COLUMNS) + 3)})', inserts)
+        sets = ", ".join(f'"{c}" = ?' for c in TRANSLATION_COLUMNS[1:])
+        _executemany(f'UPDATE "translation" SET {sets}, release_id = ?, available = TRUE, synced_at = ? '
+                     f'WHERE id = ?', updates)
+        translation_ids = {kid: tid for kid, (tid, _) in existing.items()}
+        if inserts:
+            for tid, kid in _select_in('SELECT id, kodik_id FROM "translation" WHERE kodik_id',
+                                       [row[0] for row in inserts]):
+                translation_ids[kid] = tid
+        result.translations_new += len(inserts)
+        result.translations_updated += len(updates)
+        return translation_ids, {tid for tid, _ in existing.values()}
+
+    def _episodes(self, items, translation_ids, existing_ids, release_of_key, result):
+        """Insert new episodes, refresh changed links; note new episodes of existing translations."""
+        have: dict[int, dict[tuple[int, int], tuple[str, str]]] = {}
+        if existing_ids:
+            for tid, season, number, title, link in _select_in(
+                    'SELECT translation_id, season, number, title, link FROM "episode" WHERE translation_id',
+                    sorted(existing_ids)):
+                have.setdefault(tid, {})[(season, number)] = (title, link)
+        inserts, updates = [], []
+        for item in items:
+            rows = mapping.episode_rows(item)
+            if not rows:
+                continue
+            tid = translation_ids[item["id"]]
+            known = have.get(tid, {})
+            announce = tid in existing_ids
+            release_id = release_of_key[mapping.release_key(item)]
+            for season, number, title, link in rows:
+                old = known.get((season, number))
+                if old is None:
+                    inserts.append((tid, season, number, title, link))
+                    if announce:
+                        result.new_episodes.append((release_id, tid, season, number))
+                elif old != (title, link):
+                    updates.append((title, link, tid, season, number))
+        _executemany('INSERT INTO "episode" (translation_id, season, number, title, link) VALUES (?, ?, ?, ?, ?)',
+                     inserts)
+        _executemany('UPDATE "episode" SET title = ?, link = ? WHERE translation_id = ? AND season = ? '
+                     'AND number = ?', updates)
+        result.episodes_new += len(inserts)
+
+    def _tag_ids(self, table: str, names: set[str]) -> dict[str, int]:
+        """Ids of genres/studios by slug, creating the missing ones (first spelling wins)."""
+        cache = self._tags.get(table)
+        if cache is None:
+            cache = {slug: tid for tid, slug in database.execute_sql(f'SELECT id, slug FROM "{table}"').fetchall()}
+            self._tags[table] = cache
+        missing = {}
+        for name in names:
+            slug = _slug(name)
+            if slug not in cache and slug not in missing:
+                missing[slug] = name[:120]
+        if missing:
+            _executemany(f'INSERT INTO "{table}" (name, slug) VALUES (?, ?)',
+                         [(name, slug) for slug, name in missing.items()])
+            for tid, slug in _select_in(f'SELECT id, slug FROM "{table}" WHERE slug', list(missing)):
+                cache[slug] = tid
+        return {name: cache[_slug(name)] for name in names}
+
+    def _links(self, meta_items: dict[int, dict], table: str, names_of) -> None:
+        """Replace the genre (or studio) links of releases whose metadata was just written."""
+        names_by_release = {rid: names_of(item) for rid, item in meta_items.items()}
+        ids = self._tag_ids(table, {n for names in names_by_release.values() for n in names if n.strip()})
+        link_table = f"release_{table}"
+        rids = sorted(names_by_release)
+        for start in range(0, len(rids), _IN_BATCH):
+            part = rids[start:start + _IN_BATCH]
+            database.execute_sql(_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({_marks(len(part))})'), part)
+        rows = {(rid, ids[name]) for rid, names in names_by_release.items() for name in names if name.strip()}
+        _executemany(f'INSERT INTO "{link_table}" (release_id, {table}_id) VALUES (?, ?)', sorted(rows))
+
+    def _recompute(self, release_ids: list[int]) -> None:
+        """A release is available while one of its translations is; its Kodik time is theirs."""
+        for start in range(0, len(release_ids), _IN_BATCH):
+            part = release_ids[start:start + _IN_BATCH]
+            database.execute_sql(_sql(
+                'UPDATE "release" SET available = EXISTS (SELECT 1 FROM "translation" t '
+                'WHERE t.release_id = "release".id AND t.available), '
+                'kodik_updated_at = COALESCE((SELECT MAX(t.kodik_updated_at) FROM "translation" t '
+                'WHERE t.release_id = "release".id), kodik_updated_at) '
+                f'WHERE id IN ({_marks(len(part))})'), part)
+
+    def _send(self, result: ChunkResult) -> None:
+        if result.release_ids:
+            events.catalog_changed.send(None, release_ids=sorted(result.release_ids))
+        if self.announce:
+            for release_id, translation_id, season, number in result.new_episodes:
+                events.episode_added.send(None, release_id=release_id, translation_id=translation_id,
+                                          season=season, episode=number)
+
+
+def recompute_releases(release_ids: Iterable[int]) -> None:
+    """Recompute availability and Kodik time of releases (call inside a write transaction)."""
+    CatalogWriter()._recompute(sorted(set(release_ids)))
