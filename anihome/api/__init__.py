@@ -15,6 +15,9 @@ API_MODULES = (
     "routes_system",
     "routes_tokens",
     "routes_jobs",
+    "routes_library",
+    "routes_collections",
+    "routes_library_io",
 )
 
 API_PATH_PREFIX = "/api/"

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from werkzeug.routing import BuildError
-
 from ..access import access
 from ..jobs import history
 from ..jobs.runner import JobAlreadyRunning, UnknownJob, start_job_in_background
@@ -55,16 +53,9 @@ def run(run_id: int):
     """One run: status, timing, counts, error text, and live progress while it runs."""
     job_run = history.get_run(run_id)
     spec = registry_of(current_app).get(job_run.job_id)
-    return render_template("admin/job_run.html", run=job_run, spec=spec, poll_url=_poll_url(run_id),
+    return render_template("admin/job_run.html", run=job_run, spec=spec,
+                           poll_url=url_for("api.admin_job_run", run_id=run_id),
                            timezone=current_app.config["TIMEZONE"], local=_local)
-
-
-def _poll_url(run_id: int) -> str | None:
-    """The API URL the run page polls; None while the API route is not mounted (page refreshes)."""
-    try:
-        return url_for("api.admin_job_run", run_id=run_id)
-    except BuildError:
-        return None
 
 
 def _local(value):

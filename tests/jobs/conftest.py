@@ -24,6 +24,7 @@ class Gate:
     def job(self, ctx):
         ctx.progress(0.5, "halfway there")
         ctx.count("items", 3)
+        ctx.flush()  # about to wait: write what was throttled
         self.entered.set()
         if not self.release.wait(10):
             raise TimeoutError("the test never released the job")

@@ -124,3 +124,30 @@ def test_members_may_not_see_or_run_jobs(app, client, people, sample_jobs):
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, people):
     answer = client.get("/admin/jobs/")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_the_run_api_answers_admins_with_progress_and_refuses_members(app, client, people, sample_jobs, gate):
+    from anihome.jobs.runner import start_job_in_background
+
+    run = start_job_in_background(app, "held")
+    assert gate.entered.wait(5)
+    _admin(client, people)
+
+    live = client.get(f"/api/v1/admin/jobs/runs/{run.id}")
+    page = client.get(f"/admin/jobs/runs/{run.id}").get_data(as_text=True)
+
+    assert live.status_code == 200
+    body = live.get_json()
+    assert (body["job_id"], body["status"], body["trigger"]) == ("held", "running", "manual")
+    assert body["progress"] == 0.5 and body["progress_text"] == "halfway there"
+    assert body["counts"] == {"items": 3} and body["finished_at"] is None
+    assert body["started_at"].endswith("Z")
+    assert f'data-poll-url="/api/v1/admin/jobs/runs/{run.id}"' in page
+    gate.release.set()
+    wait_for_run(app, run.id)
+    done = client.get(f"/api/v1/admin/jobs/runs/{run.id}").get_json()
+    assert done["status"] == "succeeded" and done["progress"] == 1.0 and done["counts"] == {"items": 7}
+
+    assert client.get("/api/v1/admin/jobs/runs/999").get_json()["error"]["code"] == "not_found"
+    sign_in(client, people["member"])
+    assert client.get(f"/api/v1/admin/jobs/runs/{run.id}").status_code == 403

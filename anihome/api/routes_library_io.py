@@ -1,0 +1,93 @@
+"""Import and export over the API: MyAnimeList XML both ways, and the full JSON export of
+the caller's own data."""
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from ..errors import AppError
+from ..library import export_json, mal
+from .blueprint import api_route
+from .params import get_json, parse_bool
+from .routes_library import me
+from .spec import array, boolean, integer, obj, query, string
+
+XML_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip")
+
+SCHEMAS = {
+    "MalImportRequest": obj({
+        "xml": string("The MyAnimeList export file's text."),
+        "dry_run": boolean("Only report what would change (the dry_run query parameter also works)."),
+    }, required=["xml"]),
+    "MalImportResult": obj({
+        "dry_run": boolean(),
+        "summary": obj({"create": integer(), "update": integer(), "unchanged": integer(),
+                        "unmatched": integer(), "problems": integer()}),
+        "rows": array(obj({"animedb_id": string(), "title": string(), "release_id":
+                           integer(nullable=True), "status": string(), "action":
+                           string(enum=["create", "update", "unchanged", "unmatched"])})),
+        "problems": array(string()),
+    }, required=["dry_run", "summary", "rows", "problems"]),
+}
+
+
+@api_route("/export/mal", methods=["GET"], tags=["import-export"],
+           summary="My lists as a MyAnimeList XML export",
+           description="Entries whose release has no MyAnimeList (shikimori) id are left out; "
+                       "the X-AniHome-Skipped header counts them.",
+           responses={200: {"description": "MyAnimeList XML",
+                            "content": {"application/xml": {"schema": {"type": "string"}}}}})
+def export_mal():
+    """The caller's list entries in MyAnimeList's export format."""
+    body, skipped = mal.export_xml(me())
+    response = Response(body, mimetype="application/xml")
+    response.headers["Content-Disposition"] = 'attachment; filename="anihome-mal.xml"'
+    response.headers["X-AniHome-Skipped"] = str(skipped)
+    return response
+
+
+@api_route("/export/json", methods=["GET"], tags=["import-export"],
+           summary="Everything of mine as one JSON document",
+           responses={200: {"description": "The full export (format anihome-member-export).",
+                            "content": {"application/json": {"schema": {"type": "object"}}}}})
+def export_all():
+    """Lists, favorites, collections, progress, history of the caller."""
+    return jsonify(export_json.build(me()))
+
+
+def _upload() -> tuple[bytes, bool | None]:
+    """The MAL file from a JSON body ({"xml": ...}), a raw XML/gzip body, or a multipart file."""
+    if request.mimetype in XML_TYPES:
+        return request.get_data(cache=True), None
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise AppError("Send the export as the multipart field file.", "file")
+        return upload.read(), None
+    data = get_json(allowed={"xml", "dry_run"})
+    xml = data.get("xml")
+    if not isinstance(xml, str) or not xml.strip():
+        raise AppError("xml must be the MyAnimeList export's text.", "xml")
+    return xml.encode("utf-8"), parse_bool(data, "dry_run")
+
+
+@api_route("/import/mal", methods=["POST"], tags=["import-export"],
+           summary="Import a MyAnimeList XML export into my lists",
+           description="Matches series_animedb_id to the catalog's shikimori ids. With dry_run "
+                       "nothing changes: the answer is the preview. The file may also be sent as "
+                       "the raw body (application/xml, text/xml or application/gzip) or as the "
+                       "multipart field file. A DOCTYPE or entity declaration is refused.",
+           params=[query("dry_run", "boolean", "Only preview.", default=False)],
+           body={"$ref": "#/components/schemas/MalImportRequest"},
+           responses={200: {"description": "What was (or would be) imported.",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/MalImportResult"}}}}})
+def import_mal():
+    """Preview or apply a MyAnimeList import for the caller."""
+    data, body_dry_run = _upload()
+    dry_run = parse_bool(request.args, "dry_run", default=False) or bool(body_dry_run)
+    plan = mal.plan(me(), data) if dry_run else mal.apply(me(), data)
+    rows = [{"animedb_id": r.entry.animedb_id, "title": r.entry.title,
+             "release_id": r.release.id if r.release else None, "status": r.entry.status,
+             "action": r.action} for r in plan.rows]
+    return jsonify({"dry_run": dry_run, "summary": plan.summary(), "rows": rows,
+                    "problems": plan.problems})
