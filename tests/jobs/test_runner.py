@@ -160,3 +160,25 @@ def test_a_finished_run_sends_the_job_finished_signal(app, sample_jobs):
     finally:
         events.job_finished.disconnect(listener)
     assert received == [{"job_id": "boom", "status": "failed", "run_id": run.id}]
+
+
+def test_serving_marks_runs_of_a_dead_process_interrupted_and_starts_the_scheduler(app, monkeypatch):
+    import waitress
+
+    from anihome.jobs.state import SCHEDULER_EXTENSION
+    from anihome.startup import serve
+
+    with app.extensions["anihome.db"].connection_context():
+        stale = JobRun.create(job_id="backup", status="running", started_at=utcnow(), pid=_dead_pid())
+    seen = {}
+
+    def fake_serve(served_app, **kwargs):
+        seen["scheduler"] = served_app.extensions.get(SCHEDULER_EXTENSION)
+        with app.extensions["anihome.db"].connection_context():
+            seen["status"] = JobRun.get_by_id(stale.id).status
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    serve(app, port=1)
+
+    assert seen["status"] == "interrupted"
+    assert seen["scheduler"] is not None and not seen["scheduler"].running
