@@ -1,0 +1,222 @@
+"""The player script in a real browser, against a fake "Kodik player" served from another
+origin that posts the same messages as Kodik's iframe.
+
+Three origins: the AniHome server, the fake player (a second port) and a foreign page (a
+third port). The player page must save progress from the fake player's messages only.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from anihome.library import episodes, progress
+from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
+from anihome.security import session_id_for
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NOW = datetime(2026, 11, 20, 12, 0)
+FAKE_PLAYER_PAGE = b"""<!doctype html><html><body style="background:#111;color:#eee">
+<p id="fake">fake Kodik player</p>
+<script>
+  /* Like Kodik's player: report to the embedding page with window.parent.postMessage. */
+  window.kodik = function (key, value) { window.parent.postMessage({key: key, value: value}, "*"); };
+</script></body></html>"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(FAKE_PLAYER_PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve_fake():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@pytest.fixture
+def fake_origins():
+    """Two extra origins: the fake Kodik player and a foreign page."""
+    servers = [_serve_fake(), _serve_fake()]
+    yield [f"http://127.0.0.1:{s.server_address[1]}" for s, _ in servers]
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(app):
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(5)
+
+
+@pytest.fixture
+def setup(app, fake_origins):
+    """Alice, and a finished 3-episode serial whose episode links point at the fake player."""
+    player = fake_origins[0]
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        User.create(username="owner", username_key="owner", password_hash="x-owner", role="owner", created_at=NOW)
+        alice = User.create(username="alice", username_key="alice", password_hash="x-alice", created_at=NOW)
+        release = Release.create(key="shiki:1", shikimori_id="1", title="Player Test", sort_title="player test",
+                                 kind="tv", status="released", episodes_total=3, episodes_aired=3,
+                                 first_seen_at=NOW, kodik_updated_at=NOW, updated_at=NOW)
+        tr = Translation.create(kodik_id="serial-9", release=release, kodik_type="anime-serial", team_id=610,
+                                team="Fake Dub", link=f"{player}/serial/9/abc/720p", last_season=1,
+                                last_episode=3, episodes_count=3, kodik_created_at=NOW,
+                                kodik_updated_at=NOW, synced_at=NOW)
+        eps = [Episode.create(translation=tr, season=1, number=n, link=f"{player}/seria/90{n}/h{n}/720p")
+               for n in (1, 2, 3)]
+        progress.save(alice.id, episodes.ref_for(tr, 1, 2), 300, 1440)
+        session_id = session_id_for(alice)
+    return {"alice": alice.id, "release": release.id, "translation": tr.id, "eps": [e.id for e in eps],
+            "session_id": session_id, "player": player, "foreign": fake_origins[1]}
+
+
+@pytest.fixture
+def page(app, setup, live_server):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = setup["session_id"]
+        session["_fresh"] = True
+    cookie = client.get_cookie("anihome_session")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.saves = []
+        page.on("requestfinished", lambda r: page.saves.append(r.post_data_json)
+                if r.url.endswith("/api/v1/progress") and r.method == "PUT" else None)
+        yield page
+        browser.close()
+
+
+def row(app, setup, number):
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        return WatchProgress.get_or_none((WatchProgress.user == setup["alice"]) & (WatchProgress.number == number))
+
+
+def wait_for(page, predicate, timeout=5.0):
+    """Poll ``predicate`` while letting Playwright deliver its events."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            page.wait_for_timeout(50)
+            return value
+        page.wait_for_timeout(50)
+    return predicate()
+
+
+def open_player(page, live_server, setup, number):
+    page.goto(f"{live_server}/watch/{setup['release']}?translation={setup['translation']}&season=1&episode={number}")
+    page.wait_for_selector("#player[data-ready='1']", state="attached")
+    frame = page.frame(url=re.compile(r"/seria/"))
+    frame.wait_for_load_state()
+    return frame
+
+
+def test_player_resumes_saves_progress_and_offers_the_next_episode(app, setup, live_server, page):
+    page.clock.install()
+    frame = open_player(page, live_server, setup, 2)
+    assert frame.url == f"{setup['player']}/seria/902/h2/720p?start_from=300"  # resume position used
+
+    frame.evaluate("kodik('kodik_player_duration_update', 1440)")
+    frame.evaluate("kodik('kodik_player_play')")
+    for t in (301, 302, 303):
+        frame.evaluate(f"kodik('kodik_player_time_update', {t})")
+    page.wait_for_timeout(200)
+    assert page.saves == []  # not before ~15 s
+    page.clock.fast_forward(16_000)
+    frame.evaluate("kodik('kodik_player_time_update', 320)")
+    assert wait_for(page, lambda: row(app, setup, 2).position == 320)
+    assert page.saves[-1]["episode_id"] == setup["eps"][1] and page.saves[-1]["duration"] == 1440
+
+    frame.evaluate("kodik('kodik_player_time_update', 340)")
+    frame.evaluate("kodik('kodik_player_pause')")  # pause saves at once
+    assert wait_for(page, lambda: row(app, setup, 2).position == 340)
+    assert page.is_hidden("#next-offer")
+
+    frame.evaluate("kodik('kodik_player_time_update', 1300)")  # 90 % of 1440 is 1296
+    assert wait_for(page, lambda: row(app, setup, 2).watched)
+    page.wait_for_selector("#next-offer", state="visible")
+    href = page.get_attribute("#next-episode", "href")
+    assert href.endswith(f"translation={setup['translation']}&season=1&episode=3")
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        assert ListEntry.get(ListEntry.user == setup["alice"]).status == "watching"
+
+
+def test_video_ended_marks_the_last_episode_watched_and_completes_the_release(app, setup, live_server, page):
+    frame = open_player(page, live_server, setup, 3)
+    assert "start_from" not in frame.url
+    frame.evaluate("kodik('kodik_player_time_update', 12)")
+    frame.evaluate("kodik('kodik_player_video_ended')")
+    assert wait_for(page, lambda: row(app, setup, 3) and row(app, setup, 3).watched)
+    assert page.saves[-1]["watched"] is True
+    page.wait_for_selector("#next-offer", state="visible")
+    assert page.locator("#next-episode").count() == 0  # nothing after the last episode
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        assert ListEntry.get(ListEntry.user == setup["alice"]).status == "completed"
+
+
+def test_messages_from_a_foreign_origin_or_the_page_itself_are_ignored(app, setup, live_server, page):
+    frame = open_player(page, live_server, setup, 2)
+    # A third origin embedded in the same page posts Kodik-looking messages.
+    page.evaluate("""url => new Promise(done => { const f = document.createElement('iframe');
+        f.id = 'foreign'; f.src = url + '/seria/902/h2/720p'; f.onload = done; document.body.appendChild(f); })""",
+                  setup["foreign"])
+    foreign = page.frame(url=re.compile(re.escape(setup["foreign"])))
+    foreign.evaluate("kodik('kodik_player_duration_update', 1440)")
+    foreign.evaluate("kodik('kodik_player_time_update', 1400)")
+    foreign.evaluate("kodik('kodik_player_video_ended')")
+    foreign.evaluate("kodik('kodik_player_pause')")
+    # The top window posts to itself (same origin as the page, but not the player's window).
+    page.evaluate("""() => { window.postMessage({key: 'kodik_player_time_update', value: 1410}, '*');
+        window.postMessage({key: 'kodik_player_video_ended'}, '*');
+        window.postMessage(JSON.stringify({key: 'kodik_player_pause'}), '*'); }""")
+    # The player's own origin, but another window: a second frame from the player host.
+    page.evaluate("""url => new Promise(done => { const f = document.createElement('iframe');
+        f.src = url + '/other'; f.onload = done; document.body.appendChild(f); })""", setup["player"])
+    twin = page.frame(url=f"{setup['player']}/other")
+    twin.evaluate("kodik('kodik_player_time_update', 1420)")
+    twin.evaluate("kodik('kodik_player_video_ended')")
+    page.wait_for_timeout(500)
+    assert page.saves == []
+    assert page.is_hidden("#next-offer")
+    saved = row(app, setup, 2)
+    assert (saved.position, saved.watched) == (300, False)
+    # The real player is still heard.
+    frame.evaluate("kodik('kodik_player_time_update', 333)")
+    frame.evaluate("kodik('kodik_player_pause')")
+    assert wait_for(page, lambda: row(app, setup, 2).position == 333)
+
+
+def test_leaving_the_page_saves_the_last_position(app, setup, live_server, page):
+    frame = open_player(page, live_server, setup, 1)
+    frame.evaluate("kodik('kodik_player_duration_update', 1440)")
+    frame.evaluate("kodik('kodik_player_time_update', 77)")
+    page.goto(f"{live_server}/lists")
+    assert wait_for(page, lambda: row(app, setup, 1) and row(app, setup, 1).position == 77)
