@@ -138,6 +138,14 @@ def history_clear():
     return render_template("library/history_clear.html", total=history.count(current_user.id))
 
 
+@bp.get("/continue")
+@access("member")
+def continue_page():
+    """The whole continue-watching row, with remove and snooze buttons."""
+    items = continue_watching.for_user(current_user.id, 60)
+    return render_template("library/continue.html", items=items)
+
+
 @bp.post("/continue/<int:release_id>/hide")
 @access("member")
 @form_action("/")

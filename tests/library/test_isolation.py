@@ -43,7 +43,7 @@ def alice_rows(alice):
 def html_cases(cat, ids):
     p, s, e, r = ids["private"], ids["shared"], ids["event"], cat.serial.id
     return [
-        ("GET", "/lists", {}), ("GET", "/favorites", {}), ("GET", "/history", {}),
+        ("GET", "/continue", {}), ("GET", "/lists", {}), ("GET", "/favorites", {}), ("GET", "/history", {}),
         ("GET", "/history/clear", {}), ("GET", "/collections/", {}), ("GET", "/import", {}),
         ("GET", "/export", {}), ("GET", "/export/mal.xml", {}), ("GET", "/export/anihome.json", {}),
         ("GET", f"/watch/{r}", {}), ("GET", f"/collections/{p}", {}), ("GET", f"/collections/{s}", {}),

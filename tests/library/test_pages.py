@@ -165,3 +165,12 @@ def test_exports_download_the_members_data(client, cat, alice):
     assert "attachment" in r.headers["Content-Disposition"]
     data = client.get("/export/anihome.json").get_json(force=True)
     assert data["member"]["username"] == "alice" and data["lists"][0]["status"] == "watching"
+
+
+def test_continue_page_lists_items_and_removes_one(client, cat, alice):
+    progress.save(alice.id, episodes.ref_for(cat.voice, 1, 1), 500, 1440)
+    sign_in(client, alice)
+    assert "Finished Serial" in client.get("/continue").get_data(as_text=True)
+    client.post(f"/continue/{cat.serial.id}/hide", data={"csrf_token": csrf_token(client), "days": "7",
+                                                         "next": "/continue"})
+    assert "Finished Serial" not in client.get("/continue").get_data(as_text=True)
