@@ -113,7 +113,7 @@ def accept_invite(token: str, username: str, password: str, now: datetime | None
     with write_transaction():
         moment = now or utcnow()
         invite = _usable(token, moment)
-        user = insert_user(name, password_hash, invite.role, invite.age_cap)
+        user = insert_user(name, password_hash, invite.role, invite.age_cap, signs_in=True)
         consumed = (Invite.update(used_at=moment, used_by=user.id)
                     .where(Invite.id == invite.id, Invite.used_at.is_null()).execute())
         if consumed != 1:  # cannot happen under the write lock; refuse rather than double-use

@@ -34,7 +34,7 @@ def create_owner(username: str, password: str) -> User:
     with write_transaction():
         if not needs_setup():
             raise SetupDone()
-        user = insert_user(name, password_hash, "owner", None)
+        user = insert_user(name, password_hash, "owner", None, signs_in=True)
     log.info("setup complete owner_id=%s", user.id)
     events.user_changed.send(None, user_id=user.id)
     return user

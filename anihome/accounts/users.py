@@ -176,7 +176,8 @@ def _changed(user_id: int) -> None:
 
 # --- changes -------------------------------------------------------------------------------
 
-def insert_user(username: str, password_hash: str, role: str, age_cap: int | None) -> User:
+def insert_user(username: str, password_hash: str, role: str, age_cap: int | None,
+                signs_in: bool = False) -> User:
     """Insert a validated member; call inside ``write_transaction()`` (setup and invites do).
 
     Hash the password before the transaction starts: scrypt is slow and the write lock is shared.
@@ -187,7 +188,8 @@ def insert_user(username: str, password_hash: str, role: str, age_cap: int | Non
     try:
         return User.create(username=username, username_key=username_key(username),
                            password_hash=password_hash, role=role, age_cap=age_cap,
-                           is_active=True, created_at=now, password_changed_at=now)
+                           is_active=True, created_at=now, password_changed_at=now,
+                           last_login_at=now if signs_in else None)
     except IntegrityError:
         raise Conflict("That username is already taken.", "username") from None
 
