@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import AppError, NotFound
-from ..models import ListEntry, Release, Translation, WatchProgress
-from . import continue_watching, episodes, favorites, lists, progress
+from ..models import Release, Translation, WatchProgress
+from . import continue_watching, episodes, lists, progress
 from .episodes import EpisodeRef
 
 
@@ -40,8 +40,6 @@ class WatchPage:
     next_url: str | None
     next_label: tuple[int, int] | None
     prev_url: str | None
-    list_entry: ListEntry | None
-    favorite: bool
     team_ids: dict[int, int] = field(default_factory=dict)
 
 
@@ -102,6 +100,4 @@ def build(user_id: int, release_id: int, translation=None, season=None, episode=
         next_url=(continue_watching.watch_url(release.id, chosen.id, *following)
                   if following else None),
         next_label=following, prev_url=before[-1].url if before else None,
-        list_entry=lists.get_entry(user_id, release.id),
-        favorite=favorites.is_favorite(user_id, release.id),
         team_ids={t.team_id: t.id for t in available})

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..access import access
 from ..errors import AppError
-from ..library import continue_watching, favorites, history, lists
+from ..library import continue_watching, favorites, history, lists, release_state
 from ..models.library import LIST_STATUSES
 from ..templating import gettext as _
 from .library_forms import form_action, int_field
@@ -15,6 +15,16 @@ from .library_forms import form_action, int_field
 bp = Blueprint("library", __name__)
 
 PER_PAGE = 50
+
+
+@bp.app_context_processor
+def _library_globals():
+    """``library_state(release_id)`` for the release-actions partial (None when signed out)."""
+    def library_state(release_id: int):
+        if not current_user.is_authenticated:
+            return None
+        return release_state.state(current_user.id, release_id)
+    return {"library_state": library_state}
 
 
 def _page() -> int:

@@ -84,6 +84,14 @@ def add_item(collection_id: int):
     flash(_("Added to the collection."), "success")
 
 
+@bp.post("/add")
+@access("member")
+@form_action("/collections/")
+def add_to():
+    """Add a release to the collection picked in a release page's menu."""
+    return add_item.__wrapped__(int_field("collection_id"))
+
+
 @bp.post("/<int:collection_id>/items/<int:release_id>/delete")
 @access("member")
 @form_action("/collections/")

@@ -58,6 +58,7 @@ def html_cases(cat, ids):
         ("POST", f"/collections/{p}/items/{r}/delete", {}), ("POST", f"/collections/{s}/items/{cat.movie.id}/delete", {}),
         ("POST", f"/collections/{p}/items/{cat.movie.id}/move", {"step": "-1"}),
         ("POST", "/collections/", {"name": "Bob's own"}),
+        ("POST", "/collections/add", {"collection_id": str(p), "release_id": str(cat.ongoing.id)}),
         ("POST", f"/lists/{cat.movie.id}", {"score": "1"}),
         ("POST", "/import/apply", {"token": "0" * 32}),
     ]

@@ -174,3 +174,14 @@ def test_continue_page_lists_items_and_removes_one(client, cat, alice):
     client.post(f"/continue/{cat.serial.id}/hide", data={"csrf_token": csrf_token(client), "days": "7",
                                                          "next": "/continue"})
     assert "Finished Serial" not in client.get("/continue").get_data(as_text=True)
+
+
+def test_release_actions_add_to_a_collection_from_the_player(client, cat, alice):
+    c = collections.create(alice.id, "Weekend")
+    sign_in(client, alice)
+    html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
+    assert 'data-release-actions' in html and "Weekend" in html
+    client.post("/collections/add", data={"csrf_token": csrf_token(client), "collection_id": c.id,
+                                          "release_id": cat.movie.id})
+    assert [i.release_id for i in collections.items(c)] == [cat.movie.id]
+    assert "Weekend ✓" in client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
