@@ -173,3 +173,30 @@ def test_routes_are_in_the_openapi_document(client):
                          ("/api/v1/collections", "post"), ("/api/v1/export/mal", "get"),
                          ("/api/v1/import/mal", "post")):
         assert method in doc["paths"][path], (path, method)
+
+
+HOSTILE_BODIES = [b"[]", b'"x"', b"{", b'{"position": NaN, "episode_id": 1}', b'{"position": Infinity, "episode_id": 1}',
+                  b'{"order": "x"}', b'{"order": [1, "a"]}', b'{"order": [1, 1]}', b'{"name": 5}', b'{"status": null}',
+                  b'{"days": true}', b'{"xml": 5}', b'{"release_id": 99999999999999999999}', b'{"score": "9"}',
+                  b'{"episode_id": 1, "position": 1e400}', b'{"visibility": ["private"]}', b'{"notes": {"a": 1}}',
+                  b'{"started_on": "2024-13-45", "status": "watching"}', b'{"translation_id": 1, "season": -1, "episode": 0, "position": 1}']
+
+
+def test_write_routes_survive_hostile_bodies_and_change_nothing(client, cat, alice, auth):
+    c = client.post("/api/v1/collections", json={"name": "Keep"}, headers=auth).get_json()
+    routes = [("PUT", "/api/v1/progress"), ("PUT", f"/api/v1/lists/{cat.serial.id}"),
+              ("PUT", f"/api/v1/favorites/{cat.serial.id}"), ("POST", "/api/v1/collections"),
+              ("PUT", "/api/v1/collections/order"), ("PATCH", f"/api/v1/collections/{c['id']}"),
+              ("POST", f"/api/v1/collections/{c['id']}/items"), ("PUT", f"/api/v1/collections/{c['id']}/items/order"),
+              ("POST", f"/api/v1/continue-watching/{cat.serial.id}/hide"), ("POST", "/api/v1/import/mal")]
+    models = (WatchProgress, ListEntry, Collection)
+    before = [sorted(m.select().tuples()) for m in models]
+    for method, url in routes:
+        for body in HOSTILE_BODIES:
+            r = client.open(url, method=method, data=body, content_type="application/json", headers=auth)
+            assert r.status_code < 500, (method, url, body)
+            if url.startswith("/api/v1/favorites") or url.endswith("/hide"):
+                continue  # these ignore or accept an optional body
+            assert 400 <= r.status_code < 500, (method, url, body, r.status_code)
+            assert r.get_json()["error"]["code"], (method, url, body)
+    assert [sorted(m.select().tuples()) for m in models] == before
