@@ -18,6 +18,7 @@ API_MODULES = (
     "routes_library",
     "routes_collections",
     "routes_library_io",
+    "routes_catalog",
 )
 
 API_PATH_PREFIX = "/api/"
@@ -27,6 +28,7 @@ def register_api(app) -> None:
     from . import auth, ratelimit
     from .blueprint import bp
     from .openapi import SCHEMAS_EXTENSION
+    from .params import check_path_ints
 
     schemas: dict = {}
     for name in API_MODULES:
@@ -46,7 +48,10 @@ def register_api(app) -> None:
         if not request.path.startswith(API_PATH_PREFIX):
             return None
         auth.identify()
-        return ratelimit.check(auth.rate_key()) or auth.enforce()
+        blocked = ratelimit.check(auth.rate_key()) or auth.enforce()
+        if blocked is None:
+            check_path_ints()
+        return blocked
 
     @app.after_request
     def _api_headers(response):

@@ -16,6 +16,7 @@ from flask import request
 from ..errors import AppError
 
 _MISSING = object()
+_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -27,14 +28,15 @@ def get_json(required: bool = True, allowed: Iterable[str] | None = None) -> dic
     With ``allowed``, an unknown top-level field is a 400 naming it (catches typos).
     An absent body with ``required=False`` reads as ``{}``.
     """
+    if request.mimetype and not request.is_json:
+        raise _not_json()
     raw = request.get_data(cache=True)  # a body over MAX_UPLOAD_MB raises 413 here
     if not raw.strip():
         if required:
             raise AppError("The request body is empty; send a JSON object.", code="invalid_json")
         return {}
     if not request.is_json:
-        raise AppError("Send the body as JSON with Content-Type: application/json.",
-                       status=415, code="unsupported_media_type")
+        raise _not_json()
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
@@ -52,6 +54,19 @@ def get_json(required: bool = True, allowed: Iterable[str] | None = None) -> dic
     return data
 
 
+def check_path_ints() -> None:
+    """404 for an ``<int:...>`` path value beyond 64 bits: no row can have it, and SQLite
+    would raise OverflowError (a 500) when asked."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
+            raise AppError("No such item.", field=name, status=404, code="not_found")
+
+
+def _not_json() -> AppError:
+    return AppError("Send the body as JSON with Content-Type: application/json.",
+                    status=415, code="unsupported_media_type")
+
+
 def _value(source: Mapping[str, Any], name: str, required: bool) -> Any:
     value = source.get(name, _MISSING)
     if value is _MISSING or value is None or (isinstance(value, str) and value.strip() == ""):
@@ -63,7 +78,7 @@ def _value(source: Mapping[str, Any], name: str, required: bool) -> Any:
 
 def parse_int(source: Mapping[str, Any], name: str, default: Any = None, minimum: int | None = None,
               maximum: int | None = None, required: bool = False) -> int | None:
-    """An integer within [minimum, maximum]."""
+    """An integer within [minimum, maximum] (and always within 64 bits, as SQLite stores it)."""
     value = _value(source, name, required)
     if value is _MISSING:
         return default
@@ -73,6 +88,8 @@ def parse_int(source: Mapping[str, Any], name: str, default: Any = None, minimum
         number = int(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError):
         raise AppError(f"{name} must be a whole number.", field=name) from None
+    if not _INT64_MIN <= number <= _INT64_MAX:  # the database cannot even compare such a number
+        raise AppError(f"{name} is out of range.", field=name)
     if minimum is not None and number < minimum:
         raise AppError(f"{name} must be at least {minimum}.", field=name)
     if maximum is not None and number > maximum:

@@ -72,3 +72,22 @@ def limited_app(tmp_path):
     app.extensions[LIMITER].clock = FakeClock()
     yield app
     app.extensions["anihome.db"].close()
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    """``make_client(**overrides)`` -> (app, client) with an owner and a member; closed at the end."""
+    from tests.conftest import make_app
+
+    apps = []
+
+    def build(**overrides):
+        app = make_app(tmp_path, **overrides)
+        apps.append(app)
+        make_user(app, "owner", "owner")
+        make_user(app, "member", "member")
+        return app, app.test_client()
+
+    yield build
+    for app in apps:
+        app.extensions["anihome.db"].close()
