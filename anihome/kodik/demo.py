@@ -16,7 +16,8 @@ from ..db import database, is_sqlite, write_transaction
 from ..errors import Conflict
 from ..models import Release
 from . import state
-from .sync import Progress, SyncReport, make_client, run_full
+from .client import KodikClient
+from .sync import Progress, SyncReport, run_full
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def load_demo_catalog(settings: Mapping[str, Any], progress: Progress | None = N
     if not is_demo() and Release.select().exists():
         raise Conflict("The catalog already holds Kodik data; the demo catalog is only for an empty one.")
     with FakeKodik(items=items, seed=seed) as fake:
-        client = make_client(settings, fake.token, max_rps=0, timeout=(5, 30))
+        client = KodikClient(fake.base_url, fake.token, max_rps=0, timeout=(5, 30))
         try:
             with write_transaction():
                 state.delete(state.FULL_KEY)  # a demo always walks from the top

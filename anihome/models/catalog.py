@@ -94,7 +94,7 @@ class Translation(BaseModel):
 
 
 class Episode(BaseModel):
-    translation = ForeignKeyField(Translation, on_delete="CASCADE", backref="episodes")
+    translation = ForeignKeyField(Translation, on_delete="CASCADE", backref="episodes", index=False)  # m0007
     season = IntegerField()
     number = IntegerField()
     title = CharField(max_length=200, default="")
