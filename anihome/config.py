@@ -70,7 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KODIK_TIMEOUT", 30.0, "Seconds to wait for one Kodik answer before retrying.", float),
     Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", int),
     Setting("KODIK_FULL_SYNC_SCHEDULE", "0 5 * * 0", "Cron line (in TIMEZONE) for the weekly full Kodik sync, which also retires titles Kodik dropped; empty disables it."),
-    Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token or client address.", int),
+    Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token, signed-in member or client address (0 turns the limit off).", int),
     Setting("LOGIN_RATE_LIMIT", 10, "Failed sign-ins allowed per client address in 15 minutes.", int),
     Setting("LOGIN_ACCOUNT_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes before it is locked for the rest of the window.", int),
     Setting("MAX_UPLOAD_MB", 8, "Largest request body accepted, in megabytes (larger bodies get 413).", int),

@@ -36,7 +36,7 @@ def create():
     try:
         plaintext, _token = tokens.create(current_user, label)
     except AppError as exc:
-        return _page(errors={exc.field or "form": exc.message}, label=label, status=400)
+        return _page(errors={exc.field or "form": _(exc.message)}, label=label, status=400)
     return _page(new_token=plaintext)
 
 
