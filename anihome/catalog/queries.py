@@ -78,26 +78,29 @@ def filtered(params: BrowseParams, cap: int | None, *fields):
 
 
 def browse(params: BrowseParams, cap: int | None) -> dict:
-    """One page of releases for ``params`` under ``cap``: items, page, per_page, total, pages."""
+    """One page of releases for ``params`` under ``cap`` in the API's pagination shape
+    (items, page, per_page, total, pages); a page past the end is empty."""
     query = filtered(params, cap)
     total = query.count()
-    rows = (query.order_by(*SORTS[params.sort])
-            .paginate(params.page, params.per_page).dicts())
-    items = [release_card(row) for row in rows]
-    pages = max(1, -(-total // params.per_page))
+    items = []
+    if total > (params.page - 1) * params.per_page:
+        rows = query.order_by(*SORTS[params.sort]).paginate(params.page, params.per_page).dicts()
+        items = [release_card(row) for row in rows]
+    pages = -(-total // params.per_page)
     return {"items": items, "page": params.page, "per_page": params.per_page,
             "total": total, "pages": pages}
 
 
 def facets() -> dict:
-    """What the filter form offers: genres, studios and translation teams with release counts."""
+    """What the filter form offers: genres, studios and teams with release counts, the year span."""
     genre_rows = (Genre.select(Genre.id, Genre.name, Genre.slug,
                                fn.COUNT(ReleaseGenre.release).alias("count"))
                   .join(ReleaseGenre).group_by(Genre.id).order_by(Genre.name).dicts())
     studio_rows = (Studio.select(Studio.id, Studio.name, Studio.slug,
                                  fn.COUNT(ReleaseStudio.release).alias("count"))
                    .join(ReleaseStudio).group_by(Studio.id).order_by(Studio.name).dicts())
-    return {"genres": list(genre_rows), "studios": list(studio_rows), "teams": teams()}
+    return {"genres": list(genre_rows), "studios": list(studio_rows), "teams": teams(),
+            "years": years()}
 
 
 def teams() -> list[dict]:
@@ -113,4 +116,4 @@ def teams() -> list[dict]:
 
 def years() -> tuple[int | None, int | None]:
     """The oldest and newest release year, for the year-range inputs."""
-    return Release.select(fn.MIN(Release.year), fn.MAX(Release.year)).scalar(as_tuple=True)
+    return tuple(Release.select(fn.MIN(Release.year), fn.MAX(Release.year)).scalar(as_tuple=True))

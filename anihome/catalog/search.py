@@ -20,6 +20,11 @@ MAX_QUERY = 100
 AUTOCOMPLETE_LIMIT = 8
 SUGGESTION_FIELDS = ("id", "title", "title_orig", "title_en", "year", "kind", "poster_url")
 
+_COUNT_SQL = """
+SELECT COUNT(*) FROM (SELECT ?1 AS q FROM release_search AS s JOIN "release" AS r ON r.id = s.rowid
+WHERE release_search MATCH ?2 AND r.available = 1 {cap} {extra} LIMIT ?3 OFFSET ?4)
+"""
+
 _RANKED_SQL = """
 SELECT {fields},
   CASE WHEN instr('| ' || s.text || ' |', '| ' || ?1 || ' |') > 0 THEN 0
@@ -50,7 +55,7 @@ def _match_expression(words: list[str]) -> str:
     return " AND ".join(f'"{word}"' for word in words)
 
 
-def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
+def _ranked_sql(query: str, cap: int | None, limit: int, offset: int, template: str):
     words = query.split()
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
@@ -63,7 +68,11 @@ def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
     for word in short_words:  # short words filter the candidates the long words found
         params.append(word)
         extra += f" AND instr(s.text, ?{len(params)}) > 0"
-    sql = _RANKED_SQL.format(fields=fields, cap=cap_sql, extra=extra)
+    return template.format(fields=fields, cap=cap_sql, extra=extra), params
+
+
+def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
+    sql, params = _ranked_sql(query, cap, limit, offset, _RANKED_SQL)
     cursor = database.execute_sql(sql, params)
     names = [f.name for f in CARD_FIELDS]
     return [dict(zip(names, row[:len(names)])) for row in cursor.fetchall()]
@@ -79,13 +88,29 @@ def _by_prefix(query: str, cap: int | None, limit: int, offset: int) -> list[dic
     return list(rows)
 
 
-def _by_like(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
-    rows = (visible_releases(cap)
+def _like_query(query: str, cap: int | None):
+    return (visible_releases(cap)
             .where(Release.sort_title.contains(query) | Release.title.contains(query)
                    | Release.title_orig.contains(query) | Release.title_en.contains(query)
-                   | Release.other_titles.contains(query))
-            .order_by(Release.popularity.desc(), Release.id).limit(limit).offset(offset).dicts())
+                   | Release.other_titles.contains(query)))
+
+
+def _by_like(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
+    rows = (_like_query(query, cap).order_by(Release.popularity.desc(), Release.id)
+            .limit(limit).offset(offset).dicts())
     return list(rows)
+
+
+def count(query: str, cap: int | None) -> int:
+    """How many releases ``find`` would return in all."""
+    if len(query) <= 2 or not any(len(w) >= 3 for w in query.split()):
+        return (visible_releases(cap, Release.id)
+                .join(ReleasePrefix, on=(ReleasePrefix.release == Release.id))
+                .where(ReleasePrefix.prefix == query[:2]).count())
+    if is_sqlite():
+        sql, params = _ranked_sql(query, cap, -1, 0, _COUNT_SQL)
+        return database.execute_sql(sql, params).fetchone()[0]
+    return _like_query(query, cap).count()
 
 
 def find(query: str, cap: int | None, limit: int, offset: int = 0) -> list[dict]:
@@ -100,11 +125,12 @@ def find(query: str, cap: int | None, limit: int, offset: int = 0) -> list[dict]
 
 
 def search(raw: str | None, cap: int | None, page: int = 1, per_page: int = 24) -> dict:
-    """A page of search results: items, page, per_page, has_more (no total: it would cost a scan)."""
+    """A page of search results in the API's pagination shape (items, page, per_page, total, pages)."""
     query = clean_query(raw)
-    rows = find(query, cap, per_page + 1, (page - 1) * per_page)
-    return {"query": raw.strip(), "items": rows[:per_page], "page": page, "per_page": per_page,
-            "has_more": len(rows) > per_page}
+    total = count(query, cap)
+    items = find(query, cap, per_page, (page - 1) * per_page) if total > (page - 1) * per_page else []
+    return {"items": items, "page": page, "per_page": per_page, "total": total,
+            "pages": -(-total // per_page)}
 
 
 def autocomplete(raw: str | None, cap: int | None) -> list[dict]:

@@ -6,6 +6,7 @@ from importlib import import_module
 # Each module defines ``bp``; add a module here to mount its blueprint.
 WEB_MODULES = (
     "home",
+    "catalog",
     "setup",
     "auth",
     "account",

@@ -1,13 +1,37 @@
-"""The home page."""
-from flask import Blueprint, render_template
+"""The home page: the member's continue-watching row, then the catalog rows (cached per age cap)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
 from ..access import access
+from ..cache import get_cache
+from ..catalog import cached
+from ..catalog.agecap import allowed, cap_of
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("home", __name__)
+
+CONTINUE_LIMIT = 12
+
+
+def _continue_watching(user) -> list:
+    """The watching area's row for ``user``, within the age cap ([] when it is not installed)."""
+    try:
+        from ..library.continue_watching import for_user
+    except ImportError:
+        return []
+    cap = cap_of(user)
+    return [item for item in for_user(user.id, CONTINUE_LIMIT) if allowed(item.release, cap)]
 
 
 @bp.get("/")
 @access("member")
 def index():
-    """The member's home: the catalog issue fills its rows."""
-    return render_template("home/index.html")
+    """The member's home: continue watching, new episodes, ongoing, top rated, recently added."""
+    rows = cached.home_rows(get_cache(current_app), cap_of(current_user))
+    return render_template("home/index.html", rows=rows,
+                           continue_items=_continue_watching(current_user))

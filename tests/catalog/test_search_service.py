@@ -88,8 +88,10 @@ def test_empty_or_oversized_queries_are_refused_naming_q(db, query):
     assert info.value.field == "q"
 
 
-def test_search_pages_say_whether_more_results_follow(db, catalog):
+def test_search_pages_carry_totals_in_the_api_pagination_shape(db, catalog):
     first = search("а", None, page=1, per_page=2)
     second = search("а", None, page=2, per_page=2)
-    assert first["has_more"] and not second["has_more"]
+    assert (first["total"], first["pages"]) == (3, 2)
     assert [i["id"] for i in second["items"]] == [catalog.aot2]
+    assert search("атака", None)["total"] == 3
+    assert search("атака", 12) == {"items": [], "page": 1, "per_page": 24, "total": 0, "pages": 0}

@@ -1,0 +1,217 @@
+"""The catalog over the API: releases (the same filters and sorts as the browse page), one
+release, its episodes per translation, search, autocomplete, genres, studios, translation
+teams and the airing calendar. Every answer respects the caller's age cap; read-mostly
+answers are cached as JSON text under the "catalog" tag (dropped after a sync)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, request
+
+from ..cache import get_cache
+from ..catalog import cached
+from ..catalog.agecap import cap_of
+from ..catalog.params import (BROWSE_KINDS, DEFAULT_PER_PAGE, SORT_NAMES, TRANSLATION_TYPES,
+                              parse_browse)
+from ..catalog.releases import pick_translation
+from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY
+from ..clock import utcnow
+from ..models.catalog import KINDS, STATUSES
+from .auth import current_api_user
+from .blueprint import api_route
+from .pagination import pagination_params, parse_pagination
+from .params import parse_int
+from .spec import array, boolean, datetime_string, integer, obj, page_of, query, ref, string
+
+CARD_PROPS = {
+    "id": integer(), "title": string("Russian title."), "title_orig": string("Original or romaji title."),
+    "title_en": string(), "kind": string(enum=KINDS + ("",)), "status": string(enum=STATUSES + ("",)),
+    "year": integer(nullable=True), "rating": {"type": "number", "nullable": True},
+    "votes": integer(), "poster_url": string(), "age_limit": integer("Minimum age; null when unknown.", nullable=True),
+    "episodes_aired": integer(nullable=True), "episodes_total": integer(nullable=True),
+    "next_episode_at": datetime_string(nullable=True),
+}
+NAMED = obj({"id": integer(), "name": string(), "slug": string()}, required=["id", "name", "slug"])
+
+SCHEMAS = {
+    "ReleaseCard": obj(CARD_PROPS, required=["id", "title", "kind", "status", "year", "poster_url"]),
+    "ReleaseDetail": obj({
+        **CARD_PROPS,
+        "other_titles": array(string()), "description": string(), "duration": integer(nullable=True),
+        "rating_mpaa": string(), "minimal_age": integer(nullable=True),
+        "aired_on": string(format="date", nullable=True), "released_on": string(format="date", nullable=True),
+        "franchise": string(), "shikimori_id": string(nullable=True), "kinopoisk_id": string(nullable=True),
+        "imdb_id": string(nullable=True), "updated_at": datetime_string(nullable=True),
+        "ratings": array(obj({"source": string(enum=["shikimori", "kinopoisk", "imdb"]),
+                              "rating": {"type": "number"}, "votes": integer(nullable=True)})),
+        "genres": array(NAMED), "studios": array(NAMED),
+        "translations": array(ref("CatalogTranslation")),
+        "franchise_releases": array(ref("ReleaseCard")),
+    }, required=["id", "title", "genres", "studios", "translations"]),
+    "CatalogTranslation": obj({
+        "id": integer("Use it as ?translation= for episodes and the player."),
+        "title": string("The translation team."), "team_id": integer("Kodik's translation id."),
+        "type": string(enum=TRANSLATION_TYPES), "quality": string(),
+        "episodes_count": integer(nullable=True), "last_season": integer(nullable=True),
+        "last_episode": integer(nullable=True), "is_movie": boolean(), "camrip": boolean(),
+        "blocked_seasons": {"description": "\"all\", or season -> \"all\" | [episode, ...]."},
+        "updated_at": datetime_string(nullable=True),
+    }, required=["id", "title", "type", "episodes_count", "is_movie"]),
+    "CatalogEpisode": obj({
+        "id": integer("The episode's own id (for progress)."), "title": string(),
+        "season": integer(), "number": integer(), "blocked": boolean("Blocked by the right holder."),
+    }, required=["id", "title", "season", "number"]),
+    "ReleaseEpisodes": obj({
+        "release_id": integer(), "translation": ref("CatalogTranslation"),
+        "items": array(ref("CatalogEpisode")),
+    }, required=["release_id", "translation", "items"]),
+    "Suggestion": obj({
+        "id": integer(), "title": string(), "title_orig": string(), "title_en": string(),
+        "year": integer(nullable=True), "kind": string(), "poster_url": string(),
+    }, required=["id", "title"]),
+    "Suggestions": obj({"items": array(ref("Suggestion"))}, required=["items"]),
+    "NamedList": obj({"items": array(obj({
+        "id": integer(), "title": string(), "slug": string(), "count": integer(),
+    }, required=["id", "title", "slug", "count"]))}, required=["items"]),
+    "TranslationTeams": obj({"items": array(obj({
+        "id": integer("Kodik's translation id: the team filter of /releases."), "title": string(),
+        "type": string(enum=TRANSLATION_TYPES), "count": integer("Releases carrying it."),
+    }, required=["id", "title", "type", "count"]))}, required=["items"]),
+    "CalendarItems": obj({
+        "timezone": string("The household's time zone."),
+        "items": array(obj({"id": integer("The release id."), "title": string(),
+                            "release": ref("ReleaseCard"), "at": datetime_string(),
+                            "episode": integer("The episode due next, when known.", nullable=True)},
+                           required=["id", "title", "release", "at", "episode"])),
+    }, required=["timezone", "items"]),
+}
+
+FILTER_PARAMS = [
+    query("genre", "string", "Genre slug; repeat (or comma-separate) to require several.", max_length=120),
+    query("studio", "string", "Studio slug; several mean any of them.", max_length=120),
+    query("kind", "string", "Kind, several allowed: " + ", ".join(BROWSE_KINDS) + "...", enum=KINDS),
+    query("status", "string", "Status, several allowed.", enum=STATUSES),
+    query("team", "integer", "Translation team id (see /translations); several mean any.", minimum=0),
+    query("translation_type", "string", "Only releases with a voice-over or subtitles.", enum=TRANSLATION_TYPES),
+    query("year_from", "integer", "First year.", minimum=1900, maximum=2100),
+    query("year_to", "integer", "Last year.", minimum=1900, maximum=2100),
+    query("min_rating", "number", "Lowest rating (0..10).", minimum=0, maximum=10),
+    query("sort", "string", "Order of the list.", enum=SORT_NAMES, default=SORT_NAMES[0]),
+]
+Q_PARAM = query("q", "string", "Any title (Russian, original, English), any case; ё = е.",
+                required=True, max_length=MAX_QUERY)
+
+
+def _cap():
+    return cap_of(current_api_user())
+
+
+def _json(key: str, compute) -> Response:
+    """A JSON answer cached as text (per age cap) under the "catalog" tag."""
+    text = get_cache(current_app).get_or_set(
+        f"catalog:api:{key}:{_cap()}", lambda: json.dumps(compute(), ensure_ascii=False,
+                                                          separators=(",", ":")),
+        tags=("catalog",))
+    return Response(text, mimetype="application/json")
+
+
+@api_route("/releases", summary="Releases, filtered, sorted and paginated (as the browse page)",
+           tags=["catalog"], params=FILTER_PARAMS + pagination_params(DEFAULT_PER_PAGE),
+           responses={200: page_of(ref("ReleaseCard"))}, endpoint="catalog_releases")
+def releases():
+    """One page of releases; the query string is the same as the browse page's."""
+    params = parse_browse(request.args)
+    return _json(f"releases:{params.sort}:{params.key()}",
+                 lambda: cached.browse(get_cache(current_app), params, _cap()))
+
+
+def _release_json(release_id: int) -> dict:
+    page = cached.release_page(get_cache(current_app), release_id, _cap(), None)
+    return dict(page["release"], translations=page["translations"],
+                franchise_releases=page["franchise"])
+
+
+@api_route("/releases/<int:release_id>", summary="One release with genres, studios and translations",
+           tags=["catalog"], responses={200: ref("ReleaseDetail")}, endpoint="catalog_release")
+def release(release_id: int):
+    """A release's details; 404 when it does not exist or is above the caller's age cap."""
+    return _json(f"release:{release_id}", lambda: _release_json(release_id))
+
+
+@api_route("/releases/<int:release_id>/episodes", summary="Episodes of one translation of a release",
+           tags=["catalog"], params=[query("translation", "integer",
+                                           "Translation id (default: the first offered).", minimum=1)],
+           responses={200: ref("ReleaseEpisodes")}, endpoint="catalog_release_episodes")
+def release_episodes(release_id: int):
+    """Each episode (with its own id) of the chosen translation, by season and number."""
+    translation_id = parse_int(request.args, "translation", minimum=1, maximum=2**31)
+
+    def build():
+        page = cached.release_page(get_cache(current_app), release_id, _cap(), translation_id)
+        chosen = pick_translation(page["translations"], translation_id)
+        if chosen is None:
+            return {"release_id": release_id, "translation": None, "items": []}
+        return {"release_id": release_id, "translation": chosen,
+                "items": [episode for season in page["seasons"] for episode in season["episodes"]]}
+
+    return _json(f"episodes:{release_id}:{translation_id}", build)
+
+
+@api_route("/search", summary="Search releases by any title, best matches first", tags=["catalog"],
+           params=[Q_PARAM] + pagination_params(DEFAULT_PER_PAGE),
+           responses={200: page_of(ref("ReleaseCard"))}, endpoint="catalog_search")
+def search():
+    """Exact titles first, then titles starting with q, then other matches; popularity breaks ties."""
+    page, per_page = parse_pagination(request.args, DEFAULT_PER_PAGE)
+    page = min(page, 500)
+    q = request.args.get("q")
+    return Response(json.dumps(cached.search_page(get_cache(current_app), q, _cap(), page, per_page),
+                               ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+
+
+@api_route("/autocomplete", summary=f"At most {AUTOCOMPLETE_LIMIT} title suggestions for a search box",
+           tags=["catalog"], params=[Q_PARAM], responses={200: ref("Suggestions")}, endpoint="catalog_autocomplete")
+def autocomplete():
+    """Suggestions as the member types (1-2 characters match title starts)."""
+    items = cached.autocomplete(get_cache(current_app), request.args.get("q"), _cap())
+    return Response(json.dumps({"items": items}, ensure_ascii=False, separators=(",", ":")),
+                    mimetype="application/json")
+
+
+def _named(rows):
+    return {"items": [{"id": r["id"], "title": r["name"], "slug": r["slug"], "count": r["count"]}
+                      for r in rows]}
+
+
+@api_route("/genres", summary="Genres with their release counts", tags=["catalog"],
+           responses={200: ref("NamedList")}, endpoint="catalog_genres")
+def genres():
+    """Every genre (use ``slug`` as the genre filter)."""
+    return _json("genres", lambda: _named(cached.facets(get_cache(current_app))["genres"]))
+
+
+@api_route("/studios", summary="Studios with their release counts", tags=["catalog"],
+           responses={200: ref("NamedList")}, endpoint="catalog_studios")
+def studios():
+    """Every studio (use ``slug`` as the studio filter)."""
+    return _json("studios", lambda: _named(cached.facets(get_cache(current_app))["studios"]))
+
+
+@api_route("/translations", summary="Translation teams (voice-over and subtitles)", tags=["catalog"],
+           responses={200: ref("TranslationTeams")}, endpoint="catalog_translations")
+def translations():
+    """Every translation team (use ``id`` as the team filter)."""
+    return _json("translations", lambda: {"items": cached.facets(get_cache(current_app))["teams"]})
+
+
+@api_route("/calendar", summary="Next episodes airing this week and next", tags=["catalog"],
+           responses={200: ref("CalendarItems")}, endpoint="catalog_calendar")
+def calendar():
+    """Releases whose next episode airs in the two-week window, soonest first (UTC times)."""
+    tz = current_app.config["TIMEZONE"]
+    items = cached.upcoming(get_cache(current_app), _cap(), utcnow(), tz)
+    return {"timezone": tz, "items": [
+        {"id": item["release"]["id"], "title": item["release"]["title"], "release": item["release"],
+         "at": item["at"].replace(microsecond=0).isoformat() + "Z", "episode": item["episode"]}
+        for item in items]}
+

@@ -1,0 +1,105 @@
+"""Catalog pages: browse with filters, a release, search results, the airing calendar and
+its personal iCal feed. Views only read arguments, call the catalog services (through the
+cache) and render; the member's age cap travels with every call."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
+
+from ..access import access
+from ..cache import get_cache
+from ..catalog import cached, feeds
+from ..catalog.agecap import cap_of
+from ..catalog.ical import feed_text
+from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
+from ..clock import utcnow
+from ..models.catalog import STATUSES
+from ..templating import gettext as _
+
+bp = Blueprint("catalog", __name__)
+
+
+def _cache():
+    return get_cache(current_app)
+
+
+@bp.get("/browse")
+@access("member")
+def browse():
+    """Releases filtered and sorted by the query string (shareable), one page at a time."""
+    params = parse_browse(request.args)
+    result = cached.browse(_cache(), params, cap_of(current_user))
+    return render_template("catalog/browse.html", params=params, result=result,
+                           facets=cached.facets(_cache()), sorts=SORT_NAMES,
+                           kinds=BROWSE_KINDS, statuses=STATUSES)
+
+
+@bp.get("/releases/<int:release_id>")
+@access("member")
+def release(release_id: int):
+    """One release: titles, facts, translations, seasons x episodes, franchise."""
+    translation_id = parse_int(request.args, "translation", 1, 2**31)
+    page = cached.release_page(_cache(), release_id, cap_of(current_user), translation_id)
+    return render_template("catalog/release.html", page=page, release=page["release"])
+
+
+@bp.get("/search")
+@access("member")
+def search():
+    """Search results for ``q``; an empty query shows the search box alone."""
+    q = request.args.get("q", "")
+    page = parse_int(request.args, "page", 1, 500, 1)
+    result = None
+    if q.strip():
+        result = cached.search_page(_cache(), q, cap_of(current_user), page, 24)
+    return render_template("catalog/search.html", q=q, result=result,
+                           query_string=urlencode({"q": q}))
+
+
+@bp.get("/calendar")
+@access("member")
+def calendar():
+    """Next episodes this week and next, in the household's time zone, and the feed URL."""
+    days = cached.calendar_days(_cache(), cap_of(current_user), utcnow(), current_app.config["TIMEZONE"])
+    token = feeds.feed_token(current_user.id)
+    feed_url = url_for("catalog.ical", token=token, _external=True) if token else None
+    return render_template("catalog/calendar.html", days=days, feed_url=feed_url)
+
+
+@bp.post("/calendar/feed")
+@access("member")
+def feed_issue():
+    """Create (or replace) the member's iCal feed URL; any old URL stops working."""
+    feeds.issue_token(current_user.id)
+    flash(_("A new calendar feed address was created. The old one no longer works."), "success")
+    return redirect(url_for("catalog.calendar") + "#feed")
+
+
+@bp.post("/calendar/feed/revoke")
+@access("member")
+def feed_revoke():
+    """Turn the member's iCal feed off."""
+    if feeds.revoke_token(current_user.id):
+        flash(_("The calendar feed was turned off."), "success")
+    return redirect(url_for("catalog.calendar") + "#feed")
+
+
+@bp.get("/calendar/<token>.ics")
+@access("public")
+def ical(token: str):
+    """The personal iCal feed: public URL, the token in it is the secret (revocable)."""
+    user = feeds.user_for_token(token)
+    if user is None:
+        abort(404)
+    now = utcnow()
+    items = cached.upcoming(_cache(), cap_of(user), now, current_app.config["TIMEZONE"])
+    body = feed_text(items, now, request.host_url, name=f"AniHome · {user.username}")
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="anihome.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
