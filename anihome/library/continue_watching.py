@@ -18,13 +18,14 @@ from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError
-from ..models import ContinueHidden, ListEntry, Release, Translation, WatchProgress
+from ..models import ContinueHidden, ListEntry, Release, ReleaseChoice, Translation, WatchProgress
 from . import episodes, progress
 from .lists import get_release
 
 log = logging.getLogger(__name__)
 
 MAX_SNOOZE_DAYS = 365
+MAX_CANDIDATES = 200  # releases looked at for one row (caught-up ones are skipped)
 
 
 @dataclass
@@ -80,30 +81,80 @@ def translation_for(user_id: int, release_id: int, hint: int | None = None) -> T
     return default_translation(release_id)
 
 
+def _default(translations: list[Translation]) -> Translation | None:
+    """``default_translation``'s choice among already loaded translations."""
+    key = lambda t: (not t.voice, -(t.episodes_count if t.episodes_count is not None else -1), t.id)  # noqa: E731
+    return min(translations, key=key) if translations else None
+
+
+def _items(user_id: int, release_ids: list[int], releases: dict[int, Release]) -> dict[int, ContinueItem]:
+    """Next-up items for several releases with a fixed number of queries (not per release)."""
+    if not release_ids:
+        return {}
+    newest = (WatchProgress.select(WatchProgress.release.alias("rid"),
+                                   fn.MAX(WatchProgress.updated_at).alias("at"))
+              .where((WatchProgress.user == user_id) & WatchProgress.release.in_(release_ids))
+              .group_by(WatchProgress.release))
+    latest: dict[int, WatchProgress] = {}
+    for row in (WatchProgress.select()
+                .join(newest, on=((WatchProgress.release == newest.c.rid)
+                                  & (WatchProgress.updated_at == newest.c.at)))
+                .where(WatchProgress.user == user_id).order_by(WatchProgress.id.desc())):
+        latest.setdefault(row.release_id, row)
+    choices = dict(ReleaseChoice.select(ReleaseChoice.release, ReleaseChoice.translation)
+                   .where((ReleaseChoice.user == user_id)
+                          & ReleaseChoice.release.in_(release_ids)).tuples())
+    per_release: dict[int, list[Translation]] = {}
+    for t in Translation.select().where(Translation.release.in_(release_ids)
+                                        & (Translation.available == True)):  # noqa: E712
+        per_release.setdefault(t.release_id, []).append(t)
+    picked: dict[int, Translation] = {}
+    for release_id, row in latest.items():
+        available = {t.id: t for t in per_release.get(release_id, [])}
+        chosen = (available.get(choices.get(release_id)) or available.get(row.translation_id)
+                  or _default(list(available.values())))
+        if chosen is not None:
+            picked[release_id] = chosen
+    lists_by_translation = episodes.episode_lists(list(picked.values()))
+    others: dict[int, dict[tuple[int, int], tuple[bool, float, float | None]]] = {}
+    for rid, season, number, watched, position, duration in (
+            WatchProgress.select(WatchProgress.release, WatchProgress.season, WatchProgress.number,
+                                 WatchProgress.watched, WatchProgress.position, WatchProgress.duration)
+            .where((WatchProgress.user == user_id)
+                   & WatchProgress.release.in_([r for r in picked if latest[r].watched])).tuples()):
+        others.setdefault(rid, {})[(season, number)] = (watched, position, duration)
+    items: dict[int, ContinueItem] = {}
+    for release_id, translation in picked.items():
+        row, release = latest[release_id], releases[release_id]
+        if not row.watched:
+            items[release_id] = ContinueItem(
+                release, translation.id, row.season, row.number, "resume",
+                progress.resume_position(row), row.duration, row.percent, row.updated_at,
+                watch_url(release_id, translation.id, row.season, row.number))
+            continue
+        seen = others.get(release_id, {})
+        nxt = next(((s, n) for s, n, _ in lists_by_translation[translation.id]
+                    if (s, n) > (row.season, row.number) and not seen.get((s, n), (False,))[0]),
+                   None)
+        if nxt is None:
+            continue
+        later = seen.get(nxt)
+        resume = (WatchProgress(position=later[1], duration=later[2], watched=False)
+                  if later else None)
+        items[release_id] = ContinueItem(
+            release, translation.id, nxt[0], nxt[1], "next", progress.resume_position(resume),
+            later[2] if later else None, resume.percent if resume else 0, row.updated_at,
+            watch_url(release_id, translation.id, *nxt))
+    return items
+
+
 def next_up(user_id: int, release_id: int, release: Release | None = None) -> ContinueItem | None:
     """Where the member goes on in a release, or None when they have not started it or are
     caught up with every episode available."""
-    row = progress.latest_for_release(user_id, release_id)
-    if row is None:
+    release = release or Release.get_or_none(Release.id == release_id)
+    if release is None:
         return None
-    translation = translation_for(user_id, release_id, row.translation_id)
-    if translation is None:
-        return None
-    release = release or Release.get_by_id(release_id)
-    if not row.watched:
-        start = progress.resume_position(row)
-        return ContinueItem(release, translation.id, row.season, row.number, "resume", start,
-                            row.duration, row.percent, row.updated_at,
-                            watch_url(release_id, translation.id, row.season, row.number))
-    following = episodes.next_after(translation, row.season, row.number)
-    if following is None:
-        return None
-    season, number = following
-    later = progress.get(user_id, release_id, season, number)
-    start = progress.resume_position(later)
-    return ContinueItem(release, translation.id, season, number, "next", start,
-                        later.duration if later else None, later.percent if later else 0,
-                        row.updated_at, watch_url(release_id, translation.id, season, number))
+    return _items(user_id, [release.id], {release.id: release}).get(release.id)
 
 
 def for_user(user_id: int, limit: int = 12, now: datetime | None = None) -> list[ContinueItem]:
@@ -123,17 +174,17 @@ def for_user(user_id: int, limit: int = 12, now: datetime | None = None) -> list
               .where((WatchProgress.user == user_id)
                      & WatchProgress.release.not_in(hidden) & WatchProgress.release.not_in(dropped))
               .group_by(WatchProgress.release).order_by(last.desc())
-              .limit(max(1, limit) * 3 + 5).tuples())
-    release_ids = [release_id for release_id, _ in recent]
-    releases = {r.id: r for r in Release.select().where(Release.id.in_(release_ids))}
-    items: list[ContinueItem] = []
-    for release_id in release_ids:
-        item = next_up(user_id, release_id, releases.get(release_id))
-        if item is not None:
-            items.append(item)
-            if len(items) >= limit:
-                break
-    return items
+              .limit(MAX_CANDIDATES).tuples())
+    candidates = [release_id for release_id, _ in recent]
+    found: list[ContinueItem] = []
+    start, batch = 0, max(1, limit) + 4
+    while start < len(candidates) and len(found) < limit:  # usually one batch fills the row
+        chunk = candidates[start:start + batch]
+        releases = {r.id: r for r in Release.select().where(Release.id.in_(chunk))}
+        items = _items(user_id, [r for r in chunk if r in releases], releases)
+        found += [items[r] for r in chunk if r in items]
+        start, batch = start + batch, batch * 4
+    return found[:max(0, limit)]
 
 
 def hide(user_id: int, release_id, days: int | None = None, now: datetime | None = None) -> None:

@@ -99,19 +99,45 @@ def episode_list(translation: Translation) -> list[tuple[int, int, int | None]]:
             .where(Episode.translation == translation)
             .order_by(Episode.season, Episode.number).tuples())
     found = [(season, number, eid) for eid, season, number in rows]
-    if found:
-        return found
+    return found or _guessed(translation)
+
+
+def _guessed(translation: Translation) -> list[tuple[int, int, int | None]]:
+    if translation.is_movie:
+        return [(*MOVIE_EPISODE, None)]
     season = translation.last_season if translation.last_season is not None else 1
     last = translation.last_episode or translation.episodes_count or 0
     return [(season, n, None) for n in range(1, last + 1)]
 
 
-def next_after(translation: Translation, season: int, number: int) -> tuple[int, int] | None:
-    """The episode after (season, number) in ``translation``, or None when it is the last one."""
-    for s, n, _ in episode_list(translation):
+def episode_lists(translations: list[Translation]) -> dict[int, list[tuple[int, int, int | None]]]:
+    """``episode_list`` for many translations in one query, keyed by translation id."""
+    found: dict[int, list] = {t.id: [] for t in translations}
+    serials = [t.id for t in translations if not t.is_movie]
+    if serials:
+        rows = (Episode.select(Episode.id, Episode.translation, Episode.season, Episode.number)
+                .where(Episode.translation.in_(serials))
+                .order_by(Episode.translation, Episode.season, Episode.number).tuples())
+        for eid, tid, season, number in rows:
+            found[tid].append((season, number, eid))
+    for translation in translations:
+        if not found[translation.id]:
+            found[translation.id] = _guessed(translation)
+    return found
+
+
+def following(episodes: list[tuple[int, int, int | None]], season: int,
+              number: int) -> tuple[int, int] | None:
+    """The episode after (season, number) in an episode list, or None."""
+    for s, n, _ in episodes:
         if (s, n) > (season, number):
             return (s, n)
     return None
+
+
+def next_after(translation: Translation, season: int, number: int) -> tuple[int, int] | None:
+    """The episode after (season, number) in ``translation``, or None when it is the last one."""
+    return following(episode_list(translation), season, number)
 
 
 def is_first(translation: Translation | None, season: int, number: int) -> bool:

@@ -73,3 +73,19 @@ def test_the_chosen_dub_is_used_for_the_next_episode(cat, alice):
     progress.save(alice.id, episodes.ref_for(cat.subs, 1, 1), 1400, 1440, now=NOW)
     [item] = continue_watching.for_user(alice.id, 12)
     assert (item.translation_id, item.episode) == (cat.subs.id, 2)
+
+
+def test_next_skips_episodes_already_watched_out_of_order(cat, alice):
+    save(alice, cat.voice, 2, 1400, at=NOW)
+    save(alice, cat.voice, 1, 1400, at=NOW + timedelta(minutes=1))
+    [item] = continue_watching.for_user(alice.id, 12)
+    assert (item.episode, item.kind) == (3, "next")
+    save(alice, cat.voice, 3, 1400, at=NOW + timedelta(minutes=2))
+    assert continue_watching.for_user(alice.id, 12) == []
+
+
+def test_a_part_watched_next_episode_is_resumed(cat, alice):
+    save(alice, cat.voice, 2, 500, at=NOW)
+    save(alice, cat.voice, 1, 1400, at=NOW + timedelta(minutes=1))
+    [item] = continue_watching.for_user(alice.id, 12)
+    assert (item.episode, item.kind, item.position, item.percent) == (2, "next", 500, 34)
