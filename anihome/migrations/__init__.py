@@ -75,9 +75,23 @@ def head_version(migrations: list[Migration] | None = None) -> int:
     return migrations[-1].version if migrations else 0
 
 
+def applied_versions(db: Database) -> set[int]:
+    if "schema_version" not in db.get_tables():
+        return set()
+    return {row[0] for row in db.execute_sql("SELECT version FROM schema_version")}
+
+
 def pending(db: Database, migrations: list[Migration] | None = None) -> list[Migration]:
+    """Migrations not applied yet. One numbered below an applied one is an error, not a gap to fill:
+    it would run against a schema it was not written for."""
     migrations = discover() if migrations is None else migrations
-    have = current_version(db)
+    applied = applied_versions(db)
+    have = max(applied, default=0)
+    stray = [m for m in migrations if m.version < have and m.version not in applied]
+    if stray:
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in stray)
+        raise MigrationError(f"migrations {names} are numbered below the applied version {have}; "
+                             "renumber them above it")
     return [m for m in migrations if m.version > have]
 
 

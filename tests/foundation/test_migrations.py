@@ -101,3 +101,15 @@ def test_sqlite_pragmas_are_applied(app, db):
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_a_migration_numbered_below_the_applied_version_is_refused(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    db = app.extensions["anihome.db"]
+    with db.connection_context():
+        migrate(db)
+        late = Migration(head_version() + 5, "late", lambda d: None)
+        migrate(db, discover() + [late])
+        stray = Migration(head_version() + 1, "stray", lambda d: None)
+        with pytest.raises(MigrationError, match="stray are numbered below"):
+            migrate(db, discover() + [late, stray])
