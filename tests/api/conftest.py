@@ -1,24 +1,12 @@
-"""Helpers for the API tests: tokens for members, bearer headers, a movable clock."""
+"""Helpers for the API tests: tokens for members, bearer headers, the error-shape check."""
 from __future__ import annotations
 
 import pytest
 
 from anihome.accounts import tokens
 from anihome.api.ratelimit import EXTENSION as LIMITER
+from tests.accounts.conftest import FakeClock  # noqa: F401  (one movable clock for tests)
 from tests.conftest import PASSWORD, csrf_token, make_user, sign_in  # noqa: F401
-
-
-class FakeClock:
-    """Seconds that only move when a test says so."""
-
-    def __init__(self, start: float = 1000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def in_db(app, fn):
@@ -51,16 +39,6 @@ def assert_error(response, status: int, code: str | None = None, field: str | No
     if field is not None:
         assert error.get("field") == field
     return error
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def member_token(app, member):
-    return new_token(app, member)
 
 
 @pytest.fixture
