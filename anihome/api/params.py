@@ -41,6 +41,8 @@ def get_json(required: bool = True, allowed: Iterable[str] | None = None) -> dic
         data = json.loads(raw)
     except UnicodeDecodeError:
         raise AppError("The body is not valid UTF-8.", code="invalid_json") from None
+    except RecursionError:
+        raise AppError("The body is nested too deeply.", code="invalid_json") from None
     except ValueError as exc:
         message = f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})." \
             if isinstance(exc, json.JSONDecodeError) else "The body is not valid JSON."

@@ -43,7 +43,8 @@ def test_a_body_that_is_not_json_answers_415(client, member, csrf):
 
 
 def test_malformed_json_answers_400(client, member, csrf):
-    for body in ('{"label": ', "[1, 2]", '"text"', '{"label": "x",}', b"\xff\xfe{}"):
+    for body in ('{"label": ', "[1, 2]", '"text"', '{"label": "x",}', b"\xff\xfe{}", "[" * 100_000,
+                 '{"label": ' + "1" * 5000 + "}"):
         response = _session_post(client, csrf, "/api/v1/tokens", data=body, content_type="application/json")
         assert_error(response, 400, "invalid_json")
     assert client.get("/api/v1/tokens").get_json()["total"] == 0
