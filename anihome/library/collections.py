@@ -13,7 +13,7 @@ from ..db import write_transaction
 from ..errors import AppError, NotFound
 from ..models import Collection, CollectionItem, Release, User
 from ..models.library import VISIBILITIES
-from .episodes import _int
+from .validate import row_id
 from .lists import get_release
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def create(user_id: int, name, description=None, visibility="private",
 
 def readable(user_id: int, collection_id, field: str = "collection_id") -> Collection:
     """A collection the member may see: their own or one shared with the household."""
-    cid = _int(collection_id, field, 1)
+    cid = row_id(collection_id, field)
     row = Collection.get_or_none(Collection.id == cid)
     if row is None or (row.user_id != user_id and row.visibility != "household"):
         raise NotFound("No such collection.", field)
@@ -77,7 +77,7 @@ def readable(user_id: int, collection_id, field: str = "collection_id") -> Colle
 
 def own(user_id: int, collection_id, field: str = "collection_id") -> Collection:
     """One of the member's own collections; anyone else's is NotFound (never revealed)."""
-    cid = _int(collection_id, field, 1)
+    cid = row_id(collection_id, field)
     row = Collection.get_or_none((Collection.id == cid) & (Collection.user == user_id))
     if row is None:
         raise NotFound("No such collection.", field)
@@ -117,7 +117,7 @@ def delete(user_id: int, collection_id) -> None:
 def _ids(values, field: str) -> list[int]:
     if not isinstance(values, list) or len(values) > MAX_ITEMS:
         raise AppError(f"{field} must be a list of ids.", field)
-    ids = [_int(v, field, 1) for v in values]
+    ids = [row_id(v, field) for v in values]
     if len(set(ids)) != len(ids):
         raise AppError(f"{field} lists an id twice.", field)
     return ids

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import AppError, NotFound
 from ..models import Episode, Release, Translation
+from .validate import row_id, whole
 
 MOVIE_EPISODE = (1, 1)
 
@@ -27,22 +28,8 @@ class EpisodeRef:
     is_movie: bool
 
 
-def _int(value, field: str, minimum: int) -> int:
-    if isinstance(value, bool) or value is None:
-        raise AppError(f"{field} must be a whole number.", field)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise AppError(f"{field} must be a whole number.", field) from None
-    if isinstance(value, float) and value != number:
-        raise AppError(f"{field} must be a whole number.", field)
-    if number < minimum or number > 100_000:
-        raise AppError(f"{field} is out of range.", field)
-    return number
-
-
 def get_translation(translation_id, field: str = "translation_id") -> Translation:
-    tid = _int(translation_id, field, 1)
+    tid = row_id(translation_id, field)
     translation = Translation.get_or_none(Translation.id == tid)
     if translation is None:
         raise NotFound("No such translation.", field)
@@ -52,7 +39,7 @@ def get_translation(translation_id, field: str = "translation_id") -> Translatio
 def resolve(episode_id=None, translation_id=None, season=None, number=None) -> EpisodeRef:
     """The episode named by ``episode_id``, or by ``translation_id`` + ``season`` + ``number``."""
     if episode_id is not None:
-        eid = _int(episode_id, "episode_id", 1)
+        eid = row_id(episode_id, "episode_id")
         row = (Episode.select(Episode, Translation).join(Translation)
                .where(Episode.id == eid).first())
         if row is None:
@@ -69,8 +56,8 @@ def ref_for(translation: Translation, season=None, number=None) -> EpisodeRef:
     """The episode (season, number) of ``translation``; a movie ignores both."""
     if translation.is_movie:
         return EpisodeRef(translation.release_id, translation.id, *MOVIE_EPISODE, None, True)
-    season = _int(season, "season", 0)
-    number = _int(number, "episode", 1)
+    season = whole(season, "season", 0)
+    number = whole(number, "episode", 1)
     row = Episode.get_or_none((Episode.translation == translation) & (Episode.season == season)
                               & (Episode.number == number))
     if row is None and not _plausible(translation, season, number):

@@ -15,7 +15,7 @@ from .. import events
 from ..db import write_transaction
 from ..errors import NotFound
 from ..models import Release, WatchEvent
-from .episodes import _int
+from .validate import row_id
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def by_day(items: list[WatchEvent], tz_name: str = "UTC") -> "OrderedDict[date, 
 
 def delete(user_id: int, event_id) -> None:
     """Delete one of the member's own events; another member's event is NotFound."""
-    eid = _int(event_id, "event_id", 1)
+    eid = row_id(event_id, "event_id")
     with write_transaction():
         deleted = (WatchEvent.delete()
                    .where((WatchEvent.id == eid) & (WatchEvent.user == user_id)).execute())

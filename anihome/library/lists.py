@@ -28,6 +28,7 @@ from ..errors import AppError, NotFound
 from ..models import ListEntry, Release, WatchProgress
 from ..models.library import LIST_STATUSES
 from . import episodes
+from .validate import row_id, whole
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,7 @@ EDITABLE = ("status", "score", "rewatch_count", "episodes_watched", "manual", "n
 def get_release(release_id, field: str = "release_id", age_cap: int | None = None) -> Release:
     """The release with this id; NotFound when missing or above the member's age cap (a
     capped member never sees a release whose age rating is unknown)."""
-    if isinstance(release_id, bool):
-        raise AppError("release_id must be a whole number.", field)
-    try:
-        rid = int(release_id)
-    except (TypeError, ValueError):
-        raise AppError("release_id must be a whole number.", field) from None
+    rid = row_id(release_id, field)
     release = Release.get_or_none(Release.id == rid)
     if release is None or (age_cap is not None and (release.age_limit is None
                                                     or release.age_limit > age_cap)):
@@ -108,9 +104,9 @@ def _validated(changes: dict) -> dict:
             if value in (None, "", 0):
                 value = None
             else:
-                value = _whole(value, "score", 1, 10)
+                value = whole(value, "score", 1, 10)
         elif key in ("rewatch_count", "episodes_watched"):
-            value = _whole(value, key, 0, 100_000)
+            value = whole(value, key, 0, 100_000)
         elif key == "manual":
             if not isinstance(value, bool):
                 raise AppError("manual must be true or false.", "manual")
@@ -121,20 +117,6 @@ def _validated(changes: dict) -> dict:
             value = _date(value, key)
         clean[key] = value
     return clean
-
-
-def _whole(value, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        raise AppError(f"{field} must be a whole number.", field)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise AppError(f"{field} must be a whole number.", field) from None
-    if isinstance(value, float) and value != number:
-        raise AppError(f"{field} must be a whole number.", field)
-    if not low <= number <= high:
-        raise AppError(f"{field} must be between {low} and {high}.", field)
-    return number
 
 
 def _date(value, field: str) -> date | None:

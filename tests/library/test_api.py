@@ -200,3 +200,11 @@ def test_write_routes_survive_hostile_bodies_and_change_nothing(client, cat, ali
             assert 400 <= r.status_code < 500, (method, url, body, r.status_code)
             assert r.get_json()["error"]["code"], (method, url, body)
     assert [sorted(m.select().tuples()) for m in models] == before
+
+
+def test_large_row_ids_are_accepted(client, cat, auth):
+    from anihome.models import Episode
+
+    big = Episode.create(id=3_500_000, translation=cat.ongoing_tr, season=2, number=1, link="//kodik.test/seria/9/x/720p")
+    r = client.put("/api/v1/progress", json={"episode_id": big.id, "position": 5, "duration": 1440}, headers=auth)
+    assert r.status_code == 200 and r.get_json()["progress"]["season"] == 2
