@@ -88,9 +88,14 @@ def setup(app, fake_origins):
                                 kodik_updated_at=NOW, synced_at=NOW)
         eps = [Episode.create(translation=tr, season=1, number=n, link=f"{player}/seria/90{n}/h{n}/720p")
                for n in (1, 2, 3)]
+        subs = Translation.create(kodik_id="serial-10", release=release, kodik_type="anime-serial", team_id=611,
+                                  team="Fake Subs", voice=False, link=f"{player}/serial/10/def/720p", last_season=1,
+                                  last_episode=3, episodes_count=3, kodik_created_at=NOW,
+                                  kodik_updated_at=NOW, synced_at=NOW)
         progress.save(alice.id, episodes.ref_for(tr, 1, 2), 300, 1440)
         session_id = session_id_for(alice)
-    return {"alice": alice.id, "release": release.id, "translation": tr.id, "eps": [e.id for e in eps],
+    return {"alice": alice.id, "release": release.id, "translation": tr.id, "subs": subs.id,
+            "eps": [e.id for e in eps],
             "session_id": session_id, "player": player, "foreign": fake_origins[1]}
 
 
@@ -131,10 +136,10 @@ def wait_for(page, predicate, timeout=5.0):
     return predicate()
 
 
-def open_player(page, live_server, setup, number):
-    page.goto(f"{live_server}/watch/{setup['release']}?translation={setup['translation']}&season=1&episode={number}")
+def open_player(page, live_server, setup, number, translation="translation", kind="seria"):
+    page.goto(f"{live_server}/watch/{setup['release']}?translation={setup[translation]}&season=1&episode={number}")
     page.wait_for_selector("#player[data-ready='1']", state="attached")
-    frame = page.frame(url=re.compile(r"/seria/"))
+    frame = page.frame(url=re.compile(f"/{kind}/"))
     frame.wait_for_load_state()
     return frame
 
@@ -220,3 +225,19 @@ def test_leaving_the_page_saves_the_last_position(app, setup, live_server, page)
     frame.evaluate("kodik('kodik_player_time_update', 77)")
     page.goto(f"{live_server}/lists")
     assert wait_for(page, lambda: row(app, setup, 1) and row(app, setup, 1).position == 77)
+
+
+def test_switching_episode_inside_a_serial_player_saves_to_the_new_episode(app, setup, live_server, page):
+    frame = open_player(page, live_server, setup, 1, translation="subs", kind="serial")
+    assert frame.url == f"{setup['player']}/serial/10/def/720p?season=1&episode=1"
+    frame.evaluate("kodik('kodik_player_current_episode', {season: 1, episode: 1, translation: {id: 611, title: 'Fake Subs'}})")
+    frame.evaluate("kodik('kodik_player_time_update', 50)")
+    # The member picks episode 3 and the voice dub inside Kodik's own selectors.
+    frame.evaluate("kodik('kodik_player_current_episode', {season: 1, episode: 3, translation: {id: 610, title: 'Fake Dub'}})")
+    assert wait_for(page, lambda: row(app, setup, 1) and row(app, setup, 1).position == 50)
+    frame.evaluate("kodik('kodik_player_time_update', 65)")
+    frame.evaluate("kodik('kodik_player_pause')")
+    assert wait_for(page, lambda: row(app, setup, 3) and row(app, setup, 3).position == 65)
+    assert row(app, setup, 3).translation_id == setup["translation"]
+    assert page.saves[-1] == {"position": 65, "duration": None, "translation_id": setup["translation"],
+                              "season": 1, "episode": 3}
