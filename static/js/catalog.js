@@ -10,7 +10,8 @@
     var target = event.target;
     if (target && target.tagName === "IMG" && target.closest(".cover")) { fail(target); }
   }, true);
+  /* Images that failed before this script ran (a lazy image not yet fetched is not "complete"). */
   document.querySelectorAll(".cover img").forEach(function (img) {
-    if (img.complete && img.naturalWidth === 0 && img.loading !== "lazy" && img.getAttribute("src")) { fail(img); }
+    if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) { fail(img); }
   });
 })();
