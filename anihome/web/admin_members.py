@@ -1,7 +1,8 @@
 """Admin: household members and invite links. Rules live in ``accounts.users`` / ``invites``."""
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, url_for)
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 
 from ..access import access
@@ -64,7 +65,9 @@ def invite():
         errors = {"invite_" + (exc.field or "form"): _(exc.message)}
         return _index(exc.status, errors=errors, values=values, open_form="invite")
     link = url_for("invite.accept", token=token, _external=True)
-    return _index(201, new_invite=created, new_invite_link=link)
+    response = make_response(_index(201, new_invite=created, new_invite_link=link))
+    response.headers["Cache-Control"] = "no-store"  # the link must not linger in caches
+    return response
 
 
 @bp.post("/invites/<int:invite_id>/revoke")

@@ -1,13 +1,13 @@
 """Accepting an invite link: the invitee picks a username and password and is signed in."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user
+from flask import Blueprint, flash, redirect, render_template, url_for
 
 from ..access import access
 from ..accounts.invites import InviteGone, accept_invite, check_invite
 from ..errors import AppError, NotFound
 from ..templating import gettext as _
+from .new_account_form import submit_new_account
 
 bp = Blueprint("invite", __name__)
 
@@ -24,24 +24,13 @@ def accept(token: str):
         pending = check_invite(token)
     except (InviteGone, NotFound) as exc:
         return _gone(exc)
-    errors: dict[str, str] = {}
-    status = 200
-    username = request.form.get("username", "")
-    if request.method == "POST":
-        password = request.form.get("password", "")
-        if password != request.form.get("password_repeat", ""):
-            errors["password_repeat"] = _("The two passwords differ.")
-            status = 400
-        else:
-            try:
-                user = accept_invite(token, username, password)
-            except (InviteGone, NotFound) as exc:
-                return _gone(exc)
-            except AppError as exc:
-                errors[exc.field or "form"] = _(exc.message)
-                status = exc.status
-            else:
-                login_user(user)
-                flash(_("Welcome to AniHome, %(name)s!", name=user.username), "success")
-                return redirect(url_for("home.index"))
-    return render_template("auth/invite.html", invite=pending, errors=errors, username=username), status
+    try:
+        form = submit_new_account(lambda username, password: accept_invite(token, username, password),
+                                  passthrough=(InviteGone, NotFound))
+    except (InviteGone, NotFound) as exc:
+        return _gone(exc)
+    if form.user is not None:
+        flash(_("Welcome to AniHome, %(name)s!", name=form.user.username), "success")
+        return redirect(url_for("home.index"))
+    return render_template("auth/invite.html", invite=pending, errors=form.errors,
+                           username=form.username), form.status
