@@ -148,3 +148,14 @@ def test_browse_and_release_page_bound_their_queries(app, as_owner, catalog):
     assert browse_cached.count <= 1  # at most the session's member
     assert release_count.count <= 7
     assert home_count.count <= 7
+
+
+def test_catalog_pages_speak_russian(app, users, catalog):
+    from tests.catalog.conftest import signed_in
+
+    client = signed_in(app, users["owner"])
+    client.set_cookie("lang", "ru")
+    page = text(client.get("/browse"))
+    assert "Фильтры" in page and "Рейтинг не ниже" in page and "Каталог" in page
+    assert "Переводы" in text(client.get(f"/releases/{catalog.aot}"))
+    assert "Календарь выхода серий" in text(client.get("/calendar"))
