@@ -23,6 +23,7 @@ def test_admin_page_creates_an_invite_link_shown_once(app, client, owner):
     response = post_form(client, "/admin/members/invites", {"role": "moderator", "age_cap": "16",
                                                            "note": "cousin"})
     assert response.status_code == 201
+    assert response.headers["Cache-Control"] == "no-store"
     link = re.search(r'id="invite-link">([^<]+)<', response.get_data(as_text=True)).group(1)
     token = link.rsplit("/", 1)[1]
     stored = query(app, lambda: Invite.get())
