@@ -31,8 +31,10 @@
     watched: root.dataset.watched === "1",
     reachedEnd: false,
     lastSaveAt: Date.now(),
-    savedPosition: null
+    savedPosition: null,
+    heard: false  /* the player has reported a position: until then there is nothing to save */
   };
+  if (state.position > 0) { state.savedPosition = Math.round(state.position); }
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -89,10 +91,10 @@
       translationId = teams[String(value.translation.id)];
     }
     if (season === state.season && episode === state.episode && translationId === state.translationId) { return; }
-    if (state.position > 0) { save("switch", null, false); }
+    if (state.heard && state.position > 0) { save("switch", null, false); }
     state.season = season; state.episode = episode; state.translationId = translationId;
     state.episodeId = null; state.position = 0; state.duration = null;
-    state.watched = false; state.reachedEnd = false; state.savedPosition = null;
+    state.watched = false; state.reachedEnd = false; state.savedPosition = null; state.heard = false;
     root.dataset.season = String(season); root.dataset.episode = String(episode);
     root.dataset.translationId = String(translationId);
   }
@@ -117,6 +119,7 @@
         t = number(data.value);
         if (t === null) { return; }
         state.position = t;
+        state.heard = true;
         checkEnd();
         if (Date.now() - state.lastSaveAt >= SAVE_EVERY_MS) { save("tick"); }
         break;
@@ -128,7 +131,7 @@
         switchEpisode(data.value);
         break;
       case "kodik_player_pause":
-        save("pause");
+        if (state.heard) { save("pause"); }
         break;
       case "kodik_player_video_ended":
         state.reachedEnd = true;
@@ -140,7 +143,7 @@
     }
   });
 
-  function flush() { if (state.position > 0) { save("hide", null, true); } }
+  function flush() { if (state.heard && state.position > 0) { save("hide", null, true); } }
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { flush(); }

@@ -241,3 +241,14 @@ def test_switching_episode_inside_a_serial_player_saves_to_the_new_episode(app, 
     assert row(app, setup, 3).translation_id == setup["translation"]
     assert page.saves[-1] == {"position": 65, "duration": None, "translation_id": setup["translation"],
                               "season": 1, "episode": 3}
+
+
+def test_opening_and_leaving_without_playing_saves_nothing(app, setup, live_server, page):
+    open_player(page, live_server, setup, 2)
+    page.goto(f"{live_server}/lists")
+    page.wait_for_timeout(300)
+    assert page.saves == []
+    assert row(app, setup, 2).position == 300
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        from anihome.models import WatchEvent
+        assert WatchEvent.select().count() == 1
