@@ -88,3 +88,67 @@ def test_documented_success_schemas_match_real_answers(app, client, member):
         assert set(schemas[schema_name]["required"]) <= set(body), path
     page = client.get("/api/v1/tokens", headers=bearer(token)).get_json()
     assert set(page["items"][0]) == set(schemas["ApiToken"]["properties"])
+
+
+# The keywords an OpenAPI 3.0 Schema Object may hold (OAS 3.0.3, "Schema Object").
+SCHEMA_KEYWORDS = {
+    "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
+    "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
+    "required", "enum", "type", "not", "allOf", "oneOf", "anyOf", "items", "properties",
+    "additionalProperties", "description", "format", "default", "nullable", "discriminator",
+    "readOnly", "writeOnly", "example", "externalDocs", "deprecated", "xml",
+}
+SCHEMA_TYPES = {"array", "boolean", "integer", "number", "object", "string"}
+PARAMETER_KEYS = {"name", "in", "description", "required", "deprecated", "allowEmptyValue", "style",
+                  "explode", "allowReserved", "schema", "example", "examples"}
+
+
+def _check_schema(schema, where, problems):
+    if "$ref" in schema:
+        if set(schema) != {"$ref"}:
+            problems.append(f"{where}: $ref beside other keys (3.0 ignores them)")
+        return
+    extra = {k for k in schema if not k.startswith("x-")} - SCHEMA_KEYWORDS
+    if extra:
+        problems.append(f"{where}: not 3.0 schema keywords {sorted(extra)}")
+    if "type" in schema and (not isinstance(schema["type"], str) or schema["type"] not in SCHEMA_TYPES):
+        problems.append(f"{where}: type {schema['type']!r} (use nullable: true for null)")
+    if "required" in schema and not schema["required"]:
+        problems.append(f"{where}: empty required list")
+    if schema.get("type") == "array" and "items" not in schema:
+        problems.append(f"{where}: array without items")
+    for key in ("properties",):
+        for name, sub in schema.get(key, {}).items():
+            _check_schema(sub, f"{where}.{name}", problems)
+    for key in ("items", "not") + (("additionalProperties",) if isinstance(schema.get("additionalProperties"), dict) else ()):
+        if key in schema:
+            _check_schema(schema[key], f"{where}.{key}", problems)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for index, sub in enumerate(schema.get(key, [])):
+            _check_schema(sub, f"{where}.{key}[{index}]", problems)
+
+
+def test_every_schema_and_parameter_is_valid_openapi_3_0(client):
+    document = _document(client)
+    problems = []
+    for name, schema in document["components"]["schemas"].items():
+        _check_schema(schema, f"components.schemas.{name}", problems)
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            where = f"{method.upper()} {path}"
+            for param in op.get("parameters", []):
+                if set(param) - PARAMETER_KEYS or param["in"] not in {"path", "query", "header", "cookie"}:
+                    problems.append(f"{where}: parameter {param.get('name')} has unknown keys")
+                if param["in"] == "path" and param.get("required") is not True:
+                    problems.append(f"{where}: path parameter {param['name']} must be required")
+                _check_schema(param["schema"], f"{where} param {param['name']}", problems)
+            if "requestBody" in op:
+                for media in op["requestBody"]["content"].values():
+                    _check_schema(media["schema"], f"{where} body", problems)
+            for code, response in op["responses"].items():
+                if "$ref" not in response:
+                    if "description" not in response:
+                        problems.append(f"{where} {code}: response without description")
+                    for media in response.get("content", {}).values():
+                        _check_schema(media["schema"], f"{where} {code}", problems)
+    assert problems == []
