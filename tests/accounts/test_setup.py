@@ -70,10 +70,11 @@ def test_two_concurrent_setup_posts_create_exactly_one_owner(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
+    sessions, tokens = [], []
     try:
-        sessions, tokens = [], []
         for _ in range(2):
             session = requests.Session()
+            session.headers["Connection"] = "close"  # no idle keep-alive to hold the server open
             page = session.get(base + "/setup", timeout=10)
             tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1))
             sessions.append(session)
@@ -84,8 +85,9 @@ def test_two_concurrent_setup_posts_create_exactly_one_owner(app):
             data = {"csrf_token": tokens[index], "username": f"owner{index}",
                     "password": "s3cret-pass", "password_repeat": "s3cret-pass"}
             barrier.wait()
-            results[index] = sessions[index].post(base + "/setup", data=data, timeout=20,
-                                                  allow_redirects=False).status_code
+            with sessions[index].post(base + "/setup", data=data, timeout=20,
+                                      allow_redirects=False) as response:
+                results[index] = response.status_code
 
         racers = [threading.Thread(target=race, args=(i,)) for i in range(2)]
         for racer in racers:
@@ -93,6 +95,8 @@ def test_two_concurrent_setup_posts_create_exactly_one_owner(app):
         for racer in racers:
             racer.join(30)
     finally:
+        for session in sessions:
+            session.close()
         server.close()
         thread.join(5)
     assert sorted(results) == [302, 404]
