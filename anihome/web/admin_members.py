@@ -13,13 +13,18 @@ from ..templating import gettext as _
 bp = Blueprint("admin_members", __name__, url_prefix="/admin/members")
 
 
+def actor():
+    """The signed-in admin as a plain ``User`` (services get no request proxies)."""
+    return current_user._get_current_object()
+
+
 def _index(status: int = 200, **context):
     """The members page; ``context`` carries form errors, typed values or a new invite link."""
     context.setdefault("errors", {})
     context.setdefault("values", {})
     return render_template(
         "admin/members.html", members=users.list_users(), invites=invites.pending_invites(),
-        roles=users.assignable_roles(current_user), invite_ttl=current_app.config["INVITE_TTL_HOURS"],
+        roles=users.assignable_roles(actor()), invite_ttl=current_app.config["INVITE_TTL_HOURS"],
         **context), status
 
 
@@ -43,7 +48,7 @@ def create():
               "age_cap": form.get("age_cap", "")}
     try:
         user = users.create_user(values["username"], form.get("password", ""), values["role"],
-                                 values["age_cap"], actor=current_user)
+                                 values["age_cap"], actor=actor())
     except AppError as exc:
         return _index(exc.status, errors=_error(exc), values=values, open_form="create")
     flash(_("Member %(name)s was created.", name=user.username), "success")
@@ -59,7 +64,7 @@ def invite():
               "note": form.get("note", "")}
     try:
         created, token = invites.create_invite(
-            current_user, values["invite_role"], values["invite_age_cap"], values["note"],
+            actor(), values["invite_role"], values["invite_age_cap"], values["note"],
             ttl_hours=current_app.config["INVITE_TTL_HOURS"])
     except AppError as exc:
         errors = {"invite_" + (exc.field or "form"): _(exc.message)}
@@ -74,15 +79,15 @@ def invite():
 @access("admin")
 def revoke_invite(invite_id: int):
     """Withdraw a pending invite link."""
-    invites.revoke_invite(current_user, invite_id)
+    invites.revoke_invite(actor(), invite_id)
     flash(_("The invite link was withdrawn."), "success")
     return redirect(url_for(".index"))
 
 
 def _edit(user, status: int = 200, errors: dict | None = None):
     return render_template("admin/members_edit.html", member=user, errors=errors or {},
-                           roles=users.assignable_roles(current_user),
-                           can_manage=users.may_manage(current_user, user)), status
+                           roles=users.assignable_roles(actor()),
+                           can_manage=users.may_manage(actor(), user)), status
 
 
 @bp.get("/<int:user_id>")
@@ -98,7 +103,7 @@ def update(user_id: int):
     """Save role and age cap."""
     form = request.form
     try:
-        user = users.update_member(current_user, user_id, role=form.get("role", ""),
+        user = users.update_member(actor(), user_id, role=form.get("role", ""),
                                    age_cap=form.get("age_cap", ""))
     except AppError as exc:
         return _edit(users.get_user(user_id), exc.status, _error(exc))
@@ -112,7 +117,7 @@ def set_active(user_id: int):
     """Disable (signs the member out everywhere) or enable an account."""
     active = request.form.get("active") == "1"
     try:
-        user = users.set_active(current_user, user_id, active)
+        user = users.set_active(actor(), user_id, active)
     except AppError as exc:
         return _edit(users.get_user(user_id), exc.status, _error(exc))
     flash(_("%(name)s can sign in again.", name=user.username) if active
@@ -126,13 +131,13 @@ def reset_password(user_id: int):
     """Set a new password for a member (who is signed out everywhere)."""
     form = request.form
     password = form.get("password", "")
-    if user_id == current_user.id:
+    if user_id == actor().id:
         return _edit(users.get_user(user_id), 400,
                      {"password": _("Change your own password on your account page.")})
     if password != form.get("password_repeat", ""):
         return _edit(users.get_user(user_id), 400, {"password_repeat": _("The two passwords differ.")})
     try:
-        user = users.set_password(current_user, user_id, password)
+        user = users.set_password(actor(), user_id, password)
     except AppError as exc:
         return _edit(users.get_user(user_id), exc.status, _error(exc))
     flash(_("The password of %(name)s was changed.", name=user.username), "success")
