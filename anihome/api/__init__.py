@@ -19,6 +19,7 @@ API_MODULES = (
     "routes_collections",
     "routes_library_io",
     "routes_catalog",
+    "routes_kodik",
 )
 
 API_PATH_PREFIX = "/api/"

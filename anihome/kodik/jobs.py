@@ -51,11 +51,9 @@ def _other_sync_running(ctx) -> JobRun | None:
 def progress_reporter(ctx):
     """A sync progress callback writing counters and a fraction to the job run."""
     def report(run: SyncReport, done: int, total: int | None) -> None:
-        ctx.set_count("pages", run.pages)
-        ctx.set_count("items", run.items)
-        ctx.set_count("done", done)
+        ctx.counts.update(pages=run.pages, items=run.items, done=done)
         if total:
-            ctx.set_count("total", total)
+            ctx.counts["total"] = total
         fraction = min(done / total, 0.99) if total else None
         text = f"{done} of {total} items" if total else f"{done} items"
         ctx.progress(fraction, f"{run.mode}: page {run.pages}, {text}")

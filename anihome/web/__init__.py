@@ -15,6 +15,7 @@ WEB_MODULES = (
     "invite",
     "admin_jobs",
     "admin_system",
+    "admin_kodik",
     "player",
     "library",
     "library_collections",

@@ -1,0 +1,141 @@
+"""The admin Kodik page and its status API: masked token, sync now, live progress, history."""
+import time
+
+from anihome.kodik import settings as kodik_settings
+from anihome.kodik.fake.faults import Fault
+from anihome.models import AppSetting, JobRun, Release
+from tests.conftest import make_app
+
+TOKEN = "kodik-secret-token-abcd1234"
+
+
+def _wait_finished(app, timeout=60):
+    deadline = time.monotonic() + timeout
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        while time.monotonic() < deadline:
+            if not JobRun.select().where(JobRun.status == "running").exists():
+                return list(JobRun.select().order_by(JobRun.id))
+            time.sleep(0.05)
+    raise AssertionError("the Kodik job did not finish")
+
+
+def test_the_kodik_page_is_for_admins_only(client, member, login):
+    login(client, "member")
+    assert client.get("/admin/kodik/").status_code == 403
+    assert client.get("/api/v1/admin/kodik/status").status_code == 403
+
+
+def test_a_saved_token_is_only_ever_shown_masked(client, admin, login, csrf):
+    login(client, "admin")
+    response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"), "token": TOKEN})
+    assert response.status_code == 302
+    page = client.get("/admin/kodik/").get_data(as_text=True)
+    assert TOKEN not in page and "1234" in page
+    status = client.get("/api/v1/admin/kodik/status").get_json()
+    assert status["token"] == {"present": True, "masked": "••••••••1234", "source": "admin"}
+    assert TOKEN not in client.get("/api/v1/admin/kodik/status").get_data(as_text=True)
+
+
+def test_a_bad_token_is_a_form_error_and_changes_nothing(app, client, admin, login, csrf):
+    login(client, "admin")
+    response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                       "token": "bad token!"})
+    assert response.status_code == 400
+    assert "8 to 200" in response.get_data(as_text=True)
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        assert AppSetting.get_or_none(AppSetting.key == "kodik.token") is None
+
+
+def test_forms_without_csrf_are_refused(client, admin, login):
+    login(client, "admin")
+    assert client.post("/admin/kodik/token", data={"token": TOKEN}).status_code == 400
+    assert client.post("/admin/kodik/sync", data={"mode": "full"}).status_code == 400
+
+
+def test_sync_now_runs_in_the_background_and_the_status_shows_progress_then_history(tmp_path, fake, login, csrf):
+    from tests.conftest import make_user
+
+    app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN=fake.token, KODIK_MAX_RPS=0,
+                   API_RATE_LIMIT=100000)
+    make_user(app, "owner", "owner")
+    client = app.test_client()
+    login(client, "owner")
+    fake.set_faults(Fault("slow", count=None, seconds=0.3, path="/list"))
+
+    response = client.post("/admin/kodik/sync", data={"csrf_token": csrf(client, "/admin/kodik/"), "mode": "full"})
+    assert response.status_code == 302
+    seen_running = None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        running = client.get("/api/v1/admin/kodik/status").get_json()["running"]
+        if running and running["items"] > 0:
+            seen_running = running
+            break
+        time.sleep(0.05)
+    assert seen_running and seen_running["job_id"] == "kodik-full-sync"
+    assert seen_running["total"] > 300 and seen_running["items_per_second"] > 0
+    assert seen_running["eta_seconds"] is not None
+    page = client.get("/admin/kodik/").get_data(as_text=True)
+    assert 'data-running="true"' in page
+    fake.clear_faults()
+    runs = _wait_finished(app)
+    assert runs[-1].status == "succeeded"
+    status = client.get("/api/v1/admin/kodik/status").get_json()
+    assert status["running"] is None and status["history"][0]["status"] == "succeeded"
+    assert status["catalog"]["releases"] > 50 and status["watermark"]
+
+
+def test_a_failed_sync_shows_its_readable_error_in_the_history(tmp_path, fake, login, csrf):
+    from tests.conftest import make_user
+
+    app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN="wrong-token-5678", KODIK_MAX_RPS=0)
+    make_user(app, "owner", "owner")
+    client = app.test_client()
+    login(client, "owner")
+    client.post("/admin/kodik/sync", data={"csrf_token": csrf(client, "/admin/kodik/"), "mode": "incremental"})
+    _wait_finished(app)
+    history = client.get("/api/v1/admin/kodik/status").get_json()["history"]
+    assert history[0]["status"] == "failed"
+    assert "Kodik token rejected" in history[0]["error"] and "wrong-token-5678" not in history[0]["error"]
+    assert "Kodik token rejected" in client.get("/admin/kodik/").get_data(as_text=True)
+
+
+def test_the_demo_catalog_loads_from_the_admin_page_and_a_real_sync_replaces_it(tmp_path, fake, login, csrf):
+    from tests.conftest import make_user
+
+    app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_MAX_RPS=0)
+    make_user(app, "owner", "owner")
+    client = app.test_client()
+    login(client, "owner")
+    assert "Load the demo catalog" in client.get("/admin/kodik/").get_data(as_text=True)
+    client.post("/admin/kodik/demo", data={"csrf_token": csrf(client, "/admin/kodik/")})
+    assert _wait_finished(app)[-1].status == "succeeded"
+    status = client.get("/api/v1/admin/kodik/status").get_json()
+    assert status["demo"] is True and status["catalog"]["releases"] > 500
+    assert status["watermark"] is None
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        kodik_settings.save_token(fake.token)
+    client.post("/admin/kodik/sync", data={"csrf_token": csrf(client, "/admin/kodik/"), "mode": "incremental"})
+    runs = _wait_finished(app)
+    assert runs[-1].status == "succeeded" and runs[-1].counts_dict["demo_releases_removed"] > 500
+    status = client.get("/api/v1/admin/kodik/status").get_json()
+    assert status["demo"] is False
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        assert Release.select().count() < 400  # only the fake's 400-item catalog is left
+
+
+def test_the_empty_home_page_offers_the_demo_catalog_to_admins_only(client, owner, member, login):
+    login(client, "owner")
+    page = client.get("/").get_data(as_text=True)
+    assert "/admin/kodik/demo" in page and "Load the demo catalog" in page
+    other = client.application.test_client()
+    login(other, "member")
+    assert "/admin/kodik/demo" not in other.get("/").get_data(as_text=True)
+
+
+def test_the_kodik_page_speaks_russian(client, admin, login):
+    login(client, "admin")
+    client.set_cookie("lang", "ru")
+    page = client.get("/admin/kodik/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Токен" in page and "Загрузить демо-каталог" in page
