@@ -159,3 +159,10 @@ def test_the_case_tables_cover_every_library_route(app, cat, alices_data):
 def _matches(pattern: str, url: str) -> bool:
     parts, have = pattern.strip("/").split("/"), url.strip("/").split("/")
     return len(parts) == len(have) and all(p == "*" and h.isdigit() or p == h for p, h in zip(parts, have))
+
+
+def test_the_player_never_resumes_from_another_members_position(client, cat, alice, bob, alices_data):
+    sign_in(client, bob)
+    html = client.get(f"/watch/{cat.serial.id}?translation={cat.voice.id}&season=1&episode=2").get_data(as_text=True)
+    assert "start_from" not in html and 'data-watched="0"' in html
+    assert "✓" not in html  # Alice's watched episode 1 is not marked for Bob

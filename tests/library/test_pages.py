@@ -186,3 +186,12 @@ def test_release_actions_add_to_a_collection_from_the_player(client, cat, alice)
     assert [i.release_id for i in collections.items(c)] == [cat.movie.id]
     html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
     assert f'<a href="/collections/{c.id}">Weekend</a>' in html and 'name="collection_id"' not in html
+
+
+def test_library_pages_speak_russian(client, cat, alice):
+    lists.set_entry(alice.id, cat.serial.id, {"status": "on_hold"})
+    sign_in(client, alice)
+    html = client.get("/lists", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Мои списки" in html and "Отложено (1)" in html
+    html = client.get(f"/watch/{cat.serial.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Серия 1" in html and "В избранное" in html
