@@ -71,14 +71,14 @@ def build(user_id: int, release_id: int, translation=None, season=None, episode=
                                                    latest.translation_id if latest else None)
         if chosen is None:
             raise NotFound("This release has nothing to play yet.", "translation")
+    ep_list = episodes.episode_list(chosen)
     if chosen.is_movie:
         ref = episodes.ref_for(chosen)
     else:
         if episode is None:
             up = continue_watching.next_up(user_id, release.id, release)
-            first = episodes.episode_list(chosen)
             season, episode = ((up.season, up.episode) if up is not None
-                               else first[0][:2] if first else (1, 1))
+                               else ep_list[0][:2] if ep_list else (1, 1))
         ref = episodes.ref_for(chosen, 1 if season is None else season, episode)
     row = progress.get(user_id, release.id, ref.season, ref.number)
     start_from = progress.resume_position(row)
@@ -87,12 +87,12 @@ def build(user_id: int, release_id: int, translation=None, season=None, episode=
         raise NotFound("This translation has no playable link.", "translation")
     saved = {(p.season, p.number): p for p in progress.for_release(user_id, release.id)}
     links = []
-    for s, n, eid in episodes.episode_list(chosen):
+    for s, n, eid in ep_list:
         p = saved.get((s, n))
         links.append(EpisodeLink(s, n, eid, p.percent if p else 0, bool(p and p.watched),
                                  (s, n) == (ref.season, ref.number),
                                  continue_watching.watch_url(release.id, chosen.id, s, n)))
-    following = None if chosen.is_movie else episodes.next_after(chosen, ref.season, ref.number)
+    following = None if chosen.is_movie else episodes.following(ep_list, ref.season, ref.number)
     before = [link for link in links if (link.season, link.number) < (ref.season, ref.number)]
     return WatchPage(
         release=release, translation=chosen, translations=available, ref=ref, src=src,

@@ -195,3 +195,32 @@ def test_library_pages_speak_russian(client, cat, alice):
     assert "Мои списки" in html and "Отложено (1)" in html
     html = client.get(f"/watch/{cat.serial.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "Серия 1" in html and "В избранное" in html
+
+
+def test_library_pages_do_not_query_per_row(app, client, cat, alice):
+    from playhouse.test_utils import count_queries
+
+    from anihome.library import continue_watching
+
+    def queries(path):
+        client.get(path)  # warm: the first request of a client also loads the member and setup state
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    sign_in(client, alice)
+    lists.set_entry(alice.id, cat.serial.id, {"status": "watching"})
+    favorites.add(alice.id, cat.serial.id)
+    progress.save(alice.id, episodes.ref_for(cat.voice, 1, 1), 100, 1440)
+    one = {p: queries(p) for p in ("/lists", "/favorites", "/history", "/continue")}
+    with count_queries() as counter:
+        continue_watching.for_user(alice.id, 12)
+    row_one = counter.count
+    for rel, tr in ((cat.ongoing, cat.ongoing_tr), (cat.movie, cat.movie_tr)):
+        lists.set_entry(alice.id, rel.id, {"status": "watching"})
+        favorites.add(alice.id, rel.id)
+        progress.save(alice.id, episodes.ref_for(tr, 1, 1), 100, 1440)
+    assert {p: queries(p) for p in one} == one
+    with count_queries() as counter:
+        assert len(continue_watching.for_user(alice.id, 12)) == 3
+    assert counter.count == row_one
