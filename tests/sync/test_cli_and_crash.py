@@ -1,0 +1,111 @@
+"""``anihome sync`` in a real subprocess: exit codes, a wrong token, and SIGKILL mid-sync."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from anihome.kodik.fake.faults import Fault
+from anihome.kodik.fake.server import FakeKodik
+
+from .conftest import catalog_dump
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from anihome.cli import main; main()"]
+
+
+def _env(data_dir, fake, token=None):
+    env = dict(os.environ)
+    env.update(ANIHOME_DATA_DIR=str(data_dir), ANIHOME_KODIK_URL=fake.base_url,
+               ANIHOME_KODIK_TOKEN=fake.token if token is None else token, ANIHOME_KODIK_MAX_RPS="0",
+               ANIHOME_KODIK_TIMEOUT="5", ANIHOME_LOG_LEVEL="WARNING")
+    return env
+
+
+def _sync(data_dir, fake, *args, token=None, timeout=120):
+    return subprocess.run([*CLI, "sync", *args], cwd=ROOT, env=_env(data_dir, fake, token), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def _dump(data_dir):
+    with sqlite3.connect(Path(data_dir) / "anihome.db") as conn:
+        return catalog_dump(conn.execute)
+
+
+def _full_state(data_dir):
+    path = Path(data_dir) / "anihome.db"
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            row = conn.execute("SELECT value FROM app_setting WHERE key = 'kodik.sync.full'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+@pytest.fixture
+def big_fake():
+    with FakeKodik(items=1500, seed=11) as server:
+        yield server
+
+
+def test_sync_full_succeeds_and_reports_its_counts(tmp_path, fake):
+    result = _sync(tmp_path / "data", fake, "--full")
+    assert result.returncode == 0, result.stderr
+    assert "kodik-full-sync succeeded" in result.stdout and "translations_new=" in result.stdout
+
+
+def test_a_wrong_token_exits_non_zero_naming_the_token_and_changes_nothing(tmp_path, fake):
+    data = tmp_path / "data"
+    assert _sync(data, fake, "--full").returncode == 0
+    before = _dump(data)
+
+    result = _sync(data, fake, "--incremental", token="not-the-right-token")
+
+    assert result.returncode != 0
+    assert "Kodik token rejected" in result.stderr
+    assert "not-the-right-token" not in result.stderr + result.stdout
+    assert _dump(data) == before
+
+
+def test_sigkill_in_the_middle_of_a_full_sync_resumes_to_the_same_catalog(tmp_path, big_fake):
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    big_fake.set_faults(Fault("slow", count=None, seconds=0.25, path="/list"))
+    proc = subprocess.Popen([*CLI, "sync", "--full"], cwd=ROOT, env=_env(killed, big_fake),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = _full_state(killed)
+            if state and state["pages"] >= 6:
+                break
+            assert proc.poll() is None, "the sync finished before it could be killed"
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the sync made no progress")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    big_fake.clear_faults()
+    with sqlite3.connect(killed / "anihome.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    interrupted_at = _full_state(killed)
+    assert interrupted_at and not interrupted_at["walked"] and "token" not in json.dumps(interrupted_at)
+
+    resumed = _sync(killed, big_fake, "--full")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed=1" in resumed.stdout
+    assert _sync(clean, big_fake, "--full").returncode == 0
+    with sqlite3.connect(killed / "anihome.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        runs = conn.execute("SELECT status FROM job_run ORDER BY id").fetchall()
+    assert runs == [("interrupted",), ("succeeded",)]
+    assert _dump(killed) == _dump(clean)
