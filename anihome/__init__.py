@@ -5,10 +5,19 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Int64Converter(IntegerConverter):
+    """``<int:...>`` that only matches what SQLite can store, so a huge id is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +34,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(overrides)
     app = Flask("anihome", root_path=str(ROOT), template_folder="templates",
                 static_folder="static")
+    app.url_map.converters["int"] = Int64Converter
     app.config.update(settings)
     app.config["ANIHOME_SETTINGS"] = settings
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or load_or_create_secret_key(settings["DATA_DIR"])

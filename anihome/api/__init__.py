@@ -29,7 +29,6 @@ def register_api(app) -> None:
     from . import auth, ratelimit
     from .blueprint import bp
     from .openapi import SCHEMAS_EXTENSION
-    from .params import check_path_ints
 
     schemas: dict = {}
     for name in API_MODULES:
@@ -49,10 +48,7 @@ def register_api(app) -> None:
         if not request.path.startswith(API_PATH_PREFIX):
             return None
         auth.identify()
-        blocked = ratelimit.check(auth.rate_key()) or auth.enforce()
-        if blocked is None:
-            check_path_ints()
-        return blocked
+        return ratelimit.check(auth.rate_key()) or auth.enforce()
 
     @app.after_request
     def _api_headers(response):

@@ -56,14 +56,6 @@ def get_json(required: bool = True, allowed: Iterable[str] | None = None) -> dic
     return data
 
 
-def check_path_ints() -> None:
-    """404 for an ``<int:...>`` path value beyond 64 bits: no row can have it, and SQLite
-    would raise OverflowError (a 500) when asked."""
-    for name, value in (request.view_args or {}).items():
-        if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
-            raise AppError("No such item.", field=name, status=404, code="not_found")
-
-
 def _not_json() -> AppError:
     return AppError("Send the body as JSON with Content-Type: application/json.",
                     status=415, code="unsupported_media_type")

@@ -1,5 +1,6 @@
 """The UI shell: error pages answer HTML to browsers and JSON under /api/, in both languages."""
 import json
+import re
 from pathlib import Path
 
 from anihome.i18n import LANGUAGES, catalog, translate
@@ -42,3 +43,13 @@ def test_html_pages_send_the_csrf_meta_and_theme_switch(client):
     body = client.get("/no-such-page").get_data(as_text=True)
     assert 'name="csrf-token"' in body
     assert "data-theme-toggle" in body
+
+
+def test_an_id_beyond_64_bits_never_matches_a_route(app):
+    huge = str(2 ** 64)
+    for rule in app.url_map.iter_rules():
+        if "<int:" in rule.rule:
+            url = re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", huge, rule.rule))
+            method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+            # 404, or 405 where a sibling route matches the path with other methods: never a 500.
+            assert app.test_client().open(url, method=method).status_code in (404, 405), rule.rule
