@@ -20,8 +20,11 @@ MAX_QUERY = 100
 AUTOCOMPLETE_LIMIT = 8
 SUGGESTION_FIELDS = ("id", "title", "title_orig", "title_en", "year", "kind", "poster_url")
 
+# CROSS JOIN keeps SQLite from driving the join from "release" and probing the FTS index once
+# per release (150 ms instead of 1.5 ms for a count on a 6k-release catalog).
+
 _COUNT_SQL = """
-SELECT COUNT(*) FROM (SELECT ?1 AS q FROM release_search AS s JOIN "release" AS r ON r.id = s.rowid
+SELECT COUNT(*) FROM (SELECT ?1 AS q FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
 WHERE release_search MATCH ?2 AND r.available = 1 {cap} {extra} LIMIT ?3 OFFSET ?4)
 """
 
@@ -31,7 +34,7 @@ SELECT {fields},
        WHEN instr('| ' || s.text, '| ' || ?1) > 0 THEN 1
        WHEN instr(' ' || s.text, ' ' || ?1) > 0 THEN 2
        ELSE 3 END AS tier
-FROM release_search AS s JOIN "release" AS r ON r.id = s.rowid
+FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
 WHERE release_search MATCH ?2 AND r.available = 1 {cap} {extra}
 ORDER BY tier, r.popularity DESC, r.id
 LIMIT ?3 OFFSET ?4

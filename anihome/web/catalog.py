@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..access import access
 from ..cache import get_cache
@@ -17,6 +18,7 @@ from ..catalog.ical import feed_text
 from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
 from ..clock import utcnow
 from ..models.catalog import STATUSES
+from ..templating import current_language
 from ..templating import gettext as _
 
 bp = Blueprint("catalog", __name__)
@@ -26,15 +28,26 @@ def _cache():
     return get_cache(current_app)
 
 
+def _fragment(key: str, render) -> Markup:
+    """HTML rendered once per language, age cap and ``key``, cached under the "catalog" tag.
+
+    Fragments hold nothing member-specific (no names, no CSRF tokens), so members with the
+    same cap and language share them; the page around them is rendered per request.
+    """
+    full_key = f"catalog:html:{current_language()}:{cap_of(current_user)}:{key}"
+    return Markup(_cache().get_or_set(full_key, render, tags=("catalog",)))
+
+
 @bp.get("/browse")
 @access("member")
 def browse():
     """Releases filtered and sorted by the query string (shareable), one page at a time."""
     params = parse_browse(request.args)
-    result = cached.browse(_cache(), params, cap_of(current_user))
-    return render_template("catalog/browse.html", params=params, result=result,
-                           facets=cached.facets(_cache()), sorts=SORT_NAMES,
-                           kinds=BROWSE_KINDS, statuses=STATUSES)
+    body = _fragment(f"browse:{params.sort}:{params.key()}", lambda: render_template(
+        "catalog/_browse_body.html", params=params,
+        result=cached.browse(_cache(), params, cap_of(current_user)), facets=cached.facets(_cache()),
+        sorts=SORT_NAMES, kinds=BROWSE_KINDS, statuses=STATUSES))
+    return render_template("catalog/browse.html", body=body)
 
 
 @bp.get("/releases/<int:release_id>")
@@ -43,7 +56,9 @@ def release(release_id: int):
     """One release: titles, facts, translations, seasons x episodes, franchise."""
     translation_id = parse_int(request.args, "translation", 1, 2**31)
     page = cached.release_page(_cache(), release_id, cap_of(current_user), translation_id)
-    return render_template("catalog/release.html", page=page, release=page["release"])
+    body = _fragment(f"release:{release_id}:{translation_id}", lambda: render_template(
+        "catalog/_release_body.html", page=page, release=page["release"]))
+    return render_template("catalog/release.html", body=body, release=page["release"])
 
 
 @bp.get("/search")

@@ -159,3 +159,13 @@ def test_catalog_pages_speak_russian(app, users, catalog):
     assert "Фильтры" in page and "Рейтинг не ниже" in page and "Каталог" in page
     assert "Переводы" in text(client.get(f"/releases/{catalog.aot}"))
     assert "Календарь выхода серий" in text(client.get("/calendar"))
+
+
+def test_cached_fragments_are_kept_apart_by_age_cap_and_language(app, as_owner, as_kid, catalog):
+    assert "Атака титанов" in text(as_owner.get("/browse"))
+    assert "Атака титанов" not in text(as_kid.get("/browse"))
+    as_kid.set_cookie("lang", "ru")
+    assert "Фильтры" in text(as_kid.get("/browse"))
+    assert "Фильтры" not in text(as_owner.get("/browse"))
+    assert "Атака титанов" in text(as_owner.get(f"/releases/{catalog.aot}"))
+    assert as_kid.get(f"/releases/{catalog.aot}").status_code == 404
