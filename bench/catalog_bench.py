@@ -51,7 +51,9 @@ def synced_data_dir(items: int, seed: int, data: str | None) -> tuple[str, dict]
     try:
         url = fake.stdout.readline().strip()
         out = subprocess.run([sys.executable, str(SYNC_BENCH), "--role", "sync", "--url", url, "--data", data,
-                              "--mode", "full"], cwd=ROOT, check=True, capture_output=True, text=True)
+                              "--mode", "full"], cwd=ROOT, capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(f"sync failed:\n{out.stderr[-3000:]}")
     finally:
         fake.terminate()
         fake.wait()
