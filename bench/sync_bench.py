@@ -28,11 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def vm_hwm_mb() -> float:
+def _status_mb(key: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def vm_hwm_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return _status_mb("VmHWM")
+
+
+def vm_rss_mb() -> float:
+    return _status_mb("VmRSS")
 
 
 def role_fake(args) -> None:
@@ -58,17 +67,19 @@ def role_floor(args) -> dict:
         items += len(page.items)
         pages += 1
     seconds = time.perf_counter() - started
-    return {"items": items, "pages": pages, "seconds": seconds, "peak_rss_mb": vm_hwm_mb()}
+    return {"items": items, "pages": pages, "seconds": seconds, "peak_rss_mb": vm_hwm_mb(),
+            "cpu_seconds": time.process_time()}
 
 
 def role_sync(args) -> dict:
-    from tests.conftest import make_app
-
+    from anihome import create_app
     from anihome.kodik import sync
     from anihome.kodik.client import KodikClient
     from anihome.models import Episode, Release, Translation
+    from anihome.startup import prepare_database
 
-    app = make_app(Path(args.data), TESTING=False)
+    app = create_app({"DATA_DIR": str(Path(args.data) / "data")})
+    prepare_database(app)
     database = app.extensions["anihome.db"]
     client = KodikClient(args.url, "fake-kodik-token", max_rps=0)
     profiler = None
@@ -78,6 +89,7 @@ def role_sync(args) -> dict:
         profiler = Profiler()
         profiler.start()
     with app.app_context(), database.connection_context():
+        baseline = vm_rss_mb()
         started = time.perf_counter()
         report = (sync.run_full if args.mode == "full" else sync.run_incremental)(client)
         seconds = time.perf_counter() - started
@@ -88,6 +100,7 @@ def role_sync(args) -> dict:
         Path(args.data, f"profile-{args.mode}.txt").write_text(profiler.output_text(unicode=True, show_all=False))
     db_mb = Path(args.data, "data", "anihome.db").stat().st_size / 2**20
     return {"items": report.items, "pages": report.pages, "seconds": seconds, "peak_rss_mb": vm_hwm_mb(),
+            "baseline_rss_mb": baseline, "cpu_seconds": time.process_time(),
             "episodes_new": report.episodes_new, "announced": report.episodes_announced, "db_mb": db_mb, **counts}
 
 
@@ -128,7 +141,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    print(f"machine: {_machine()}")
+    print(f"machine: {_machine()}; load average before: {os.getloadavg()[0]:.2f}")
     data = tempfile.mkdtemp(prefix="anihome-syncbench-")
     proc, url = _start_fake(args.items, args.seed, 0)
     try:
@@ -147,7 +160,8 @@ def main() -> None:
     for name, result in (("floor (fetch+parse)", floor), ("full sync", full), ("incremental", incr)):
         rate = result["items"] / result["seconds"] if result["seconds"] else 0
         print(f"{name:20s} items={result['items']:>7} pages={result['pages']:>5} seconds={result['seconds']:7.2f} "
-              f"items/s={rate:8.0f} peak_rss_mb={result['peak_rss_mb']:.1f}")
+              f"items/s={rate:8.0f} cpu_s={result['cpu_seconds']:6.1f} peak_rss_mb={result['peak_rss_mb']:.1f}"
+              + (f" (before sync {result['baseline_rss_mb']:.1f})" if "baseline_rss_mb" in result else ""))
     print(f"catalog: releases={full['releases']} translations={full['translations']} episodes={full['episodes']} "
           f"db_mb={full['db_mb']:.0f}; incremental new episodes={incr['episodes_new']} announced={incr['announced']}")
     print(f"data dir: {data}" + (" (profiles in profile-*.txt)" if args.profile else ""))

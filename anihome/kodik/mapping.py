@@ -171,11 +171,12 @@ def translation_row(item: dict) -> dict:
     }
 
 
-def episode_rows(item: dict) -> list[tuple[int, int, str, str]]:
+def episode_rows(item: dict, *prefix) -> list[tuple]:
     """(season, number, title, link) for every episode link in ``seasons``.
 
     Episode values are link strings (``with_episodes``) or objects (``with_episodes_data``).
-    Movies have no seasons and get no rows: their translation link plays them.
+    Movies have no seasons and get no rows: their translation link plays them. ``prefix``
+    values (e.g. a translation id) are put in front of every row.
     """
     rows = []
     for season_key, season in (item.get("seasons") or {}).items():
@@ -191,9 +192,9 @@ def episode_rows(item: dict) -> list[tuple[int, int, str, str]]:
             except (TypeError, ValueError):
                 continue
             if isinstance(value, str):
-                rows.append((season_no, number, "", value))
+                rows.append((*prefix, season_no, number, "", value))
             elif isinstance(value, dict) and value.get("link"):
-                rows.append((season_no, number, value.get("title") or "", value["link"]))
+                rows.append((*prefix, season_no, number, value.get("title") or "", value["link"]))
     return rows
 
 

@@ -209,10 +209,13 @@ class CatalogWriter:
                 have.setdefault(tid, {})[(season, number)] = (title, link)
         inserts, updates = [], []
         for item in items:
-            rows = mapping.episode_rows(item)
-            if not rows:
+            if "seasons" not in item:
                 continue
             tid = translation_ids[item["id"]]
+            if tid not in existing_ids:  # a new translation: every episode is new, none announced
+                inserts.extend(mapping.episode_rows(item, tid))
+                continue
+            rows = mapping.episode_rows(item)
             known = have.get(tid, {})
             announce = tid in existing_ids
             release_id = release_of_key[mapping.release_key(item)]
