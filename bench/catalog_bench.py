@@ -46,17 +46,17 @@ def synced_data_dir(items: int, seed: int, data: str | None) -> tuple[str, dict]
     if data and Path(data, "data", "anihome.db").exists():
         return data, {"reused": True}
     data = data or tempfile.mkdtemp(prefix="anihome-catalogbench-")
-    fake = subprocess.Popen([sys.executable, str(SYNC_BENCH), "--role", "fake", "--items", str(items),
-                             "--seed", str(seed), "--touch", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    from anihome.kodik.fake.server import FakeKodik
+
+    fake = FakeKodik(items=items, seed=seed)  # served by a thread of this process
+    url = fake.start()
     try:
-        url = fake.stdout.readline().strip()
         out = subprocess.run([sys.executable, str(SYNC_BENCH), "--role", "sync", "--url", url, "--data", data,
                               "--mode", "full"], cwd=ROOT, capture_output=True, text=True)
         if out.returncode:
             raise SystemExit(f"sync failed:\n{out.stderr[-3000:]}")
     finally:
-        fake.terminate()
-        fake.wait()
+        fake.stop()
     return data, json.loads(out.stdout.strip().splitlines()[-1])
 
 

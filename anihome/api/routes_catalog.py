@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 
 from ..cache import get_cache
 from ..catalog import cached
+from ..catalog import calendar as calendar_service
 from ..catalog.agecap import cap_of
 from ..catalog.params import (BROWSE_KINDS, DEFAULT_PER_PAGE, SORT_NAMES, TRANSLATION_TYPES,
                               parse_browse)
@@ -20,7 +21,7 @@ from ..models.catalog import KINDS, STATUSES
 from .auth import current_api_user
 from .blueprint import api_route
 from .pagination import pagination_params, parse_pagination
-from .params import parse_int
+from .params import parse_bool, parse_int
 from .spec import array, boolean, datetime_string, integer, obj, page_of, query, ref, string
 
 CARD_PROPS = {
@@ -205,11 +206,18 @@ def translations():
 
 
 @api_route("/calendar", summary="Next episodes airing this week and next", tags=["catalog"],
+           params=[query("mine", "boolean", "Only releases on my lists (watching, planned, on hold, "
+                                            "rewatching).", default=False)],
            responses={200: ref("CalendarItems")}, endpoint="catalog_calendar")
 def calendar():
     """Releases whose next episode airs in the two-week window, soonest first (UTC times)."""
     tz = current_app.config["TIMEZONE"]
-    items = cached.upcoming(get_cache(current_app), _cap(), utcnow(), tz)
+    if parse_bool(request.args, "mine", default=False):
+        user = current_api_user()
+        items = calendar_service.upcoming(_cap(), utcnow(), tz,
+                                          release_ids=calendar_service.followed_release_ids(user.id))
+    else:
+        items = cached.upcoming(get_cache(current_app), _cap(), utcnow(), tz)
     return {"timezone": tz, "items": [
         {"id": item["release"]["id"], "title": item["release"]["title"], "release": item["release"],
          "at": item["at"].replace(microsecond=0).isoformat() + "Z", "episode": item["episode"]}

@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ..models import Release
+from ..models import ListEntry, Release
 from .cards import release_card
 from .queries import visible_releases
 
 WEEKS = 2
 MAX_ITEMS = 500
+#: list statuses that put a release on "my lists" in the calendar
+FOLLOWED_STATUSES = ("watching", "planned", "on_hold", "rewatching")
+
+
+def followed_release_ids(user_id: int):
+    """A subquery: releases on the member's lists that they still follow (not completed/dropped)."""
+    return ListEntry.select(ListEntry.release).where(
+        (ListEntry.user == user_id) & ListEntry.status.in_(FOLLOWED_STATUSES))
 
 
 def window(now_utc: datetime, tz_name: str, weeks: int = WEEKS) -> tuple[date, datetime, datetime]:
@@ -39,8 +47,10 @@ def next_episode_number(card: dict) -> int | None:
 
 
 def upcoming(cap: int | None, now_utc: datetime, tz_name: str, weeks: int = WEEKS,
-             release_ids: list[int] | None = None) -> list[dict]:
-    """Releases with a next episode in the window, as items with UTC time: one query."""
+             release_ids=None) -> list[dict]:
+    """Releases with a next episode in the window, as items with UTC time: one query.
+
+    ``release_ids`` (a list or a subquery such as ``followed_release_ids``) narrows it."""
     _, start, end = window(now_utc, tz_name, weeks)
     query = (visible_releases(cap)
              .where(Release.next_episode_at.between(start, end - timedelta(microseconds=1)))
@@ -55,13 +65,14 @@ def upcoming(cap: int | None, now_utc: datetime, tz_name: str, weeks: int = WEEK
     return items
 
 
-def calendar_days(cap: int | None, now_utc: datetime, tz_name: str, weeks: int = WEEKS) -> dict:
+def calendar_days(cap: int | None, now_utc: datetime, tz_name: str, weeks: int = WEEKS,
+                  release_ids=None) -> dict:
     """Every local day of the window (empty ones included), each with its items in local time."""
     tz = ZoneInfo(tz_name)
     monday, _, _ = window(now_utc, tz_name, weeks)
     today = now_utc.replace(tzinfo=timezone.utc).astimezone(tz).date()
     days = {monday + timedelta(days=n): [] for n in range(7 * weeks)}
-    for item in upcoming(cap, now_utc, tz_name, weeks):
+    for item in upcoming(cap, now_utc, tz_name, weeks, release_ids):
         local = item["at"].replace(tzinfo=timezone.utc).astimezone(tz)
         days.setdefault(local.date(), []).append(dict(item, local_time=local.strftime("%H:%M")))
     return {"timezone": tz_name, "today": today,

@@ -13,7 +13,9 @@ from markupsafe import Markup
 from ..access import access
 from ..cache import get_cache
 from ..catalog import cached, feeds
+from ..catalog import calendar as calendar_service
 from ..catalog.agecap import cap_of
+from ..catalog.calendar import followed_release_ids
 from ..catalog.ical import feed_text
 from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
 from ..clock import utcnow
@@ -77,11 +79,18 @@ def search():
 @bp.get("/calendar")
 @access("member")
 def calendar():
-    """Next episodes this week and next, in the household's time zone, and the feed URL."""
-    days = cached.calendar_days(_cache(), cap_of(current_user), utcnow(), current_app.config["TIMEZONE"])
+    """Next episodes this week and next, in the household's time zone (``?mine=1``: only
+    releases on my lists), and the feed URL."""
+    mine = request.args.get("mine") == "1"
+    tz = current_app.config["TIMEZONE"]
+    if mine:  # per member: not cached
+        days = calendar_service.calendar_days(cap_of(current_user), utcnow(), tz,
+                                              release_ids=followed_release_ids(current_user.id))
+    else:
+        days = cached.calendar_days(_cache(), cap_of(current_user), utcnow(), tz)
     token = feeds.feed_token(current_user.id)
     feed_url = url_for("catalog.ical", token=token, _external=True) if token else None
-    return render_template("catalog/calendar.html", days=days, feed_url=feed_url)
+    return render_template("catalog/calendar.html", days=days, feed_url=feed_url, mine=mine)
 
 
 @bp.post("/calendar/feed")

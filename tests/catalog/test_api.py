@@ -122,3 +122,14 @@ def test_catalog_routes_are_in_the_openapi_document(client, bearer):
     for path in ("/releases", "/releases/{release_id}", "/releases/{release_id}/episodes", "/search",
                  "/autocomplete", "/genres", "/studios", "/translations", "/calendar"):
         assert "get" in doc["paths"]["/api/v1" + path], path
+
+
+def test_calendar_mine_keeps_followed_releases(app, client, users, bearer, catalog):
+    from anihome.models import ListEntry
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        ListEntry.create(user=users["owner"].id, release=catalog.opm, status="planned",
+                         created_at=catalog.now, updated_at=catalog.now)
+    _, body = get(client, "/api/v1/calendar?mine=true", bearer["owner"])
+    assert [i["id"] for i in body["items"]] == [catalog.opm]
+    assert get(client, "/api/v1/calendar?mine=maybe", bearer["owner"])[1]["error"]["field"] == "mine"

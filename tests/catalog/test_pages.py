@@ -169,3 +169,17 @@ def test_cached_fragments_are_kept_apart_by_age_cap_and_language(app, as_owner, 
     assert "Фильтры" not in text(as_owner.get("/browse"))
     assert "Атака титанов" in text(as_owner.get(f"/releases/{catalog.aot}"))
     assert as_kid.get(f"/releases/{catalog.aot}").status_code == 404
+
+
+def test_calendar_can_show_only_releases_on_my_lists(app, users, as_owner, catalog):
+    from anihome.models import ListEntry
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        ListEntry.create(user=users["owner"].id, release=catalog.dreams, status="watching",
+                         created_at=catalog.now, updated_at=catalog.now)
+        ListEntry.create(user=users["owner"].id, release=catalog.opm, status="dropped",
+                         created_at=catalog.now, updated_at=catalog.now)
+    page = text(as_owner.get("/calendar?mine=1"))
+    assert "Тёмные грёзы" in page and "Ванпанчмен" not in page
+    everything = text(as_owner.get("/calendar"))
+    assert "Тёмные грёзы" in everything and "Ванпанчмен" in everything
