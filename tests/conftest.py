@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from anihome import create_app
+from anihome.db import close_all
 from anihome.startup import prepare_database
 
 
@@ -19,7 +20,7 @@ def make_app(tmp_path, **overrides):
 def app(tmp_path):
     app = make_app(tmp_path)
     yield app
-    app.extensions["anihome.db"].close()
+    close_all(app.extensions["anihome.db"])
 
 
 @pytest.fixture
