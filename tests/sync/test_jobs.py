@@ -54,3 +54,24 @@ def test_the_job_records_sync_counts(tmp_path, fake):
         assert counts["done"] == counts["total"]
         assert state.watermark() is not None
         assert kodik_jobs.INCREMENTAL_JOB == "kodik-sync"
+
+
+def test_the_token_never_reaches_logs_runs_or_stored_state(tmp_path, fake, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN=fake.token, KODIK_MAX_RPS=0)
+    from anihome.kodik.fake.faults import Fault
+
+    fake.set_faults(Fault("error_json", message="Неправильный тип", after=2, path="/list"))
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        failed = run_job(app, "kodik-full-sync", "manual")
+        fake.clear_faults()
+        done = run_job(app, "kodik-full-sync", "manual")
+        stored = [row for row in app.extensions["anihome.db"].execute_sql(
+            "SELECT key, value FROM app_setting").fetchall()]
+        runs = [(r.error or "") + r.counts + r.progress_text for r in JobRun.select()]
+    assert failed.status == "failed" and done.status == "succeeded"
+    assert fake.token not in caplog.text
+    assert all(fake.token not in value for _, value in stored)
+    assert all(fake.token not in text for text in runs)
