@@ -151,17 +151,13 @@ def role_serve(args) -> None:
 
         app = make_app(Path(args.data), TESTING=False, API_RATE_LIMIT=API_RATE_LIMIT)
         logging.getLogger("waitress").setLevel(logging.ERROR)
-        if args.keep_connections:  # experiment: each waitress thread keeps its SQLite connection
-            app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs
-                                                if f.__name__ != "_close"]
     server = create_server(app, host="127.0.0.1", port=0, threads=WAITRESS_THREADS)
     print(server.effective_port, flush=True)
     server.run()
 
 
-def _start_server(which: str, data: str, keep: bool = False) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, __file__, "--role", "serve", "--which", which, "--data", data,
-                             *(["--keep-connections"] if keep else [])],
+def _start_server(which: str, data: str) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([sys.executable, __file__, "--role", "serve", "--which", which, "--data", data],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     return proc, int(proc.stdout.readline())
 
@@ -255,8 +251,6 @@ def main() -> None:
     parser.add_argument("--data", help="data dir to sync into, or an already synced one to reuse")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--keep-connections", action="store_true",
-                        help="experiment: keep one SQLite connection per server thread instead of one per request")
     args = parser.parse_args()
     if args.role == "setup":
         print(json.dumps(role_setup(args)))
@@ -287,7 +281,7 @@ def main() -> None:
         ("GET /browse HTML (filter mix)", setup["browse_pool"], html, False),
     ]
     results = []
-    proc, port = _start_server("app", data, args.keep_connections)
+    proc, port = _start_server("app", data)
     try:
         for name, paths, headers, warm in cases:
             _warm(port, paths if warm else paths[:1], headers)
@@ -311,8 +305,7 @@ def main() -> None:
         print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / hello['rps']:.0f}% | {r['p50']:.2f} | "
               f"{r['p99']:.2f} | {r['non2xx']} |")
     print(f"\nload generator: {hello['tool']}, {args.connections} connections, {args.seconds} s per row; "
-          f"server pinned to CPU {SERVER_CPU}, client to CPU {CLIENT_CPU}; waitress threads={WAITRESS_THREADS}"
-          + ("; EXPERIMENT: SQLite connections kept per thread" if args.keep_connections else ""))
+          f"server pinned to CPU {SERVER_CPU}, client to CPU {CLIENT_CPU}; waitress threads={WAITRESS_THREADS}")
 
 
 if __name__ == "__main__":

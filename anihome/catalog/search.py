@@ -1,43 +1,51 @@
 """Title search and autocomplete over every title of a release (Russian, original, English,
 alternatives), case- and ё-insensitive.
 
-Three characters or more: the FTS5 trigram index ``release_search`` finds substrings; the
-ranking puts an exact title first, then titles starting with the query, then titles with a
-word starting with it, then any substring; popularity breaks ties. One or two characters:
-the ``release_prefix`` index (title starts, ordered by popularity). Without FTS5 (another
-database) a LIKE scan over the titles stands in. Every query applies the age cap.
+Three characters or more (SQLite): exact titles first (``release_title``), then titles
+starting with the query, then any title containing every word; popularity orders each
+group. The FTS5 trigram index ``release_title_search`` is keyed by popularity rank, so a
+page costs a short walk, not a sort of every match (m0009). One or two characters: the
+``release_prefix`` index (title starts, by popularity). Without FTS5 (another database) a
+LIKE scan stands in. Every query applies the age cap; results stop at MAX_RESULTS.
 """
 from __future__ import annotations
+
+from peewee import SQL, fn
 
 from ..db import database, is_sqlite
 from ..errors import AppError
 from ..models import Release, ReleasePrefix
 from .cards import CARD_FIELDS, release_card
 from .queries import visible_releases
+from .search_index import release_of_rank
 from .text import normalize
 
 MAX_QUERY = 100
 AUTOCOMPLETE_LIMIT = 8
 SUGGESTION_FIELDS = ("id", "title", "title_orig", "title_en", "year", "kind", "poster_url")
 
-# CROSS JOIN keeps SQLite from driving the join from "release" and probing the FTS index once
-# per release (150 ms instead of 1.5 ms for a count on a 6k-release catalog).
+MAX_RESULTS = 1000  # search pages through the best 1000 matches at most
 
-_COUNT_SQL = """
-SELECT COUNT(*) FROM (SELECT ?1 AS q FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
-WHERE release_search MATCH ?2 AND r.available = 1 {cap} {extra} LIMIT ?3 OFFSET ?4)
+# Matches are walked in rowid order of ``release_title_search``, i.e. by popularity (rank
+# keys, see search_index.rank_key), joined to "release" for availability and the age cap;
+# CROSS JOIN keeps the FTS index as the outer loop, so the walk stops after one page.
+_WALK_SQL = """
+SELECT s.rowid, s.text FROM release_title_search AS s
+CROSS JOIN "release" AS r ON r.id = ((s.rowid >> 4) & 16777215)
+WHERE release_title_search MATCH ? AND r.available = 1 {cap}
+ORDER BY s.rowid
 """
 
-_RANKED_SQL = """
-SELECT {fields},
-  CASE WHEN instr('| ' || s.text || ' |', '| ' || ?1 || ' |') > 0 THEN 0
-       WHEN instr('| ' || s.text, '| ' || ?1) > 0 THEN 1
-       WHEN instr(' ' || s.text, ' ' || ?1) > 0 THEN 2
-       ELSE 3 END AS tier
-FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
-WHERE release_search MATCH ?2 AND r.available = 1 {cap} {extra}
-ORDER BY tier, r.popularity DESC, r.id
-LIMIT ?3 OFFSET ?4
+_EXACT_SQL = """
+SELECT t.release_id FROM release_title AS t CROSS JOIN "release" AS r ON r.id = t.release_id
+WHERE t."key" = ? AND r.available = 1 {cap}
+ORDER BY t.id
+"""
+
+# Total matches (up to MAX_RESULTS) from the one-row-per-release index.
+_COUNT_SQL = """
+SELECT COUNT(*) FROM (SELECT 1 FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
+WHERE release_search MATCH ? AND r.available = 1 {cap} {extra} LIMIT ?)
 """
 
 
@@ -58,27 +66,52 @@ def _match_expression(words: list[str]) -> str:
     return " AND ".join(f'"{word}"' for word in words)
 
 
-def _ranked_sql(query: str, cap: int | None, limit: int, offset: int, template: str):
+def _cap_sql(cap: int | None) -> tuple[str, list]:
+    if cap is None:
+        return "", []
+    return "AND r.age_limit IS NOT NULL AND r.age_limit <= ?", [cap]
+
+
+def _walk(match: str, cap: int | None, short_words: list[str]):
+    """Release ids matching ``match``, most popular first (one per matching title row)."""
+    cap_sql, cap_params = _cap_sql(cap)
+    cursor = database.execute_sql(_WALK_SQL.format(cap=cap_sql), [match, *cap_params])
+    for rank, text in cursor:
+        if all(word in text for word in short_words):
+            yield release_of_rank(rank)
+
+
+def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
+    """Up to ``need`` release ids: exact titles, then titles starting with the query, then the
+    rest; popularity orders each group. Stops as soon as it has enough."""
     words = query.split()
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
-    fields = ", ".join(f'r."{f.column_name}"' for f in CARD_FIELDS)
-    cap_sql, params = "", [query, _match_expression(long_words), limit, offset]
-    if cap is not None:
-        cap_sql = "AND r.age_limit IS NOT NULL AND r.age_limit <= ?5"
-        params.append(cap)
-    extra = ""
-    for word in short_words:  # short words filter the candidates the long words found
-        params.append(word)
-        extra += f" AND instr(s.text, ?{len(params)}) > 0"
-    return template.format(fields=fields, cap=cap_sql, extra=extra), params
+    cap_sql, cap_params = _cap_sql(cap)
+    exact = [rid for (rid,) in database.execute_sql(_EXACT_SQL.format(cap=cap_sql), [query, *cap_params])]
+    groups = [iter(exact), _walk(f'^"{query}"', cap, []), _walk(_match_expression(long_words), cap, short_words)]
+    ids, seen = [], set()
+    for group in groups:
+        for rid in group:
+            if rid not in seen:
+                seen.add(rid)
+                ids.append(rid)
+                if len(ids) >= need:
+                    return ids
+    return ids
+
+
+def _cards(ids: list[int]) -> list[dict]:
+    """Card rows for ``ids``, in that order (one query)."""
+    if not ids:
+        return []
+    rows = {row["id"]: row for row in Release.select(*CARD_FIELDS).where(Release.id.in_(ids)).dicts()}
+    return [rows[rid] for rid in ids if rid in rows]
 
 
 def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
-    sql, params = _ranked_sql(query, cap, limit, offset, _RANKED_SQL)
-    cursor = database.execute_sql(sql, params)
-    names = [f.name for f in CARD_FIELDS]
-    return [dict(zip(names, row[:len(names)])) for row in cursor.fetchall()]
+    need = min(offset + limit, MAX_RESULTS)
+    return _cards(_ranked_ids(query, cap, need)[offset:need])
 
 
 def _by_prefix(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
@@ -105,20 +138,30 @@ def _by_like(query: str, cap: int | None, limit: int, offset: int) -> list[dict]
 
 
 def count(query: str, cap: int | None) -> int:
-    """How many releases ``find`` would return in all."""
-    if len(query) <= 2 or not any(len(w) >= 3 for w in query.split()):
-        return (visible_releases(cap, Release.id)
-                .join(ReleasePrefix, on=(ReleasePrefix.release == Release.id))
-                .where(ReleasePrefix.prefix == query[:2]).count())
+    """How many releases ``find`` can return in all (at most MAX_RESULTS)."""
+    if _is_short(query):
+        inner = (visible_releases(cap, Release.id)
+                 .join(ReleasePrefix, on=(ReleasePrefix.release == Release.id))
+                 .where(ReleasePrefix.prefix == query[:2]).limit(MAX_RESULTS))
+        return Release.select(fn.COUNT(SQL("1"))).from_(inner.alias("m")).scalar()
     if is_sqlite():
-        sql, params = _ranked_sql(query, cap, -1, 0, _COUNT_SQL)
-        return database.execute_sql(sql, params).fetchone()[0]
-    return _like_query(query, cap).count()
+        words = query.split()
+        cap_sql, params = _cap_sql(cap)
+        extra = "".join(" AND instr(s.text, ?) > 0" for w in words if len(w) < 3)
+        params = [_match_expression([w for w in words if len(w) >= 3]), *params,
+                  *[w for w in words if len(w) < 3], MAX_RESULTS]
+        return database.execute_sql(_COUNT_SQL.format(cap=cap_sql, extra=extra), params).fetchone()[0]
+    return min(_like_query(query, cap).count(), MAX_RESULTS)
+
+
+def _is_short(query: str) -> bool:
+    return len(query) <= 2 or not any(len(w) >= 3 for w in query.split())
 
 
 def find(query: str, cap: int | None, limit: int, offset: int = 0) -> list[dict]:
     """Release cards for a normalised ``query``, best first."""
-    if len(query) <= 2 or not any(len(w) >= 3 for w in query.split()):
+    limit = max(0, min(limit, MAX_RESULTS - offset))
+    if _is_short(query):
         rows = _by_prefix(query, cap, limit, offset)
     elif is_sqlite():
         rows = _ranked(query, cap, limit, offset)

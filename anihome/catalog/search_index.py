@@ -5,7 +5,8 @@ One row per release, rowid = release id, holding the normalised text of every ti
 ``reindex_releases`` inside their write transaction after changing releases (titles or
 popularity). It also refreshes ``release_prefix`` (first 1 and 2 characters of each
 normalised title, with the release's popularity) that serves 1-2 character search on
-every database, not only SQLite.
+every database, not only SQLite, and (SQLite) ``release_title`` + ``release_title_search``:
+one row per normalised title under a rank key that orders by popularity (m0009).
 """
 from __future__ import annotations
 
@@ -38,6 +39,54 @@ def release_prefixes(title: str, title_orig: str, title_en: str, other_titles: I
             if len(norm) > 1:
                 out.add(norm[:2])
     return out
+
+
+#: rank keys: (inverted popularity << 28) | (release id << 4) | title variant; ascending = most popular first
+RANK_POPULARITY_MAX = (1 << 34) - 1
+RELEASE_ID_LIMIT = 1 << 24
+MAX_VARIANTS = 16
+
+
+def rank_key(popularity: float | None, release_id: int, variant: int) -> int:
+    """The rowid of one title in ``release_title``: smaller = more popular, then lower id."""
+    score = min(max(int((popularity or 0) * 1000), 0), RANK_POPULARITY_MAX)
+    return ((RANK_POPULARITY_MAX - score) << 28) | (release_id << 4) | variant
+
+
+def release_of_rank(key: int) -> int:
+    return (key >> 4) & (RELEASE_ID_LIMIT - 1)
+
+
+def _title_rows(rows):
+    for rid, t, o, e, other, popularity in rows:
+        if rid >= RELEASE_ID_LIMIT:
+            continue
+        seen = []
+        for part in (t, o, e, *json.loads(other or "[]")):
+            norm = normalize(part)
+            if norm and norm not in seen:
+                seen.append(norm)
+        for variant, key in enumerate(seen[:MAX_VARIANTS]):
+            yield rank_key(popularity, rid, variant), rid, key
+
+
+def _reindex_titles(rows, ids) -> None:
+    if ids is None:
+        database.execute_sql("DELETE FROM release_title")
+        database.execute_sql("DELETE FROM release_title_search")
+    else:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            database.execute_sql("DELETE FROM release_title_search WHERE rowid IN "
+                                 f"(SELECT id FROM release_title WHERE release_id IN ({marks}))", chunk)
+            database.execute_sql(f"DELETE FROM release_title WHERE release_id IN ({marks})", chunk)
+    payload = list(_title_rows(rows))
+    if payload:
+        cursor = database.cursor()
+        cursor.executemany('INSERT INTO release_title (id, release_id, "key") VALUES (?, ?, ?)', payload)
+        cursor.executemany("INSERT INTO release_title_search (rowid, text) VALUES (?, ?)",
+                           [(key, text) for key, _rid, text in payload])
 
 
 def _reindex_prefixes(rows, ids) -> None:
@@ -73,6 +122,7 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
     _reindex_prefixes(rows, ids)
     if not is_sqlite():
         return len(rows)
+    _reindex_titles(rows, ids)
     if ids is None:
         database.execute_sql("DELETE FROM release_search")
     else:

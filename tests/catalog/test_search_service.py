@@ -95,3 +95,22 @@ def test_search_pages_carry_totals_in_the_api_pagination_shape(db, catalog):
     assert [i["id"] for i in second["items"]] == [catalog.aot2]
     assert search("атака", None)["total"] == 3
     assert search("атака", 12) == {"items": [], "page": 1, "per_page": 24, "total": 0, "pages": 0}
+
+
+def test_a_popularity_change_reorders_results_after_reindexing(db, catalog):
+    Release.update(popularity=1000).where(Release.id == catalog.aot2).execute()
+    reindex_releases([catalog.aot2])
+    assert found("атака титанов") == [catalog.aot, catalog.aot2, catalog.aot_final]
+    assert found("ат")[0] == catalog.aot2
+
+
+def test_rank_keys_order_by_popularity_then_id():
+    from anihome.catalog.search_index import rank_key, release_of_rank
+
+    assert rank_key(9.5, 7, 0) < rank_key(2.0, 3, 0) < rank_key(2.0, 4, 0) < rank_key(None, 1, 0)
+    assert release_of_rank(rank_key(12.345, 123456, 5)) == 123456
+
+
+def test_deleted_releases_leave_no_search_results(db, catalog):
+    Release.delete().where(Release.id == catalog.star).execute()
+    assert found("звездный") == [] and found("зв") == []

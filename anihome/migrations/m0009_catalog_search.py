@@ -1,0 +1,21 @@
+"""Catalog search ranked by popularity without sorting every match (SQLite only).
+
+``release_title`` holds one row per normalised title of a release (Russian, original,
+English, alternatives) under a *rank key* that orders by popularity (most popular first),
+then release id; ``release_title_search`` is an FTS5 trigram index over the same rows with
+the same rowids. Walking FTS matches in rowid order therefore walks them by popularity, and
+a search stops after the first page instead of ranking thousands of matches.
+"""
+from ..db import is_sqlite
+
+
+def up(db):
+    if not is_sqlite(db):
+        return
+    db.execute_sql('CREATE TABLE release_title ('
+                   ' id INTEGER PRIMARY KEY,'
+                   ' release_id INTEGER NOT NULL REFERENCES "release" (id) ON DELETE CASCADE,'
+                   ' "key" VARCHAR(300) NOT NULL)')
+    db.execute_sql('CREATE INDEX release_title_key ON release_title ("key")')
+    db.execute_sql('CREATE INDEX release_title_release ON release_title (release_id)')
+    db.execute_sql("CREATE VIRTUAL TABLE release_title_search USING fts5(text, tokenize='trigram')")
