@@ -33,7 +33,7 @@ from . import state
 from .client import ANIME_TYPES, KodikClient, Page, cursor_from_next_page
 from .errors import KodikBadResponse, KodikError, KodikTokenRejected, KodikUnavailable
 from .mapping import kodik_time
-from .upsert import CatalogWriter, ChunkResult, recompute_releases
+from .upsert import CatalogWriter, ChunkResult, portable_sql, recompute_releases
 
 log = logging.getLogger(__name__)
 
@@ -235,12 +235,12 @@ def run_full(client: KodikClient, progress: Progress | None = None, chunk_items:
 
 def retire_unseen(started_at: str, batch: int = 500) -> int:
     """Mark translations not stored since ``started_at`` unavailable; returns how many."""
-    rows = database.execute_sql(
-        'SELECT id, release_id FROM "translation" WHERE available AND synced_at < ?', (started_at,)).fetchall()
+    rows = database.execute_sql(portable_sql(
+        'SELECT id, release_id FROM "translation" WHERE available AND synced_at < ?'), (started_at,)).fetchall()
     if not rows:
         return 0
-    seen = database.execute_sql(
-        'SELECT COUNT(*) FROM "translation" WHERE synced_at >= ?', (started_at,)).fetchone()[0]
+    seen = database.execute_sql(portable_sql(
+        'SELECT COUNT(*) FROM "translation" WHERE synced_at >= ?'), (started_at,)).fetchone()[0]
     if seen < RETIRE_GUARD * (seen + len(rows)):
         log.warning("kodik sync not retiring: walk saw %d translations, %d would vanish", seen, len(rows))
         return 0
@@ -249,7 +249,7 @@ def retire_unseen(started_at: str, batch: int = 500) -> int:
         ids = [tid for tid, _ in part]
         with write_transaction():
             marks = ",".join("?" * len(ids))
-            database.execute_sql(f'UPDATE "translation" SET available = FALSE WHERE id IN ({marks})', ids)
+            database.execute_sql(portable_sql(f'UPDATE "translation" SET available = FALSE WHERE id IN ({marks})'), ids)
             recompute_releases(rid for _, rid in part)
         events.catalog_changed.send(None, release_ids=sorted({rid for _, rid in part}))
     log.info("kodik sync retired translations=%d", len(rows))

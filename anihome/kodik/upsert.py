@@ -56,7 +56,7 @@ class ChunkResult:
     newest_updated_at: str | None = None
 
 
-def _sql(text: str) -> str:
+def portable_sql(text: str) -> str:
     """Our SQL uses ``?``; other databases get their own placeholder."""
     param = getattr(database.obj, "param", "?") if database.obj is not None else "?"
     return text if param == "?" else text.replace("?", param)
@@ -71,13 +71,13 @@ def _select_in(sql_head: str, values: list, tail: str = "") -> list[tuple]:
     rows: list[tuple] = []
     for start in range(0, len(values), _IN_BATCH):
         part = values[start:start + _IN_BATCH]
-        rows.extend(database.execute_sql(_sql(f"{sql_head} IN ({_marks(len(part))}){tail}"), part).fetchall())
+        rows.extend(database.execute_sql(portable_sql(f"{sql_head} IN ({_marks(len(part))}){tail}"), part).fetchall())
     return rows
 
 
 def _executemany(sql: str, rows: list) -> None:
     if rows:
-        database.cursor().executemany(_sql(sql), rows)
+        database.cursor().executemany(portable_sql(sql), rows)
 
 
 def _slug(name: str) -> str:
@@ -259,7 +259,7 @@ class CatalogWriter:
         rids = sorted(names_by_release)
         for start in range(0, len(rids), _IN_BATCH):
             part = rids[start:start + _IN_BATCH]
-            database.execute_sql(_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({_marks(len(part))})'), part)
+            database.execute_sql(portable_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({_marks(len(part))})'), part)
         rows = {(rid, ids[name]) for rid, names in names_by_release.items() for name in names if name.strip()}
         _executemany(f'INSERT INTO "{link_table}" (release_id, {table}_id) VALUES (?, ?)', sorted(rows))
 
@@ -267,7 +267,7 @@ class CatalogWriter:
         """A release is available while one of its translations is; its Kodik time is theirs."""
         for start in range(0, len(release_ids), _IN_BATCH):
             part = release_ids[start:start + _IN_BATCH]
-            database.execute_sql(_sql(
+            database.execute_sql(portable_sql(
                 'UPDATE "release" SET available = EXISTS (SELECT 1 FROM "translation" t '
                 'WHERE t.release_id = "release".id AND t.available), '
                 'kodik_updated_at = COALESCE((SELECT MAX(t.kodik_updated_at) FROM "translation" t '

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from anihome import events
+from anihome.catalog.search_index import reindex_releases
 from anihome.db import database, write_transaction
 from anihome.kodik import state, sync
 from anihome.kodik.fake.faults import Fault
@@ -93,7 +94,7 @@ def test_a_failed_walk_resumes_from_a_cursor_that_holds_no_token(db, fake, kodik
     assert first.path == "/list" and "next" in first.params
     interrupted = catalog_dump()
     database.execute_sql('DELETE FROM "release"')
-    database.execute_sql("DELETE FROM release_search")
+    reindex_releases(None)  # empties every search table
     for key in (state.WATERMARK_KEY, state.FULL_KEY):
         state.delete(key)
     sync.run_full(kodik)
