@@ -20,8 +20,11 @@ def _get(cache, key: str, compute: Callable[[], Any], ttl: float | None = None) 
 
 
 def browse(cache, params: BrowseParams, cap: int | None) -> dict:
+    """A browse page; the match count is cached per filter set, shared by every sort and page."""
+    filters = params.query_string(sort=None, page=None, per_page=None)
+    total = _get(cache, f"count:{cap}:{filters}", lambda: queries.count(params, cap))
     return _get(cache, f"browse:{cap}:{params.sort}:{params.key()}",
-                lambda: queries.browse(params, cap))
+                lambda: queries.browse(params, cap, total))
 
 
 def facets(cache) -> dict:

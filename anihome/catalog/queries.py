@@ -77,11 +77,16 @@ def filtered(params: BrowseParams, cap: int | None, *fields):
     return query
 
 
-def browse(params: BrowseParams, cap: int | None) -> dict:
+def count(params: BrowseParams, cap: int | None) -> int:
+    """How many releases match the filters of ``params`` under ``cap`` (sort and page aside)."""
+    return filtered(params, cap, Release.id).count()
+
+
+def browse(params: BrowseParams, cap: int | None, total: int | None = None) -> dict:
     """One page of releases for ``params`` under ``cap`` in the API's pagination shape
     (items, page, per_page, total, pages); a page past the end is empty."""
     query = filtered(params, cap)
-    total = query.count()
+    total = query.count() if total is None else total
     items = []
     if total > (params.page - 1) * params.per_page:
         rows = query.order_by(*SORTS[params.sort]).paginate(params.page, params.per_page).dicts()
