@@ -15,11 +15,14 @@ def cap_of(user) -> int | None:
     return getattr(user, "age_cap", None) if user is not None else None
 
 
-def apply_age_cap(query, cap: int | None, model=Release):
-    """``query`` restricted to releases allowed under ``cap`` (unchanged when cap is None)."""
+def apply_age_cap(query, cap: int | None, model=Release, column=None):
+    """``query`` restricted to releases allowed under ``cap`` (unchanged when cap is None).
+
+    ``column`` replaces ``model.age_limit`` (e.g. an expression that keeps an index out)."""
     if cap is None:
         return query
-    return query.where(model.age_limit.is_null(False) & (model.age_limit <= cap))
+    column = model.age_limit if column is None else column
+    return query.where(column.is_null(False) & (column <= cap))
 
 
 def allowed(release, cap: int | None) -> bool:

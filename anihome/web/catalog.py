@@ -15,7 +15,6 @@ from ..cache import get_cache
 from ..catalog import cached, feeds
 from ..catalog import calendar as calendar_service
 from ..catalog.agecap import cap_of
-from ..catalog.calendar import followed_release_ids
 from ..catalog.ical import feed_text
 from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
 from ..clock import utcnow
@@ -85,7 +84,7 @@ def calendar():
     tz = current_app.config["TIMEZONE"]
     if mine:  # per member: not cached
         days = calendar_service.calendar_days(cap_of(current_user), utcnow(), tz,
-                                              release_ids=followed_release_ids(current_user.id))
+                                              release_ids=calendar_service.followed_release_ids(current_user.id))
     else:
         days = cached.calendar_days(_cache(), cap_of(current_user), utcnow(), tz)
     token = feeds.feed_token(current_user.id)
