@@ -2,10 +2,15 @@
 
 ``CatalogWriter.write(items, before_commit=...)`` upserts releases, translations and
 episodes with a handful of set-based statements per chunk (no per-row ORM objects),
-keeps genres/studios and the search index in step, recomputes each touched release's
-availability and Kodik time from its translations, and runs ``before_commit`` (the sync
+keeps genres/studios and the search index in step, keeps each release's availability
+and Kodik time in step with its translations, and runs ``before_commit`` (the sync
 stores its cursor there) inside the same transaction, so a crash never separates data
 from the cursor that says it was written. Signals are sent after the commit.
+
+A chunk's translations are all available, so a release it touches becomes available and
+its Kodik time rises to theirs with one small UPDATE (only for releases where that
+changes anything); only a release that lost a translation to another release, or whose
+translations were retired (``recompute_releases``), is recomputed from all of them.
 
 Metadata precedence: a release takes its metadata from the newest item that carries
 material_data (``release.meta_updated_at`` remembers that item's updated_at); an item
@@ -51,6 +56,8 @@ class ChunkResult:
     translations_updated: int = 0
     episodes_new: int = 0
     release_ids: set[int] = field(default_factory=set)
+    #: releases that lost a translation to another release (recomputed from their translations).
+    moved_from: set[int] = field(default_factory=set)
     #: (release_id, translation_id, season, episode) of episodes new to an existing translation.
     new_episodes: list[tuple[int, int, int, int]] = field(default_factory=list)
     newest_updated_at: str | None = None
@@ -123,40 +130,50 @@ class CatalogWriter:
         if meta_changed:
             self._links(meta_changed, "genre", mapping.genre_names)
             self._links(meta_changed, "studio", mapping.studio_names)
-        self._recompute(sorted(result.release_ids))
+        self._recompute(sorted(result.moved_from))
         if meta_changed:
             reindex_releases(sorted(meta_changed))
 
     def _releases(self, items, now, result):
         """Insert new releases and refresh metadata; return ({key: id}, {id: item} metadata written)."""
         best: dict[str, tuple] = {}
+        newest: dict[str, str] = {}
         for item in items:
             key = mapping.release_key(item)
-            rank = (mapping.has_metadata(item), item.get("updated_at") or "", item["id"])
+            updated_at = item.get("updated_at") or ""
+            rank = (mapping.has_metadata(item), updated_at, item["id"])
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, item)
+            if updated_at > newest.get(key, ""):
+                newest[key] = updated_at
         keys = list(best)
-        existing = {key: (rid, meta) for rid, key, meta in _select_in(
-            'SELECT id, "key", meta_updated_at FROM "release" WHERE "key"', keys)}
-        inserts, updates, meta_items = [], [], {}
+        existing = {row[1]: row for row in _select_in(
+            'SELECT id, "key", meta_updated_at, available, kodik_updated_at FROM "release" WHERE "key"', keys)}
+        inserts, updates, revived, meta_items = [], [], [], {}
         for key, (_, item) in best.items():
             row = mapping.release_row(item)
             values = [row[c] for c in RELEASE_COLUMNS]
             updated = mapping.kodik_time(item.get("updated_at"))
             meta_at = updated if mapping.has_metadata(item) else None
+            latest = mapping.kodik_time(newest[key]) or updated
             if key not in existing:
-                inserts.append((*values, meta_at, True, now, updated, now))
+                inserts.append((*values, meta_at, True, now, latest, now))
                 continue
-            rid, have = existing[key]
+            rid, _, have, available, kodik_at = existing[key]
             if meta_at is not None and (have is None or meta_at > str(have)) or meta_at is None and have is None:
                 updates.append((*values[1:], meta_at, now, rid))
                 meta_items[rid] = item
+            # The chunk's translations are all available: the release is too, and its Kodik time
+            # is the newest of theirs (no need to recompute it from every translation).
+            if not available or latest > str(kodik_at):
+                revived.append((max(latest, str(kodik_at)), rid))
         cols = ", ".join(f'"{c}"' for c in RELEASE_COLUMNS)
         _executemany(f'INSERT INTO "release" ({cols}, meta_updated_at, available, first_seen_at, '
                      f'kodik_updated_at, updated_at) VALUES ({_marks(len(RELEASE_COLUMNS) + 5)})', inserts)
         sets = ", ".join(f'"{c}" = ?' for c in RELEASE_COLUMNS[1:])
         _executemany(f'UPDATE "release" SET {sets}, meta_updated_at = ?, updated_at = ? WHERE id = ?', updates)
-        release_of_key = {key: rid for key, (rid, _) in existing.items()}
+        _executemany('UPDATE "release" SET available = TRUE, kodik_updated_at = ? WHERE id = ?', revived)
+        release_of_key = {key: row[0] for key, row in existing.items()}
         if inserts:
             new_keys = [row[0] for row in inserts]
             for rid, key in _select_in('SELECT id, "key" FROM "release" WHERE "key"', new_keys):
@@ -181,6 +198,7 @@ class CatalogWriter:
                 tid, old_release = existing[item["id"]]
                 if old_release != release_id:
                     result.release_ids.add(old_release)
+                    result.moved_from.add(old_release)
                 updates.append((*values[1:], release_id, now, tid))
             else:
                 inserts.append((*values, release_id, True, now))
