@@ -28,23 +28,24 @@ MAX_RESULTS = 1000  # search pages through the best 1000 matches at most
 
 # Matches are walked in rowid order of ``release_title_search``, i.e. by popularity (rank
 # keys, see search_index.rank_key), joined to "release" for availability and the age cap;
-# CROSS JOIN keeps the FTS index as the outer loop, so the walk stops after one page.
+# CROSS JOIN keeps the FTS index as the outer loop, so the walk stops after one page;
+# INDEXED BY release_visibility reads availability and age from a narrow index (m0009).
 _WALK_SQL = """
 SELECT s.rowid, s.text FROM release_title_search AS s
-CROSS JOIN "release" AS r ON r.id = ((s.rowid >> 4) & 16777215)
+CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = ((s.rowid >> 4) & 16777215)
 WHERE release_title_search MATCH ? AND r.available = 1 {cap}
 ORDER BY s.rowid
 """
 
 _EXACT_SQL = """
-SELECT t.release_id FROM release_title AS t CROSS JOIN "release" AS r ON r.id = t.release_id
+SELECT t.release_id FROM release_title AS t CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = t.release_id
 WHERE t."key" = ? AND r.available = 1 {cap}
 ORDER BY t.id
 """
 
 # Total matches (up to MAX_RESULTS) from the one-row-per-release index.
 _COUNT_SQL = """
-SELECT COUNT(*) FROM (SELECT 1 FROM release_search AS s CROSS JOIN "release" AS r ON r.id = s.rowid
+SELECT COUNT(*) FROM (SELECT 1 FROM release_search AS s CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = s.rowid
 WHERE release_search MATCH ? AND r.available = 1 {cap} {extra} LIMIT ?)
 """
 
