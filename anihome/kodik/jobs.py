@@ -43,6 +43,10 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
 
 
 def _other_sync_running(ctx) -> JobRun | None:
+    """Another Kodik sync in flight (runs left "running" by a dead process are marked first)."""
+    from ..jobs.runner import mark_interrupted_runs
+
+    mark_interrupted_runs(ctx.app)
     return (JobRun.select().where(JobRun.job_id.in_(SYNC_JOBS), JobRun.job_id != ctx.job_id,
                                   JobRun.status == "running", JobRun.id != ctx.run_id)
             .order_by(JobRun.id.desc()).first())

@@ -75,3 +75,15 @@ def test_the_token_never_reaches_logs_runs_or_stored_state(tmp_path, fake, caplo
     assert fake.token not in caplog.text
     assert all(fake.token not in value for _, value in stored)
     assert all(fake.token not in text for text in runs)
+
+
+def test_a_sync_left_running_by_a_dead_process_does_not_block_the_next_one(tmp_path, fake):
+    from anihome.clock import utcnow
+
+    app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN=fake.token, KODIK_MAX_RPS=0)
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        dead = JobRun.create(job_id="kodik-full-sync", trigger="cli", status="running", started_at=utcnow(),
+                             pid=2**22 + 12345, counts="{}")
+        run = run_job(app, "kodik-sync", "schedule")
+        assert run.status == "succeeded" and run.counts_dict.get("translations_new", 0) > 300
+        assert JobRun.get_by_id(dead.id).status == "interrupted"
