@@ -109,3 +109,32 @@ def test_sigkill_in_the_middle_of_a_full_sync_resumes_to_the_same_catalog(tmp_pa
         runs = conn.execute("SELECT status FROM job_run ORDER BY id").fetchall()
     assert runs == [("interrupted",), ("succeeded",)]
     assert _dump(killed) == _dump(clean)
+
+
+def test_anihome_demo_loads_the_demo_catalog_offline(tmp_path):
+    env = dict(os.environ, ANIHOME_DATA_DIR=str(tmp_path / "data"), ANIHOME_KODIK_URL="http://127.0.0.1:9",
+               ANIHOME_LOG_LEVEL="WARNING")
+    result = subprocess.run([*CLI, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "kodik-demo succeeded" in result.stdout
+    with sqlite3.connect(tmp_path / "data" / "anihome.db") as conn:
+        assert conn.execute('SELECT COUNT(*) FROM "release" WHERE available').fetchone()[0] > 500
+        assert conn.execute("SELECT value FROM app_setting WHERE key = 'kodik.demo'").fetchone()
+
+
+def test_anihome_fake_kodik_serves_the_fake_api(tmp_path):
+    import requests
+
+    proc = subprocess.Popen([*CLI, "fake-kodik", "--port", "0", "--items", "300", "--seed", "5", "--token", "tok-123"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = line.split()[2]
+        answer = requests.post(f"{url}/list", data={"token": "tok-123", "types": "anime-serial", "limit": 5},
+                               timeout=10)
+        assert answer.status_code == 200 and len(answer.json()["results"]) == 5
+        refused = requests.post(f"{url}/list", data={"token": "nope"}, timeout=10)
+        assert refused.status_code == 500 and "токен" in refused.json()["error"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
