@@ -42,7 +42,7 @@ def run_progress(run: JobRun) -> dict:
         "elapsed_seconds": round(elapsed, 1), "progress": run.progress, "progress_text": run.progress_text,
         "pages": counts.get("pages", 0), "items": items, "done": done, "total": total,
         "items_per_second": round(rate, 1), "eta_seconds": round(eta) if eta is not None else None,
-        "counts": counts, "error": run.error,
+        "counts": counts, "error": run.error.removeprefix("SyncError: ") if run.error else None,
     }
 
 
