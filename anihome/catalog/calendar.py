@@ -52,7 +52,7 @@ def upcoming(cap: int | None, now_utc: datetime, tz_name: str, weeks: int = WEEK
 
     ``release_ids`` (a list or a subquery such as ``followed_release_ids``) narrows it."""
     _, start, end = window(now_utc, tz_name, weeks)
-    query = (visible_releases(cap)
+    query = (visible_releases(cap, narrow=True)
              .where(Release.next_episode_at.between(start, end - timedelta(microseconds=1)))
              .order_by(Release.next_episode_at, Release.id).limit(MAX_ITEMS))
     if release_ids is not None:

@@ -81,9 +81,16 @@ SORTS: dict[str, tuple] = {
 }
 
 
-def visible_releases(cap: int | None, *fields, col: Callable = indexed):
-    """Available releases allowed under ``cap`` (the base of every catalog list)."""
-    query = Release.select(*(fields or CARD_FIELDS)).where(Release.available == True)  # noqa: E712
+def visible_releases(cap: int | None, *fields, col: Callable = indexed, narrow: bool = False):
+    """Available releases allowed under ``cap`` (the base of every catalog list).
+
+    ``narrow=True`` when the caller's own condition is the selective one (a franchise, a
+    date range): availability then stays out of the planner's index choice, so SQLite does
+    not walk every available release through an ``(available, ...)`` index instead."""
+    available = fn.COALESCE(Release.available, False) if narrow else Release.available
+    query = Release.select(*(fields or CARD_FIELDS)).where(available == True)  # noqa: E712
+    if narrow:
+        col = unindexed
     return apply_age_cap(query, cap, column=col(Release.age_limit))
 
 

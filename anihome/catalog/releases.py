@@ -98,7 +98,7 @@ def franchise_of(release: Release, cap: int | None) -> list[dict]:
     """Other releases of the same franchise (by air date, then year) under ``cap``."""
     if not release.franchise:
         return []
-    query = (visible_releases(cap)
+    query = (visible_releases(cap, narrow=True)
              .where((Release.franchise == release.franchise) & (Release.id != release.id))
              .order_by(Release.aired_on.asc(nulls="LAST"), Release.year, Release.id)
              .limit(FRANCHISE_LIMIT))
