@@ -12,7 +12,8 @@ import logging
 from typing import Any, Mapping
 
 from ..clock import utcnow
-from ..db import database, is_sqlite, write_transaction
+from ..catalog.search_index import reindex_releases
+from ..db import database, write_transaction
 from ..errors import Conflict
 from ..models import Release
 from . import state
@@ -64,12 +65,10 @@ def clear_demo_catalog(batch: int = 200) -> int:
         if not ids:
             break
         with write_transaction():
-            if is_sqlite():
-                marks = ",".join("?" * len(ids))
-                database.execute_sql(f"DELETE FROM release_search WHERE rowid IN ({marks})", ids)
             Release.delete().where(Release.id.in_(ids)).execute()
         removed += len(ids)
     with write_transaction():
+        reindex_releases(None)  # the demo was the whole catalog: rebuild every search table (now empty)
         for table in ("genre", "studio"):
             database.execute_sql(f'DELETE FROM "{table}" WHERE id NOT IN (SELECT {table}_id FROM "release_{table}")')
         state.delete(DEMO_KEY)

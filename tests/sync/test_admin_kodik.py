@@ -123,6 +123,10 @@ def test_the_demo_catalog_loads_from_the_admin_page_and_a_real_sync_replaces_it(
     assert status["demo"] is False
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         assert Release.select().count() < 400  # only the fake's 400-item catalog is left
+        from anihome.db import database
+
+        indexed = database.execute_sql("SELECT COUNT(*) FROM release_search").fetchone()[0]
+        assert indexed == Release.select().count()  # no search rows left behind by the demo
 
 
 def test_the_empty_home_page_offers_the_demo_catalog_to_admins_only(client, owner, member, login):
