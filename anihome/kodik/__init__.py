@@ -1,4 +1,6 @@
-"""Kodik catalog API: an HTTP client (client.py, errors.py) and a fake Kodik server (fake/).
+"""Kodik catalog API and sync: an HTTP client (client.py, errors.py), a fake Kodik server
+(fake/), and the sync that stores the catalog (mapping, upsert, sync, state, jobs, demo).
 
-Nothing here touches the database; the sync service feeds the client's pages into it.
+The client and the fake never touch the database; the sync feeds the client's pages into it.
+See docs/kodik.md.
 """
