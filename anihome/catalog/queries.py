@@ -137,14 +137,19 @@ def facets() -> dict:
 
 
 def teams() -> list[dict]:
-    """Translation teams (Kodik translation ids) with their type and how many releases carry them."""
-    rows = (Translation.select(Translation.team_id, fn.MAX(Translation.team).alias("team"),
-                               fn.MAX(Translation.voice).alias("voice"),
-                               fn.COUNT(fn.DISTINCT(Translation.release)).alias("count"))
-            .where(Translation.available == True)  # noqa: E712
-            .group_by(Translation.team_id).order_by(fn.MAX(Translation.team)).tuples())
-    return [{"id": team_id, "title": team, "type": "voice" if voice else "subtitles", "count": count}
-            for team_id, team, voice, count in rows]
+    """Translation teams (Kodik translation ids) with their type and how many titles they carry.
+
+    Counted from the covering ``(available, team_id, voice)`` index (m0009), names read from
+    one row per team: two small queries instead of grouping every translation row."""
+    groups = list(Translation.select(Translation.team_id, fn.MAX(Translation.voice),
+                                     fn.COUNT(Translation.id), fn.MIN(Translation.id))
+                  .where(Translation.available == True)  # noqa: E712
+                  .group_by(Translation.team_id).tuples())
+    names = dict(Translation.select(Translation.id, Translation.team)
+                 .where(Translation.id.in_([first for *_, first in groups])).tuples()) if groups else {}
+    items = [{"id": team_id, "title": names.get(first, ""), "type": "voice" if voice else "subtitles",
+              "count": count} for team_id, voice, count, first in groups]
+    return sorted(items, key=lambda item: item["title"].casefold())
 
 
 def years() -> tuple[int | None, int | None]:

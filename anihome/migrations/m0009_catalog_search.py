@@ -11,7 +11,8 @@ an index walk that stops after one page (instead of sorting every match), and
 ``(available, kind)`` for the kind filter and its count (400 ms -> 0.5 ms on 100k releases);
 a covering ``(available, kind, status, year, rating, age_limit)`` index that browse counts
 scan instead of the wide release rows; ``(genre_id, release_id)`` / ``(studio_id,
-release_id)`` so the genre and studio filters read their links from the index alone.
+release_id)`` so the genre and studio filters read their links from the index alone;
+``translation (available, team_id, voice)`` for the team facet (490 -> 50 ms).
 """
 from ..db import is_sqlite
 
@@ -25,6 +26,7 @@ def up(db):
                    '(available, kind, status, year, rating, age_limit)')
     db.execute_sql("CREATE INDEX release_genre_genre_release ON release_genre (genre_id, release_id)")
     db.execute_sql("CREATE INDEX release_studio_studio_release ON release_studio (studio_id, release_id)")
+    db.execute_sql('CREATE INDEX translation_available_team ON "translation" (available, team_id, voice)')
     if not is_sqlite(db):
         return
     db.execute_sql('CREATE TABLE release_title ('
