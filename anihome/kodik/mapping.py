@@ -149,6 +149,11 @@ def studio_names(item: dict) -> list[str]:
     return list(md.get("anime_studios") or ())
 
 
+def _json(value, empty: str) -> str:
+    """JSON text of a small list/map; the common empty value without calling json."""
+    return json.dumps(value, ensure_ascii=False) if value else empty
+
+
 def translation_row(item: dict) -> dict:
     """Translation columns from one item (without id, release and bookkeeping)."""
     team = item.get("translation") or {}
@@ -163,8 +168,8 @@ def translation_row(item: dict) -> dict:
         "last_season": item.get("last_season"),
         "last_episode": item.get("last_episode"),
         "episodes_count": item.get("episodes_count"),
-        "blocked_seasons": json.dumps(item.get("blocked_seasons", {}), ensure_ascii=False),
-        "blocked_countries": json.dumps(item.get("blocked_countries", []), ensure_ascii=False),
+        "blocked_seasons": _json(item.get("blocked_seasons"), "{}"),
+        "blocked_countries": _json(item.get("blocked_countries"), "[]"),
         "camrip": bool(item.get("camrip")),
         "kodik_created_at": kodik_time(item.get("created_at")) or kodik_time(item.get("updated_at")),
         "kodik_updated_at": kodik_time(item.get("updated_at")),

@@ -151,17 +151,17 @@ class CatalogWriter:
             'SELECT id, "key", meta_updated_at, available, kodik_updated_at FROM "release" WHERE "key"', keys)}
         inserts, updates, revived, meta_items = [], [], [], {}
         for key, (_, item) in best.items():
-            row = mapping.release_row(item)
-            values = [row[c] for c in RELEASE_COLUMNS]
             updated = mapping.kodik_time(item.get("updated_at"))
             meta_at = updated if mapping.has_metadata(item) else None
             latest = mapping.kodik_time(newest[key]) or updated
             if key not in existing:
-                inserts.append((*values, meta_at, True, now, latest, now))
+                row = mapping.release_row(item)
+                inserts.append((*[row[c] for c in RELEASE_COLUMNS], meta_at, True, now, latest, now))
                 continue
             rid, _, have, available, kodik_at = existing[key]
             if meta_at is not None and (have is None or meta_at > str(have)) or meta_at is None and have is None:
-                updates.append((*values[1:], meta_at, now, rid))
+                row = mapping.release_row(item)
+                updates.append((*[row[c] for c in RELEASE_COLUMNS[1:]], meta_at, now, rid))
                 meta_items[rid] = item
             # The chunk's translations are all available: the release is too, and its Kodik time
             # is the newest of theirs (no need to recompute it from every translation).
