@@ -21,16 +21,21 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
-import requests
-
 from .errors import KodikBadResponse, KodikRequestError, KodikTokenRejected, KodikUnavailable, redact
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://kodik-api.com"
 ANIME_TYPES = ("anime", "anime-serial")
-_TRANSPORT_ERRORS = (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                     requests.exceptions.ContentDecodingError)
+
+
+def _transport_errors() -> tuple[type[Exception], ...]:
+    # requests (with urllib3 and charset_normalizer) costs ~6 MB of RSS: the serving process
+    # pays it only once a sync actually talks to Kodik.
+    import requests
+
+    return (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError)
 
 
 # --- cursors -------------------------------------------------------------------------------
@@ -126,6 +131,9 @@ class KodikClient:
         self.retries = retries
         self.backoff, self.max_backoff, self.max_retry_after = backoff, max_backoff, max_retry_after
         self._owns_session = session is None
+        import requests
+
+        self._transport_errors = _transport_errors()
         self._session = session if session is not None else requests.Session()
         if self._owns_session:
             self._session.headers["User-Agent"] = "AniHome (self-hosted; kodik sync)"
@@ -220,7 +228,7 @@ class KodikClient:
             started = time.perf_counter()
             try:
                 response = self._session.post(url, data=data, timeout=self.timeout)
-            except _TRANSPORT_ERRORS as exc:
+            except self._transport_errors as exc:
                 outcome = _Retry(self._redact(f"{type(exc).__name__}: {exc}")[:300])
             else:
                 outcome = self._interpret(endpoint, response)
