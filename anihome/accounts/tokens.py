@@ -14,6 +14,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, NotFound
@@ -74,6 +75,11 @@ def authenticate(plaintext: str | None, now: datetime | None = None) -> ApiToken
     return token
 
 
+def record_use(token: ApiToken, now: datetime | None = None) -> None:
+    """Record a use of an already authenticated token (at most one write a minute)."""
+    _touch(token, now or utcnow())
+
+
 def _touch(token: ApiToken, now: datetime) -> None:
     """Record the use, unless it was already recorded within the last minute."""
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_EVERY:
@@ -130,6 +136,7 @@ def revoke(token: ApiToken, now: datetime | None = None) -> ApiToken:
             ApiToken.update(revoked_at=token.revoked_at).where(
                 (ApiToken.id == token.id) & ApiToken.revoked_at.is_null()).execute()
         log.info("api token revoked token_id=%s user_id=%s", token.id, token.user_id)
+        events.user_changed.send(None, user_id=token.user_id)  # drops cached authentications
     return token
 
 
@@ -145,4 +152,5 @@ def revoke_all_for_user(user: User, now: datetime | None = None) -> int:
                  .where((ApiToken.user == user) & ApiToken.revoked_at.is_null()).execute())
     if count:
         log.info("api tokens revoked user_id=%s count=%s", user.id, count)
+        events.user_changed.send(None, user_id=user.id)
     return count
