@@ -5,7 +5,8 @@ Debian's chromium driven by Playwright, and signing a browser in as a member.
         browser_sign_in(page, user)          # a User row
         page.goto(live_server + "/browse")
 
-Tests are skipped when Playwright or /usr/bin/chromium is missing.
+On a developer machine without Playwright or /usr/bin/chromium these tests are skipped; under CI
+(the CI environment variable, set by the CI runner) a missing browser is a failure, never a skip.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def live_server(app):
 @pytest.fixture(scope="module")
 def browser():
     """One headless chromium per test module (closed before the next module starts)."""
+    if os.environ.get("CI") and not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it; the browser tests must run in CI")
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed")
