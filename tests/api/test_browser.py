@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.browser.conftest import browser, browser_sign_in, live_server, page  # noqa: F401
 from tests.conftest import make_user
 
 

@@ -18,10 +18,6 @@ from anihome.library import episodes, progress
 from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
 from anihome.security import session_id_for
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 NOW = datetime(2026, 11, 20, 12, 0)
 FAKE_PLAYER_PAGE = b"""<!doctype html><html><body style="background:#111;color:#eee">
 <p id="fake">fake Kodik player</p>
@@ -61,18 +57,6 @@ def fake_origins():
 
 
 @pytest.fixture
-def live_server(app):
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(5)
-
-
-@pytest.fixture
 def setup(app, fake_origins):
     """Alice, and a finished 3-episode serial whose episode links point at the fake player."""
     player = fake_origins[0]
@@ -100,23 +84,18 @@ def setup(app, fake_origins):
 
 
 @pytest.fixture
-def page(app, setup, live_server):
+def page(page, app, setup, live_server):
+    """The shared page, signed in as Alice, recording every progress save the player sends."""
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = setup["session_id"]
         session["_fresh"] = True
     cookie = client.get_cookie("anihome_session")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.saves = []
-        page.on("requestfinished", lambda r: page.saves.append(r.post_data_json)
-                if r.url.endswith("/api/v1/progress") and r.method == "PUT" else None)
-        yield page
-        browser.close()
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+    page.saves = []
+    page.on("requestfinished", lambda r: page.saves.append(r.post_data_json)
+            if r.url.endswith("/api/v1/progress") and r.method == "PUT" else None)
+    return page
 
 
 def row(app, setup, number):
