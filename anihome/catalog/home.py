@@ -19,7 +19,7 @@ TOP_RATED_MIN_VOTES = 100
 #: row name -> (English title, query builder under a cap)
 HOME_ROWS: dict[str, tuple[str, Callable]] = {
     "new_episodes": ("New episodes", lambda cap: visible_releases(cap).order_by(*SORTS["updated"])),
-    "ongoing": ("Ongoing", lambda cap: visible_releases(cap).where(Release.status == "ongoing")
+    "ongoing": ("Airing now", lambda cap: visible_releases(cap).where(Release.status == "ongoing")
                 .order_by(*SORTS["popularity"])),
     "top_rated": ("Top rated", lambda cap: visible_releases(cap)
                   .where(Release.votes >= TOP_RATED_MIN_VOTES).order_by(*SORTS["rating"])),

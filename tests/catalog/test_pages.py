@@ -11,7 +11,7 @@ def text(response):
 
 def test_home_shows_the_catalog_rows(as_owner, catalog):
     page = text(as_owner.get("/"))
-    for title in ("New episodes", "Ongoing", "Top rated", "Recently added"):
+    for title in ("New episodes", "Airing now", "Top rated", "Recently added"):
         assert title in page
     assert "Атака титанов" in page
 
