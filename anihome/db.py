@@ -65,6 +65,13 @@ def is_sqlite(db: Database | DatabaseProxy = database) -> bool:
     return isinstance(target, SqliteDatabase)
 
 
+def portable_sql(text: str, db: Database | DatabaseProxy = database) -> str:
+    """Our raw SQL uses ``?`` placeholders; databases with another style get theirs."""
+    target = db.obj if isinstance(db, DatabaseProxy) else db
+    param = getattr(target, "param", "?") if target is not None else "?"
+    return text if param == "?" else text.replace("?", param)
+
+
 def write_transaction():
     """A transaction that takes the write lock at once on SQLite (BEGIN IMMEDIATE)."""
     if is_sqlite():

@@ -29,12 +29,12 @@ from typing import Any, Callable, Iterator, Mapping
 
 from .. import events
 from ..clock import utcnow
-from ..db import database, is_sqlite, write_transaction
+from ..db import database, is_sqlite, portable_sql, write_transaction
 from . import state
 from .client import ANIME_TYPES, KodikClient, Page, cursor_from_next_page
 from .errors import KodikBadResponse, KodikError, KodikTokenRejected, KodikUnavailable
 from .mapping import kodik_time
-from .upsert import CatalogWriter, ChunkResult, portable_sql, recompute_releases
+from .upsert import CatalogWriter, ChunkResult, recompute_releases
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from .. import events
 from ..catalog.search_index import reindex_releases
 from ..catalog.text import normalize
 from ..clock import utcnow
-from ..db import database, write_transaction
+from ..db import database, portable_sql, write_transaction
 from . import mapping
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,6 @@ class ChunkResult:
     #: (release_id, translation_id, season, episode) of episodes new to an existing translation.
     new_episodes: list[tuple[int, int, int, int]] = field(default_factory=list)
     newest_updated_at: str | None = None
-
-
-def portable_sql(text: str) -> str:
-    """Our SQL uses ``?``; other databases get their own placeholder."""
-    param = getattr(database.obj, "param", "?") if database.obj is not None else "?"
-    return text if param == "?" else text.replace("?", param)
 
 
 def _marks(n: int) -> str:

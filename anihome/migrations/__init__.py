@@ -19,6 +19,7 @@ from typing import Callable
 from peewee import Database
 
 from ..clock import utcnow
+from ..db import portable_sql
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,7 @@ def migrate(db: Database, migrations: list[Migration] | None = None,
                 _ensure_version_table(db)
                 migration.up(db)
                 db.execute_sql(
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)"
-                    if _qmark(db) else
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (%s, %s, %s)",
+                    portable_sql("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)", db),
                     (migration.version, migration.name, utcnow()),
                 )
         except Exception as exc:
@@ -129,6 +128,3 @@ def migrate(db: Database, migrations: list[Migration] | None = None,
         applied.append(migration.version)
     return applied
 
-
-def _qmark(db: Database) -> bool:
-    return getattr(db, "param", "?") == "?"
