@@ -40,20 +40,17 @@ def serve(app, host: str | None = None, port: int | None = None, scheduler: bool
     """Start the job scheduler (unless disabled) and serve the app with waitress until stopped."""
     from waitress import serve as waitress_serve
 
+    from .jobs.runner import mark_interrupted_runs
+    from .jobs.scheduler import start_scheduler, stop_scheduler
+
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
-    sched = None
-    from .jobs.runner import mark_interrupted_runs
-
     mark_interrupted_runs(app)
     if scheduler:
-        from .jobs.scheduler import start_scheduler
-
-        sched = start_scheduler(app)
+        start_scheduler(app)
     log.info("serving host=%s port=%s", host, port)
     try:
         waitress_serve(app, host=host, port=port, threads=app.config["THREADS"],
                        ident="AniHome", clear_untrusted_proxy_headers=True)
     finally:
-        if sched is not None:
-            sched.shutdown(wait=False)
+        stop_scheduler(app)
