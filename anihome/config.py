@@ -38,6 +38,20 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"not a whole number: {value!r}") from None
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"not a number: {value!r}") from None
+
+
 def _timezone(value: Any) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,31 +72,31 @@ def _log_level(value: Any) -> str:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "./data", "Folder for the database, secret key, logs, backups and config.toml."),
     Setting("HOST", "0.0.0.0", "Address the web server listens on."),
-    Setting("PORT", 8080, "Port the web server listens on.", int),
-    Setting("THREADS", 4, "Worker threads of the waitress web server.", int),
+    Setting("PORT", 8080, "Port the web server listens on.", _int),
+    Setting("THREADS", 4, "Worker threads of the waitress web server.", _int),
     Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; when empty, one is generated once into <data dir>/secret_key (mode 0600)."),
     Setting("DATABASE_URL", "", "Optional database URL (playhouse.db_url, e.g. postgresql://...); empty means SQLite at <data dir>/anihome.db."),
     Setting("TIMEZONE", "UTC", "The household's time zone (IANA name, e.g. Europe/Moscow) for schedules and the airing calendar.", _timezone),
     Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR).", _log_level),
     Setting("KODIK_URL", "https://kodik-api.com", "Base URL of the Kodik API."),
     Setting("KODIK_TOKEN", "", "Kodik API token; may also be set on the admin Kodik page. Without one, the demo catalog is offered."),
-    Setting("KODIK_MAX_RPS", 4.0, "Most requests per second sent to Kodik.", float),
-    Setting("KODIK_TIMEOUT", 30.0, "Seconds to wait for one Kodik answer before retrying.", float),
-    Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", int),
+    Setting("KODIK_MAX_RPS", 4.0, "Most requests per second sent to Kodik.", _float),
+    Setting("KODIK_TIMEOUT", 30.0, "Seconds to wait for one Kodik answer before retrying.", _float),
+    Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", _int),
     Setting("KODIK_FULL_SYNC_SCHEDULE", "0 5 * * 0", "Cron line (in TIMEZONE) for the weekly full Kodik sync, which also retires titles Kodik dropped; empty disables it."),
-    Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token, signed-in member or client address (0 turns the limit off).", int),
-    Setting("LOGIN_RATE_LIMIT", 10, "Failed sign-ins allowed per client address in 15 minutes.", int),
-    Setting("LOGIN_ACCOUNT_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes before it is locked for the rest of the window.", int),
-    Setting("MAX_UPLOAD_MB", 8, "Largest request body accepted, in megabytes (larger bodies get 413).", int),
-    Setting("BACKUP_KEEP", 5, "How many automatic pre-migration and nightly backups to keep.", int),
-    Setting("CACHE_MAX_ENTRIES", 2000, "Most entries held by the in-process cache.", int),
-    Setting("CACHE_TTL_SECONDS", 300, "Default lifetime of a cache entry, in seconds.", int),
+    Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token, signed-in member or client address (0 turns the limit off).", _int),
+    Setting("LOGIN_RATE_LIMIT", 10, "Failed sign-ins allowed per client address in 15 minutes.", _int),
+    Setting("LOGIN_ACCOUNT_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes before it is locked for the rest of the window.", _int),
+    Setting("MAX_UPLOAD_MB", 8, "Largest request body accepted, in megabytes (larger bodies get 413).", _int),
+    Setting("BACKUP_KEEP", 5, "How many automatic pre-migration and nightly backups to keep.", _int),
+    Setting("CACHE_MAX_ENTRIES", 2000, "Most entries held by the in-process cache.", _int),
+    Setting("CACHE_TTL_SECONDS", 300, "Default lifetime of a cache entry, in seconds.", _int),
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (enable behind a TLS proxy).", _bool),
-    Setting("INVITE_TTL_HOURS", 72, "Hours an invite link stays valid.", int),
+    Setting("INVITE_TTL_HOURS", 72, "Hours an invite link stays valid.", _int),
     Setting("BACKUP_SCHEDULE", "30 3 * * *", "Cron line (minute hour day month weekday, in TIMEZONE) for the nightly database backup; empty disables it."),
     Setting("HOUSEKEEPING_SCHEDULE", "15 4 * * *", "Cron line (in TIMEZONE) for housekeeping: prune job history and old backups, optimize the database; empty disables it."),
-    Setting("JOB_HISTORY_DAYS", 30, "Days of job run history kept by housekeeping (the newest JOB_HISTORY_KEEP runs of each job are kept regardless).", int),
-    Setting("JOB_HISTORY_KEEP", 20, "Runs of each job always kept by housekeeping, however old.", int),
+    Setting("JOB_HISTORY_DAYS", 30, "Days of job run history kept by housekeeping (the newest JOB_HISTORY_KEEP runs of each job are kept regardless).", _int),
+    Setting("JOB_HISTORY_KEEP", 20, "Runs of each job always kept by housekeeping, however old.", _int),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -91,10 +105,8 @@ SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
     try:
         return setting.type(value)
-    except (TypeError, ValueError):
-        kind = {"_bool": "a boolean", "_timezone": "a time zone", "_log_level": "a log level"}.get(
-            setting.type.__name__, setting.type.__name__)
-        raise ConfigError(f"{setting.name} from {source}: cannot read {value!r} as {kind}") from None
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{setting.name} from {source}: {exc}") from None
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None,
