@@ -80,11 +80,10 @@ def write_transaction():
 
 
 def init_app(app) -> None:
-    """Open a connection lazily per request and close it on teardown."""
+    """Return the request's connection to the pool on teardown.
 
-    @app.before_request
-    def _connect():
-        database.connect(reuse_if_open=True)
+    A request takes a connection on its first query (Peewee's autoconnect), so an answer
+    served from the cache never touches the pool."""
 
     @app.teardown_appcontext
     def _close(exc):

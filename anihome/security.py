@@ -11,6 +11,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from .models import User
+from .sessions import CookieSessionInterface
 
 
 def session_id_for(user: User) -> str:
@@ -38,6 +39,7 @@ def init_security(app) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
     )
+    app.session_interface = CookieSessionInterface()
     login = LoginManager()
     login.login_view = "auth.login"
     login.login_message = None
