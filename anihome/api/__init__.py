@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from flask import request
+from flask import g, request
 
 # Add a module here to mount its API routes (see docs/api.md, "Adding a route").
 API_MODULES = (
@@ -43,16 +43,27 @@ def register_api(app) -> None:
     app.extensions["anihome.csrf"].exempt(bp)
     ratelimit.init_limiter(app)
 
+    limiter = app.extensions[ratelimit.EXTENSION]
+
     @app.before_request
     def _api_guard():
-        if not request.path.startswith(API_PATH_PREFIX):
+        req = request._get_current_object()  # one proxy lookup: this runs on every API call
+        if not req.path.startswith(API_PATH_PREFIX):
             return None
-        auth.identify()
-        return ratelimit.check(auth.rate_key()) or auth.enforce()
+        caller = auth.identify(req.environ)
+        g.api_caller = caller
+        if limiter.enabled:
+            refused = ratelimit.check(limiter, caller.rate_key(req.remote_addr))
+            if refused is not None:
+                return refused
+        return auth.enforce(caller, app, req.endpoint, req.method)
 
     @app.after_request
     def _api_headers(response):
         if request.path.startswith(API_PATH_PREFIX):
             ratelimit.add_headers(response)
-            response.vary.update(("Authorization", "Cookie"))
+            if "Vary" in response.headers:
+                response.vary.update(("Authorization", "Cookie"))
+            else:
+                response.headers["Vary"] = "Authorization, Cookie"
         return response

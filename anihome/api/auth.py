@@ -21,37 +21,58 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _CHALLENGE = 'Bearer realm="AniHome"'
 
 
+class Caller:
+    """Who is calling: ``user`` and ``token`` (or None), ``auth`` ("token", "session" or
+    None) and ``error`` (a message when credentials were sent but are not valid)."""
+
+    __slots__ = ("user", "token", "auth", "error")
+
+    def __init__(self, user=None, token=None, auth: str | None = None, error: str | None = None):
+        self.user, self.token, self.auth, self.error = user, token, auth, error
+
+    def rate_key(self, remote_addr: str | None) -> str:
+        """The rate-limit bucket: the token, else the signed-in member, else the client address."""
+        if self.token is not None:
+            return f"token:{self.token.id}"
+        if self.user is not None:
+            return f"user:{self.user.id}"
+        return f"addr:{remote_addr or 'unknown'}"
+
+
+_ANONYMOUS = Caller()
+
+
+def current_caller() -> Caller:
+    return g.get("api_caller") or _ANONYMOUS
+
+
 def current_api_user():
     """The member making this API call (a ``User``), or None when anonymous."""
-    return g.get("api_user")
+    return current_caller().user
 
 
 def current_api_token():
     """The ``ApiToken`` used for this call, or None (session or anonymous)."""
-    return g.get("api_token")
+    return current_caller().token
 
 
 TOKEN_CACHE_SECONDS = 60
 
 
-def identify() -> None:
-    """Set ``g.api_user``, ``g.api_token``, ``g.api_auth`` ("token", "session" or None)
-    and ``g.api_auth_error`` (a message when credentials were sent but are not valid)."""
-    g.api_user = g.api_token = g.api_auth = g.api_auth_error = None
-    header = request.headers.get("Authorization")
+def identify(environ: dict) -> Caller:
+    """The caller of this request, from its Authorization header or signed-in session."""
+    header = environ.get("HTTP_AUTHORIZATION")
     if header is not None:
         scheme, _, credentials = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
-            g.api_auth_error = "Send the token as: Authorization: Bearer <token>."
-            return
+            return Caller(error="Send the token as: Authorization: Bearer <token>.")
         token = _authenticate(credentials.strip())
         if token is None:
-            g.api_auth_error = "The token is not valid: it may have been revoked or its member disabled."
-            return
-        g.api_token, g.api_user, g.api_auth = token, token.user, "token"
-        return
+            return Caller(error="The token is not valid: it may have been revoked or its member disabled.")
+        return Caller(token.user, token, "token")
     if current_user and current_user.is_authenticated:
-        g.api_user, g.api_auth = current_user._get_current_object(), "session"
+        return Caller(current_user._get_current_object(), None, "session")
+    return _ANONYMOUS
 
 
 def _authenticate(credentials: str):
@@ -70,37 +91,27 @@ def _authenticate(credentials: str):
     return token
 
 
-def rate_key() -> str:
-    """The rate-limit bucket: the token, else the signed-in member, else the client address."""
-    if g.get("api_token") is not None:
-        return f"token:{g.api_token.id}"
-    if g.get("api_user") is not None:
-        return f"user:{g.api_user.id}"
-    return f"addr:{request.remote_addr or 'unknown'}"
-
-
 def unauthorized(message: str, code: str = "unauthorized"):
     """A 401 JSON answer with the Bearer challenge."""
     challenge = _CHALLENGE + (', error="invalid_token"' if code == "invalid_token" else "")
     return json_error(401, message, code, headers={"WWW-Authenticate": challenge})
 
 
-def enforce():
-    """None when the call may go on, else the 401/403/400 answer (run after ``identify``)."""
-    endpoint = request.endpoint
-    if endpoint is None or request.method == "OPTIONS":
+def enforce(caller: Caller, app, endpoint: str | None, method: str):
+    """None when the call may go on, else the 401/403/400 answer."""
+    if endpoint is None or method == "OPTIONS":
         return None  # routing answers 404/405 itself; OPTIONS only lists methods
-    if g.api_auth_error:
-        return unauthorized(g.api_auth_error, "invalid_token")
-    level = level_of(current_app, endpoint)
-    verdict = decide(level, g.api_user)
+    if caller.error:
+        return unauthorized(caller.error, "invalid_token")
+    level = level_of(app, endpoint)
+    verdict = decide(level, caller.user)
     if verdict == "unauthenticated":
         return unauthorized("This route needs an API token: send Authorization: Bearer <token>.")
     if verdict == "forbidden":
         if level is None:
             return json_error(403, "This route declares no access level, so it is closed.")
         return json_error(403, f"This route needs the {level} role or above.")
-    if g.api_auth == "session" and request.method in UNSAFE_METHODS:
+    if caller.auth == "session" and method in UNSAFE_METHODS:
         return _check_csrf()
     return None
 

@@ -7,7 +7,7 @@ turns the limit (and the headers) off. The limiter lives in
 """
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 
 from ..errors import json_error
 from ..ratelimit import RateLimiter
@@ -22,11 +22,8 @@ def init_limiter(app) -> RateLimiter:
     return limiter
 
 
-def check(key: str):
+def check(limiter: RateLimiter, key: str):
     """Count this call for ``key``; None when allowed, else the 429 answer."""
-    limiter: RateLimiter = current_app.extensions[EXTENSION]
-    if not limiter.enabled:
-        return None
     decision = limiter.hit(key)
     g.api_rate = decision
     if decision.allowed:
@@ -40,5 +37,5 @@ def add_headers(response):
     """Put the X-RateLimit-* headers of this call on ``response``."""
     decision = g.get("api_rate")
     if decision is not None:
-        response.headers.update(decision.headers())
+        response.headers.extend(decision.headers())
     return response

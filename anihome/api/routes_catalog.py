@@ -15,7 +15,8 @@ from ..catalog.agecap import cap_of
 from ..catalog.params import (BROWSE_KINDS, DEFAULT_PER_PAGE, SORT_NAMES, TRANSLATION_TYPES,
                               parse_browse)
 from ..catalog.releases import pick_translation
-from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY
+from ..catalog import search as search_service
+from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY, clean_query
 from ..clock import utcnow
 from ..models.catalog import KINDS, STATUSES
 from .auth import current_api_user
@@ -107,13 +108,13 @@ def _cap():
     return cap_of(current_api_user())
 
 
-def _json(key: str, compute) -> Response:
-    """A JSON answer cached as text (per age cap) under the "catalog" tag."""
-    text = get_cache(current_app).get_or_set(
-        f"catalog:api:{key}:{_cap()}", lambda: json.dumps(compute(), ensure_ascii=False,
-                                                          separators=(",", ":")),
-        tags=("catalog",))
-    return Response(text, mimetype="application/json")
+def _json(key: str, compute, ttl: float | None = None) -> Response:
+    """A JSON answer cached as encoded text (per age cap) under the "catalog" tag."""
+    body = get_cache(current_app).get_or_set(
+        f"catalog:api:{key}:{_cap()}",
+        lambda: json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode(),
+        ttl=ttl, tags=("catalog",))
+    return Response(body, mimetype="application/json")
 
 
 @api_route("/releases", summary="Releases, filtered, sorted and paginated (as the browse page)",
@@ -121,9 +122,10 @@ def _json(key: str, compute) -> Response:
            responses={200: page_of(ref("ReleaseCard"))}, endpoint="catalog_releases")
 def releases():
     """One page of releases; the query string is the same as the browse page's."""
-    params = parse_browse(request.args)
-    return _json(f"releases:{params.sort}:{params.key()}",
-                 lambda: cached.browse(get_cache(current_app), params, _cap()))
+    # Keyed by the raw query string, so a cached page costs no parsing; a bad parameter
+    # raises inside the lambda (400) and nothing is stored.
+    return _json("releases:" + request.query_string.decode("latin-1"),
+                 lambda: cached.browse(get_cache(current_app), parse_browse(request.args), _cap()))
 
 
 def _release_json(release_id: int) -> dict:
@@ -166,17 +168,17 @@ def search():
     page, per_page = parse_pagination(request.args, DEFAULT_PER_PAGE)
     page = min(page, 500)
     q = request.args.get("q")
-    return Response(json.dumps(cached.search_page(get_cache(current_app), q, _cap(), page, per_page),
-                               ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    return _json(f"search:{page}:{per_page}:{clean_query(q)}",
+                 lambda: search_service.search(q, _cap(), page, per_page), ttl=cached.SEARCH_TTL)
 
 
 @api_route("/autocomplete", summary=f"At most {AUTOCOMPLETE_LIMIT} title suggestions for a search box",
            tags=["catalog"], params=[Q_PARAM], responses={200: ref("Suggestions")}, endpoint="catalog_autocomplete")
 def autocomplete():
     """Suggestions as the member types (1-2 characters match title starts)."""
-    items = cached.autocomplete(get_cache(current_app), request.args.get("q"), _cap())
-    return Response(json.dumps({"items": items}, ensure_ascii=False, separators=(",", ":")),
-                    mimetype="application/json")
+    q = request.args.get("q")
+    return _json(f"autocomplete:{clean_query(q)}",
+                 lambda: {"items": search_service.autocomplete(q, _cap())}, ttl=cached.SEARCH_TTL)
 
 
 def _named(rows):

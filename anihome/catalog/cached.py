@@ -13,6 +13,7 @@ from . import calendar, home, queries, releases, search
 from .params import BrowseParams
 
 TAG = ("catalog",)
+SEARCH_TTL = 120  # seconds: distinct queries are many, each is asked for a short while
 
 
 def _get(cache, key: str, compute: Callable[[], Any], ttl: float | None = None) -> Any:
@@ -43,12 +44,12 @@ def home_rows(cache, cap: int | None) -> list[dict]:
 def search_page(cache, q: str | None, cap: int | None, page: int, per_page: int) -> dict:
     key = search.clean_query(q)
     return _get(cache, f"search:{cap}:{page}:{per_page}:{key}",
-                lambda: search.search(q, cap, page, per_page), ttl=120)
+                lambda: search.search(q, cap, page, per_page), ttl=SEARCH_TTL)
 
 
 def autocomplete(cache, q: str | None, cap: int | None) -> list[dict]:
     key = search.clean_query(q)
-    return _get(cache, f"autocomplete:{cap}:{key}", lambda: search.autocomplete(q, cap), ttl=120)
+    return _get(cache, f"autocomplete:{cap}:{key}", lambda: search.autocomplete(q, cap), ttl=SEARCH_TTL)
 
 
 def calendar_days(cache, cap: int | None, now_utc: datetime, tz_name: str) -> dict:
