@@ -43,6 +43,21 @@ WHERE t."key" = ? AND r.available = 1 {cap}
 ORDER BY t.id
 """
 
+# Titles starting with the query: a range of the release_title "key" index. The rowid is the
+# rank key, so the index covers it and the release id is read off it (no table lookup).
+_PREFIX_SQL = """
+SELECT t.id FROM release_title AS t INDEXED BY release_title_key
+CROSS JOIN "release" AS r INDEXED BY release_visibility
+ON r.id = ((t.id >> 4) & 16777215)
+WHERE t."key" >= ? AND t."key" < ? AND r.available = 1 {cap}
+ORDER BY t.id
+"""
+_PREFIX_COUNT_SQL = 'SELECT COUNT(*) FROM (SELECT 1 FROM release_title WHERE "key" >= ? AND "key" < ? LIMIT ?)'
+# Up to this many titles starting with the query are sorted by rank; with more, the walk of
+# the FTS index in rank order (``^"query"``) finds a page of them sooner than a sort would.
+PREFIX_SORT_MAX = 1000
+_PAST_EVERY_CHARACTER = "\U0010ffff"  # after any text that starts with the query (binary order)
+
 # Total matches (up to MAX_RESULTS) from the one-row-per-release index.
 _COUNT_SQL = """
 SELECT COUNT(*) FROM (SELECT 1 FROM release_search AS s CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = s.rowid
@@ -82,6 +97,22 @@ def _walk(match: str, cap: int | None, short_words: list[str]):
             yield release_of_rank(rank)
 
 
+def _starting_with(query: str, cap: int | None):
+    """Release ids with a title starting with ``query``, most popular first.
+
+    Few such titles (the usual case for a word from the middle of titles, which the FTS walk
+    would have to read every match of to rule out): sort the index range. Many: walk the FTS
+    index in rank order, which meets them early."""
+    upper = query + _PAST_EVERY_CHARACTER
+    titles = database.execute_sql(_PREFIX_COUNT_SQL, [query, upper, PREFIX_SORT_MAX + 1]).fetchone()[0]
+    if titles > PREFIX_SORT_MAX:
+        yield from _walk(f'^"{query}"', cap, [])
+        return
+    cap_sql, cap_params = _cap_sql(cap)
+    for (rank,) in database.execute_sql(_PREFIX_SQL.format(cap=cap_sql), [query, upper, *cap_params]):
+        yield release_of_rank(rank)
+
+
 def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
     """Up to ``need`` release ids: exact titles, then titles starting with the query, then the
     rest; popularity orders each group. Stops as soon as it has enough."""
@@ -90,7 +121,7 @@ def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
     short_words = [w for w in words if len(w) < 3]
     cap_sql, cap_params = _cap_sql(cap)
     exact = [rid for (rid,) in database.execute_sql(_EXACT_SQL.format(cap=cap_sql), [query, *cap_params])]
-    groups = [iter(exact), _walk(f'^"{query}"', cap, []), _walk(_match_expression(long_words), cap, short_words)]
+    groups = [iter(exact), _starting_with(query, cap), _walk(_match_expression(long_words), cap, short_words)]
     ids, seen = [], set()
     for group in groups:
         for rid in group:

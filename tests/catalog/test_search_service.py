@@ -33,6 +33,22 @@ def test_exact_title_ranks_first_then_prefix_matches_by_popularity(db, catalog):
     assert found("атака титанов") == [catalog.aot, catalog.aot_final, catalog.aot2]
 
 
+def test_titles_starting_with_the_query_rank_the_same_when_there_are_too_many_to_sort(db, catalog,
+                                                                                     monkeypatch):
+    # Past PREFIX_SORT_MAX such titles the FTS index is walked in rank order instead.
+    from anihome.catalog import search as search_module
+
+    monkeypatch.setattr(search_module, "PREFIX_SORT_MAX", 0)
+    assert found("атака титанов") == [catalog.aot, catalog.aot_final, catalog.aot2]
+    assert found("shingeki")[:3] == [catalog.aot_final, catalog.aot, catalog.aot2]
+    assert found("атака", cap=12) == []
+
+
+def test_a_word_no_title_starts_with_is_found_inside_titles_by_popularity(db, catalog):
+    assert found("титанов") == [catalog.aot_final, catalog.aot, catalog.aot2]
+    assert found("kyojin") == [catalog.aot_final, catalog.aot, catalog.aot2]
+
+
 def test_popularity_breaks_ties_between_equal_matches(db, catalog):
     assert found("death note") == [catalog.death_note]
     assert found("shingeki")[:3] == [catalog.aot_final, catalog.aot, catalog.aot2]
