@@ -133,9 +133,13 @@ def _pin(cpu: int) -> None:
 
 
 def role_serve(args) -> None:
+    import logging
+
     from waitress import create_server
 
     _pin(SERVER_CPU)
+    # Both servers alike: waitress's "Task queue depth" warnings would otherwise go to stderr.
+    logging.getLogger("waitress").setLevel(logging.ERROR)
     if args.which == "hello":
         from flask import Flask
 
@@ -145,12 +149,9 @@ def role_serve(args) -> None:
         def hello():
             return "Hello, World!"
     else:
-        import logging
-
         from tests.conftest import make_app
 
         app = make_app(Path(args.data), TESTING=False, API_RATE_LIMIT=API_RATE_LIMIT)
-        logging.getLogger("waitress").setLevel(logging.ERROR)
     server = create_server(app, host="127.0.0.1", port=0, threads=WAITRESS_THREADS)
     print(server.effective_port, flush=True)
     server.run()
