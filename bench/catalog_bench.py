@@ -300,7 +300,7 @@ def main() -> None:
         proc.wait()
     print(f"{'hello-world Flask (baseline)':48s} {hello}")
     print()
-    print(f"| endpoint | req/s | % of hello-world | p50 ms | p99 ms | errors |")
+    print("| endpoint | req/s | % of hello-world | p50 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in [*results, ("hello-world Flask, same waitress settings", hello)]:
         print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / hello['rps']:.0f}% | {r['p50']:.2f} | "

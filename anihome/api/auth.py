@@ -8,7 +8,7 @@ credentials -> 401 with ``WWW-Authenticate: Bearer``, too low a role -> 403.
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 

@@ -11,11 +11,11 @@ from flask import Response, current_app, request
 from ..cache import get_cache
 from ..catalog import cached
 from ..catalog import calendar as calendar_service
+from ..catalog import search as search_service
 from ..catalog.agecap import cap_of
 from ..catalog.params import (BROWSE_KINDS, DEFAULT_PER_PAGE, SORT_NAMES, TRANSLATION_TYPES,
                               parse_browse)
 from ..catalog.releases import pick_translation
-from ..catalog import search as search_service
 from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY, clean_query
 from ..clock import utcnow
 from ..models.catalog import KINDS, STATUSES

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from functools import lru_cache
 
+from peewee import DateField, DateTimeField
+
+from ..db import database
 from ..models import Release
 
 #: Columns a release card needs; list queries select only these.
@@ -46,6 +50,33 @@ def release_card(row) -> dict:
         "episodes_total": get("episodes_total"),
         "next_episode_at": _iso(get("next_episode_at")),
     }
+
+
+@lru_cache(maxsize=128)
+def _cards_sql(count: int, param: str) -> str:
+    return Release.select(*CARD_FIELDS).where(Release.id.in_(list(range(count)))).sql()[0]
+
+
+_DATE_COLUMNS = [(index, field.python_value) for index, field in enumerate(CARD_FIELDS)
+                 if isinstance(field, (DateField, DateTimeField))]
+
+
+def cards_for_ids(ids: list[int]) -> list[dict]:
+    """Cards of ``ids`` in that order, from one query; ids that are gone are skipped.
+
+    The SQL is built once per number of ids: building it with Peewee each time was half
+    the cost of an uncached search."""
+    if not ids:
+        return []
+    cursor = database.execute_sql(_cards_sql(len(ids), database.param), list(ids))
+    names = [field.name for field in CARD_FIELDS]
+    rows = {}
+    for values in cursor:
+        values = list(values)
+        for index, convert in _DATE_COLUMNS:
+            values[index] = convert(values[index])
+        rows[values[0]] = dict(zip(names, values))
+    return [release_card(rows[rid]) for rid in ids if rid in rows]
 
 
 def release_detail(release: Release) -> dict:

@@ -15,7 +15,7 @@ from peewee import SQL, fn
 from ..db import database, is_sqlite
 from ..errors import AppError
 from ..models import Release, ReleasePrefix
-from .cards import CARD_FIELDS, release_card
+from .cards import cards_for_ids, release_card
 from .queries import visible_releases
 from .search_index import release_of_rank
 from .text import normalize
@@ -133,17 +133,9 @@ def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
     return ids
 
 
-def _cards(ids: list[int]) -> list[dict]:
-    """Card rows for ``ids``, in that order (one query)."""
-    if not ids:
-        return []
-    rows = {row["id"]: row for row in Release.select(*CARD_FIELDS).where(Release.id.in_(ids)).dicts()}
-    return [rows[rid] for rid in ids if rid in rows]
-
-
 def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
     need = min(offset + limit, MAX_RESULTS)
-    return _cards(_ranked_ids(query, cap, need)[offset:need])
+    return cards_for_ids(_ranked_ids(query, cap, need)[offset:need])
 
 
 def _by_prefix(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
@@ -194,12 +186,10 @@ def find(query: str, cap: int | None, limit: int, offset: int = 0) -> list[dict]
     """Release cards for a normalised ``query``, best first."""
     limit = max(0, min(limit, MAX_RESULTS - offset))
     if _is_short(query):
-        rows = _by_prefix(query, cap, limit, offset)
-    elif is_sqlite():
-        rows = _ranked(query, cap, limit, offset)
-    else:
-        rows = _by_like(query, cap, limit, offset)
-    return [release_card(row) for row in rows]
+        return [release_card(row) for row in _by_prefix(query, cap, limit, offset)]
+    if is_sqlite():
+        return _ranked(query, cap, limit, offset)
+    return [release_card(row) for row in _by_like(query, cap, limit, offset)]
 
 
 def search(raw: str | None, cap: int | None, page: int = 1, per_page: int = 24) -> dict:
