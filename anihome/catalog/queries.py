@@ -1,13 +1,14 @@
 """Browse: filtered, sorted, paginated release lists, and the facets that feed the filter form.
 
 Filters and sorts are tables (dicts) of small functions, not if-ladders: adding a filter is
-one parser in ``params.FILTER_PARSERS`` and one entry in ``FILTERS``. Every query goes
-through ``apply_age_cap``. A page costs two queries (the rows and the count).
+one parser in ``params.FILTER_PARSERS``, one entry in ``FILTERS`` and its SQL in
+``browse_sqlite``. Every query goes through ``apply_age_cap``. On SQLite a page costs three
+queries (count, page ids, cards) planned by ``browse_sqlite``; elsewhere two Peewee queries.
 
-Index choice: a page query hides the kind/status/year/rating/age columns from the planner
-(``unindexed``), so SQLite walks the ``(available, <sort column>)`` index and stops after
-one page instead of collecting every match of a broad range and sorting it (110 ms -> a few
-ms on 100k releases without ANALYZE statistics); the count query keeps them indexable.
+Index choice (the portable path): a page query hides the kind/status/year/rating/age
+columns from the planner (``unindexed``), so the database walks the ``(available, <sort
+column>)`` index and stops after one page instead of collecting every match of a broad
+range and sorting it; the count query keeps them indexable.
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from typing import Any, Callable
 
 from peewee import SQL, NodeList, fn
 
+from ..db import is_sqlite
 from ..models import Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
+from . import browse_sqlite
 from .agecap import apply_age_cap
-from .cards import CARD_FIELDS, release_card
+from .cards import CARD_FIELDS, cards_for_ids, release_card
 from .params import BrowseParams
 
 
@@ -105,8 +108,10 @@ def filtered(params: BrowseParams, cap: int | None, *fields, col: Callable = ind
 def count(params: BrowseParams, cap: int | None) -> int:
     """How many releases match the filters of ``params`` under ``cap`` (sort and page aside).
 
-    Plain columns are hidden from the planner here too, so SQLite counts from the covering
-    ``release_available_filters`` index instead of reading wide release rows (m0009)."""
+    SQLite: ``browse_sqlite.count``. Elsewhere plain columns are hidden from the planner, so
+    the count reads the covering ``release_available_filters`` index, not wide rows."""
+    if is_sqlite():
+        return browse_sqlite.count(params, cap)
     return filtered(params, cap, Release.id, col=unindexed).count()
 
 
@@ -115,7 +120,9 @@ def browse(params: BrowseParams, cap: int | None, total: int | None = None) -> d
     (items, page, per_page, total, pages); a page past the end is empty."""
     total = count(params, cap) if total is None else total
     items = []
-    if total > (params.page - 1) * params.per_page:
+    if total > (params.page - 1) * params.per_page and is_sqlite():
+        items = cards_for_ids(browse_sqlite.page_ids(params, cap, total))
+    elif total > (params.page - 1) * params.per_page:
         query = filtered(params, cap, col=unindexed)
         rows = query.order_by(*SORTS[params.sort]).paginate(params.page, params.per_page).dicts()
         items = [release_card(row) for row in rows]
