@@ -3,7 +3,8 @@
 1. sync   — a fake Kodik with --items items, synced with ``run_full`` into a fresh data dir
             (bench/sync_bench.py roles), unless --data points at an already synced one;
 2. setup  — a member with an API token and a session cookie, query pools drawn from the
-            catalog's own titles, and EXPLAIN QUERY PLAN of the main queries;
+            catalog's own titles, and EXPLAIN QUERY PLAN of the main queries; then the
+            uncached service time of search, autocomplete and browse over those pools;
 3. serve  — the AniHome app under waitress (THREADS setting, 4), pinned to CPU 0;
             the load generator (wrk when installed, else a small Python one) on CPU 1,
             8 connections, --seconds per endpoint after a warm-up pass;
@@ -123,6 +124,48 @@ def role_setup(args) -> dict:
             "search_pool": ["/api/v1/search?q=" + quote(q) for q in searches],
             "autocomplete_pool": ["/api/v1/autocomplete?q=" + quote(q) for q in shorts + searches],
             "one_query": one_query, "browse_pool": browse, "plans": plans}
+
+
+# --- phase 2b: uncached service time, in-process -----------------------------------------
+
+def _percentiles(times: list[float]) -> str:
+    times = sorted(times)
+    pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
+    return f"n={len(times)} p50 {pick(.5):.2f} ms, p90 {pick(.9):.2f} ms, p99 {pick(.99):.2f} ms"
+
+
+def role_service(args) -> None:
+    """Time the catalog services themselves on every query of the pools, with no cache:
+    search, autocomplete, and a browse page (count + page), without and with an age cap."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    from tests.conftest import make_app
+
+    from anihome.catalog import queries, search
+    from anihome.catalog.params import parse_browse
+
+    _pin(SERVER_CPU)
+    setup = json.loads(Path(args.setup).read_text())
+    searches = [unquote(path.split("q=", 1)[1]) for path in setup["search_pool"]]
+    suggests = [unquote(path.split("q=", 1)[1]) for path in setup["autocomplete_pool"]]
+    browses = [parse_browse(dict(parse_qsl(urlsplit(path).query))) for path in setup["browse_pool"][:500]]
+    app = make_app(Path(args.data), TESTING=False)
+
+    def timed(call, items):
+        times = []
+        for item in items:
+            started = time.perf_counter()
+            call(item)
+            times.append((time.perf_counter() - started) * 1000)
+        return _percentiles(times)
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        for cap in (None, 16):
+            timed(lambda q: search.search(q, cap), searches[:20])  # warm the page cache
+            print(f"service, cap {cap}: search {timed(lambda q: search.search(q, cap), searches)}")
+            print(f"service, cap {cap}: autocomplete {timed(lambda q: search.autocomplete(q, cap), suggests)}")
+            print(f"service, cap {cap}: browse page (count + page) "
+                  f"{timed(lambda p: queries.browse(p, cap), browses)}")
 
 
 # --- phase 3 and 4: servers pinned to one core ----------------------------------------------
@@ -245,7 +288,8 @@ def _warm(port: int, paths: list[str], headers: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--role", default="main", choices=("main", "setup", "serve"))
+    parser.add_argument("--role", default="main", choices=("main", "setup", "service", "serve"))
+    parser.add_argument("--setup", help=argparse.SUPPRESS)
     parser.add_argument("--which", default="app")
     parser.add_argument("--items", type=int, default=340_000, help="Kodik items to sync (about 3 per release)")
     parser.add_argument("--seed", type=int, default=1)
@@ -259,6 +303,9 @@ def main() -> None:
     if args.role == "serve":
         role_serve(args)
         return
+    if args.role == "service":
+        role_service(args)
+        return
 
     started = time.perf_counter()
     data, synced = synced_data_dir(args.items, args.seed, args.data)
@@ -267,7 +314,12 @@ def main() -> None:
                                       check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     print(f"releases available: {setup['releases']}")
     for name, plan in setup["plans"].items():
-        print(f"plan {name}: " + " | ".join(plan))
+        print(f"plan of the portable (non-SQLite) query, {name}: " + " | ".join(plan))
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as saved:
+        json.dump(setup, saved)
+        saved.flush()
+        subprocess.run([sys.executable, __file__, "--role", "service", "--data", data, "--setup", saved.name],
+                       cwd=ROOT, check=True)
     api = {"Authorization": f"Bearer {setup['token']}"}
     html = {"Cookie": setup["cookie"]}
     q = quote(setup["one_query"])
