@@ -38,46 +38,45 @@ _TEAMS = ('EXISTS (SELECT 1 FROM "translation" AS t WHERE t.release_id = r.id AN
 _VOICE = ('EXISTS (SELECT 1 FROM "translation" AS t WHERE t.release_id = r.id AND t.available = 1'
           ' AND t.voice = ?)')
 
-# Driving sets: the release ids linked to one studio or one genre.
-_DRIVERS = {
-    "studio": ("release_studio", "studio_id", "studio"),
-    "genre": ("release_genre", "genre_id", "genre"),
-}
+# Driving sets: the release ids linked to one studio or one genre (link table, its column).
+_DRIVERS = {"studio": ("release_studio", "studio_id"), "genre": ("release_genre", "genre_id")}
 
 
 def _marks(values) -> str:
     return ", ".join("?" * len(values))
 
 
+def _in(column: str):
+    return lambda values, skip: [(f"r.{column} IN ({_marks(values)})", list(values))]
+
+
+def _compare(column: str, op: str):
+    return lambda value, skip: [(f"r.{column} {op} ?", [value])]
+
+
+#: filter name -> its (sql, args) conditions on ``r``, given the cleaned value and ``skip``,
+#: the (name, value) that the driving set already ensures
+CONDITIONS = {
+    "genre": lambda slugs, skip: [(_GENRE, [slug]) for slug in slugs if skip != ("genre", slug)],
+    "studio": lambda slugs, skip: ([] if skip == ("studio", slugs[0])
+                                   else [(_STUDIOS.format(marks=_marks(slugs)), list(slugs))]),
+    "kind": _in("kind"),
+    "status": _in("status"),
+    "team": lambda teams, skip: [(_TEAMS.format(marks=_marks(teams)), list(teams))],
+    "translation_type": lambda kind, skip: [(_VOICE, [1 if kind == "voice" else 0])],
+    "year_from": _compare("year", ">="),
+    "year_to": _compare("year", "<="),
+    "min_rating": _compare("rating", ">="),
+}
+
+
 def _conditions(params: BrowseParams, cap: int | None, skip: tuple | None = None):
-    """SQL conditions on ``r`` for every filter (``skip``: the (name, value) a driver covers)."""
+    """SQL conditions on ``r`` for every filter, and their arguments."""
     sql, args = ["r.available = 1"], []
     for name, value in params.filters:
-        if name == "genre":
-            for slug in value:
-                if skip != ("genre", slug):
-                    sql.append(_GENRE)
-                    args.append(slug)
-        elif name == "studio":
-            if skip != ("studio", value[0]):
-                sql.append(_STUDIOS.format(marks=_marks(value)))
-                args += value
-        elif name in ("kind", "status"):
-            sql.append(f"r.{name} IN ({_marks(value)})")
-            args += value
-        elif name == "team":
-            sql.append(_TEAMS.format(marks=_marks(value)))
-            args += value
-        elif name == "translation_type":
-            sql.append(_VOICE)
-            args.append(1 if value == "voice" else 0)
-        elif name in ("year_from", "year_to", "min_rating"):
-            column, op = {"year_from": ("year", ">="), "year_to": ("year", "<="),
-                          "min_rating": ("rating", ">=")}[name]
-            sql.append(f"r.{column} {op} ?")
-            args.append(value)
-        else:
-            raise ValueError(f"browse filter {name!r} has no SQL")
+        for condition, values in CONDITIONS[name](value, skip):
+            sql.append(condition)
+            args += values
     if cap is not None:
         sql.append("r.age_limit IS NOT NULL AND r.age_limit <= ?")
         args.append(cap)
@@ -95,9 +94,10 @@ def _driver(params: BrowseParams):
 
 
 def _driven_from(driver) -> tuple[str, list]:
-    table, column, lookup = _DRIVERS[driver[0]]
+    name, slug = driver
+    table, column = _DRIVERS[name]
     return (f'{table} AS d CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = d.release_id',
-            [f"d.{column} = (SELECT id FROM {lookup} WHERE slug = ?)"]), [driver[1]]
+            [f"d.{column} = (SELECT id FROM {name} WHERE slug = ?)"]), [slug]
 
 
 def count(params: BrowseParams, cap: int | None) -> int:

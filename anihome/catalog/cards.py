@@ -57,6 +57,7 @@ def _cards_sql(count: int, param: str) -> str:
     return Release.select(*CARD_FIELDS).where(Release.id.in_(list(range(count)))).sql()[0]
 
 
+_CARD_NAMES = [field.name for field in CARD_FIELDS]
 _DATE_COLUMNS = [(index, field.python_value) for index, field in enumerate(CARD_FIELDS)
                  if isinstance(field, (DateField, DateTimeField))]
 
@@ -69,13 +70,12 @@ def cards_for_ids(ids: list[int]) -> list[dict]:
     if not ids:
         return []
     cursor = database.execute_sql(_cards_sql(len(ids), database.param), list(ids))
-    names = [field.name for field in CARD_FIELDS]
     rows = {}
     for values in cursor:
         values = list(values)
         for index, convert in _DATE_COLUMNS:
             values[index] = convert(values[index])
-        rows[values[0]] = dict(zip(names, values))
+        rows[values[0]] = dict(zip(_CARD_NAMES, values))
     return [release_card(rows[rid]) for rid in ids if rid in rows]
 
 
