@@ -7,6 +7,7 @@ setting and a test fails when one is missing there.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,9 +70,34 @@ def _log_level(value: Any) -> str:
     return level
 
 
+def _public_url(value: Any) -> str:
+    """Empty, or an http(s) address with a host and no query: ``https://anime.home.lan[:port][/path]``."""
+    from urllib.parse import urlsplit
+
+    text = str(value).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"not an http(s) address like https://anime.home.lan: {value!r}")
+    return text
+
+
+def _host_list(value: Any) -> str:
+    """Comma-separated host names or addresses (no scheme, no port), or ``*`` for any host."""
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    hosts = [str(item).strip().lower() for item in items if str(item).strip()]
+    for host in hosts:
+        if host != "*" and not re.fullmatch(r"\.?[a-z0-9_.\-]+|\[?[0-9a-f:.]+\]?", host):
+            raise ValueError(f"not a host name: {host!r}")
+    return ",".join(hosts)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "./data", "Folder for the database, secret key, logs, backups and config.toml."),
     Setting("HOST", "0.0.0.0", "Address the web server listens on."),
+    Setting("PUBLIC_URL", "", "The address members use to reach AniHome (e.g. https://anime.home.lan); used for links in invites and calendar feeds, and its host is always allowed. Empty: links use the address of the request.", _public_url),
+    Setting("ALLOWED_HOSTS", "", "Extra host names (comma-separated, no port; a leading dot allows subdomains; * allows any) accepted in the Host header, besides loopback, this machine's own names and addresses and PUBLIC_URL's host.", _host_list),
     Setting("PORT", 8080, "Port the web server listens on.", _int),
     Setting("THREADS", 4, "Worker threads of the waitress web server.", _int),
     Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; when empty, one is generated once into <data dir>/secret_key (mode 0600)."),

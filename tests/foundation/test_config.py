@@ -70,3 +70,18 @@ def test_explicit_secret_key_is_used_and_no_file_written(tmp_path):
 def test_session_cookie_is_httponly_and_samesite_lax(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_public_url_is_an_http_address_without_its_trailing_slash(tmp_path):
+    settings = load_settings({"DATA_DIR": str(tmp_path), "PUBLIC_URL": "https://Anime.home.lan:8443/"}, environ={})
+    assert settings["PUBLIC_URL"] == "https://Anime.home.lan:8443"
+    for bad in ("anime.home.lan", "ftp://x.lan", "https://x.lan/?a=1", "https://"):
+        with pytest.raises(ConfigError, match="PUBLIC_URL"):
+            load_settings({"DATA_DIR": str(tmp_path), "PUBLIC_URL": bad}, environ={})
+
+
+def test_allowed_hosts_is_a_lowercase_comma_list_of_host_names(tmp_path):
+    env = {"ANIHOME_DATA_DIR": str(tmp_path), "ANIHOME_ALLOWED_HOSTS": " Anime.Lan , .home.lan,192.168.1.5 "}
+    assert load_settings(environ=env)["ALLOWED_HOSTS"] == "anime.lan,.home.lan,192.168.1.5"
+    with pytest.raises(ConfigError, match="ALLOWED_HOSTS"):
+        load_settings({"DATA_DIR": str(tmp_path), "ALLOWED_HOSTS": "http://evil.example/"}, environ={})
