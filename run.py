@@ -1,5 +1,5 @@
 """Start AniHome: create the app, migrate, start the scheduler, serve with waitress."""
-from anihome.serve_main import run_server
+from anihome.serving.server import run_server
 
 if __name__ == "__main__":
     run_server()

@@ -23,13 +23,13 @@ class Int64Converter(IntegerConverter):
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from settings. Does not migrate and never starts the scheduler."""
     from . import db
-    from .access_hooks import install_access_control
+    from .security.access_hooks import install_access_control
     from .cache import Cache
     from .config import load_settings
     from .errors import register_error_handlers
-    from .secret_key import load_or_create_secret_key
-    from .security import init_security
-    from .templating import init_templating
+    from .security.secret_key import load_or_create_secret_key
+    from .security.login import init_security
+    from .web.templating import init_templating
 
     settings = load_settings(overrides)
     app = Flask("anihome", root_path=str(ROOT), template_folder="templates",

@@ -73,7 +73,7 @@ def role_setup(args) -> dict:
     from anihome.catalog.text import normalize
     from anihome.db import database
     from anihome.models import Genre, Release, Studio, User
-    from anihome.security import session_id_for
+    from anihome.security.login import session_id_for
 
     app = make_app(Path(args.data), TESTING=False)
     rng = random.Random(7)

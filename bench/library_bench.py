@@ -58,8 +58,8 @@ def main() -> None:
 
     from anihome import create_app
     from anihome.library import continue_watching, episodes, lists, mal, progress
-    from anihome.security import session_id_for
-    from anihome.startup import prepare_database
+    from anihome.security.login import session_id_for
+    from anihome.serving.startup import prepare_database
 
     app = create_app({"DATA_DIR": tempfile.mkdtemp(prefix="anihome-libbench-"), "SECRET_KEY": "bench"})
     prepare_database(app)

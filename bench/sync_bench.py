@@ -77,7 +77,7 @@ def role_sync(args) -> dict:
     from anihome.kodik import sync
     from anihome.kodik.client import KodikClient
     from anihome.models import Episode, Release, Translation
-    from anihome.startup import prepare_database
+    from anihome.serving.startup import prepare_database
 
     app = create_app({"DATA_DIR": str(Path(args.data) / "data")})
     prepare_database(app)

@@ -9,7 +9,7 @@ import pytest
 
 from anihome import create_app
 from anihome.db import close_all
-from anihome.startup import prepare_database
+from anihome.serving.startup import prepare_database
 
 
 def make_app(tmp_path, **overrides):
@@ -163,7 +163,7 @@ def page(browser):
 @pytest.fixture
 def browser_sign_in(app, live_server):
     """``browser_sign_in(page, user)``: give the page's context a session cookie for ``user``."""
-    from anihome.security import session_id_for
+    from anihome.security.login import session_id_for
 
     def sign_in(tab, user):
         client = app.test_client()

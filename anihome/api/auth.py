@@ -12,7 +12,7 @@ from flask import current_app, g
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from ..access import decide, level_of
+from ..security.access import decide, level_of
 from ..accounts import tokens
 from ..cache import get_cache
 from ..errors import json_error

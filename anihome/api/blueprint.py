@@ -21,8 +21,8 @@ from typing import Any, Callable, Iterable
 
 from flask import Blueprint
 
-from ..access import LEVELS
-from ..access import access as declare_access
+from ..security.access import LEVELS
+from ..security.access import access as declare_access
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 from flask import g
 
 from ..errors import json_error
-from ..ratelimit import RateLimiter
+from .limiter import FixedWindowLimiter
 
 EXTENSION = "anihome.api.limiter"
 WINDOW_SECONDS = 60.0
 
 
-def init_limiter(app) -> RateLimiter:
-    limiter = RateLimiter(app.config["API_RATE_LIMIT"], WINDOW_SECONDS)
+def init_limiter(app) -> FixedWindowLimiter:
+    limiter = FixedWindowLimiter(app.config["API_RATE_LIMIT"], WINDOW_SECONDS)
     app.extensions[EXTENSION] = limiter
     return limiter
 
 
-def check(limiter: RateLimiter, key: str):
+def check(limiter: FixedWindowLimiter, key: str):
     """Count this call for ``key``; None when allowed, else the 429 answer."""
     decision = limiter.hit(key)
     g.api_rate = decision

@@ -12,7 +12,7 @@ from ..config import ConfigError
 def app_context(migrate: bool = True):
     """Yield a migrated app inside an app context with an open database connection."""
     from .. import create_app
-    from ..startup import StartupError, prepare_database
+    from ..serving.startup import StartupError, prepare_database
 
     try:
         app = create_app()

@@ -11,7 +11,7 @@ def register(cli: click.Group) -> None:
     @click.option("--no-scheduler", is_flag=True, help="Do not run scheduled jobs in this process.")
     def serve(host, port, no_scheduler):
         """Migrate the database, start the scheduler and serve the web UI and API."""
-        from ..serve_main import run_server
+        from ..serving.server import run_server
 
         run_server(host=host, port=port, scheduler=not no_scheduler)
 

@@ -25,7 +25,7 @@ from .. import events
 from ..clock import utcnow
 from ..db import database, write_transaction
 from ..errors import Conflict, NotFound
-from ..logging_setup import scrub
+from ..serving.logging_setup import scrub
 from ..models import JobRun
 from .state import job_state
 

@@ -84,7 +84,7 @@ class Page:
         return f"Page(number={self.number}, items={len(self.items)}, total={self.total}, cursor={self.cursor!r})"
 
 
-class RateLimiter:
+class RequestPacer:
     """Spaces calls at least 1/max_rps seconds apart, across threads (0 or None: no limit)."""
 
     def __init__(self, max_rps, clock=time.monotonic, sleep=time.sleep):
@@ -138,11 +138,11 @@ class KodikClient:
         if self._owns_session:
             self._session.headers["User-Agent"] = "AniHome (self-hosted; kodik sync)"
         self._sleep = sleep
-        self._limiter = RateLimiter(max_rps, clock, sleep)
+        self._pacer = RequestPacer(max_rps, clock, sleep)
         self._jitter = random.Random()
 
     def __repr__(self):
-        return f"KodikClient(base_url={self.base_url!r}, retries={self.retries}, interval={self._limiter.interval:g}s)"
+        return f"KodikClient(base_url={self.base_url!r}, retries={self.retries}, interval={self._pacer.interval:g}s)"
 
     def close(self):
         """Close the HTTP session if the client made it."""
@@ -224,7 +224,7 @@ class KodikClient:
         data = [("token", self._token), *pairs]
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
-            self._limiter.wait()
+            self._pacer.wait()
             started = time.perf_counter()
             try:
                 response = self._session.post(url, data=data, timeout=self.timeout)

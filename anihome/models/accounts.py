@@ -27,8 +27,8 @@ class User(BaseModel):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """flask-login's session id: see ``anihome.security.session_id_for``."""
-        from ..security import session_id_for
+        """flask-login's session id: see ``anihome.security.login.session_id_for``."""
+        from ..security.login import session_id_for
 
         return session_id_for(self)
 

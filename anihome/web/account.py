@@ -5,13 +5,13 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_user
 
-from ..access import access
+from ..security.access import access
 from ..accounts.signin import SignInThrottled, change_password
 from ..accounts.throttle import login_throttle
 from ..accounts.users import set_locale
 from ..errors import AppError
 from ..i18n import LANGUAGES
-from ..templating import gettext as _
+from .templating import gettext as _
 from .auth import retry_message
 from .safe_redirect import safe_next
 

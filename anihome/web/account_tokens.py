@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..accounts import tokens
 from ..errors import AppError
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("account_tokens", __name__, url_prefix="/account/tokens")
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from ..access import access
+from ..security.access import access
 from ..jobs import history
 from ..jobs.runner import JobAlreadyRunning, UnknownJob, start_job_in_background
 from ..jobs.state import registry_of
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from ..access import access
+from ..security.access import access
 from ..errors import AppError
 from ..jobs.runner import JobAlreadyRunning, start_job_in_background
 from ..kodik import settings as kodik_settings
 from ..kodik.jobs import DEMO_JOB, FULL_JOB, INCREMENTAL_JOB
 from ..kodik.status import sync_status
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("admin_kodik", __name__, url_prefix="/admin/kodik")
 

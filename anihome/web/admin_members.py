@@ -5,10 +5,10 @@ from flask import (Blueprint, current_app, flash, make_response, redirect, rende
                    url_for)
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..accounts import invites, users
 from ..errors import AppError
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("admin_members", __name__, url_prefix="/admin/members")
 

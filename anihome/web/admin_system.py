@@ -5,11 +5,11 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
-from ..access import access
+from ..security.access import access
 from ..cache import get_cache
 from ..jobs.backup import backup_dir, database_size, list_backups
 from ..jobs.history import local_time
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("admin_system", __name__, url_prefix="/admin/system")
 

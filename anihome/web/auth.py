@@ -6,11 +6,11 @@ import math
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..access import access
+from ..security.access import access
 from ..accounts.signin import SignInThrottled, sign_in
 from ..accounts.throttle import login_throttle
 from ..errors import AppError
-from ..templating import gettext as _
+from .templating import gettext as _
 from .safe_redirect import safe_next
 
 bp = Blueprint("auth", __name__)

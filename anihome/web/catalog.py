@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..access import access
+from ..security.access import access
 from ..cache import get_cache
 from ..catalog import cached, feeds
 from ..catalog import calendar as calendar_service
@@ -19,8 +19,8 @@ from ..catalog.ical import feed_text
 from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
 from ..clock import utcnow
 from ..models.catalog import STATUSES
-from ..templating import current_language
-from ..templating import gettext as _
+from .templating import current_language
+from .templating import gettext as _
 
 bp = Blueprint("catalog", __name__)
 

@@ -6,7 +6,7 @@ import logging
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..cache import get_cache
 from ..catalog import cached
 from ..catalog.agecap import allowed, cap_of

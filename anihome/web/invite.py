@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from ..access import access
+from ..security.access import access
 from ..accounts.invites import InviteGone, accept_invite, check_invite
 from ..errors import AppError, NotFound
-from ..templating import gettext as _
+from .templating import gettext as _
 from .new_account_form import submit_new_account
 
 bp = Blueprint("invite", __name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..errors import AppError
 from ..library import continue_watching, favorites, history, lists, release_state
 from ..models.library import LIST_STATUSES
-from ..templating import gettext as _
+from .templating import gettext as _
 from .library_forms import form_action, int_field
 
 bp = Blueprint("library", __name__)

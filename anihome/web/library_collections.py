@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..library import collections
 from ..library.lists import get_release
-from ..templating import gettext as _
+from .templating import gettext as _
 from .library_forms import form_action, int_field
 
 bp = Blueprint("collections", __name__, url_prefix="/collections")

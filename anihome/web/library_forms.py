@@ -7,7 +7,7 @@ from functools import wraps
 from flask import flash, redirect, request
 
 from ..errors import AppError, NotFound
-from ..templating import gettext as _
+from .templating import gettext as _
 
 def safe_next(default: str) -> str:
     """The form's ``next`` when it is a path on this site, else ``default``."""

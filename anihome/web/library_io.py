@@ -7,11 +7,11 @@ import json
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..clock import utcnow
 from ..errors import AppError
 from ..library import export_json, import_store, mal
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("library_io", __name__)
 

@@ -9,7 +9,7 @@ from flask_login import login_user
 
 from ..errors import AppError
 from ..models import User
-from ..templating import gettext as _
+from .templating import gettext as _
 
 
 @dataclass

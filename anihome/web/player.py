@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..library import watch as watch_service
 from ..models.library import LIST_STATUSES
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from ..access import access
+from ..security.access import access
 from ..accounts.setup import SetupDone, create_owner, needs_setup
-from ..templating import gettext as _
+from .templating import gettext as _
 from .new_account_form import submit_new_account
 
 bp = Blueprint("setup", __name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import jsonify
 
-from anihome.access import access
+from anihome.security.access import access
 from anihome.accounts import tokens
 from anihome.models import User
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import threading
 
 from anihome.api.ratelimit import EXTENSION as LIMITER
-from anihome.ratelimit import RateLimiter
+from anihome.api.limiter import FixedWindowLimiter
 
 from .conftest import FakeClock, assert_error, bearer, make_user, new_token
 
 
 def test_the_limiter_allows_limit_hits_per_window_then_refuses():
     clock = FakeClock()
-    limiter = RateLimiter(3, 60, clock=clock)
+    limiter = FixedWindowLimiter(3, 60, clock=clock)
     decisions = [limiter.hit("k") for _ in range(4)]
     assert [d.allowed for d in decisions] == [True, True, True, False]
     assert [d.remaining for d in decisions] == [2, 1, 0, 0]
@@ -23,7 +23,7 @@ def test_the_limiter_allows_limit_hits_per_window_then_refuses():
 
 
 def test_keys_have_separate_windows_and_reset_forgets_one():
-    limiter = RateLimiter(1, 60, clock=FakeClock())
+    limiter = FixedWindowLimiter(1, 60, clock=FakeClock())
     assert limiter.hit("a").allowed and limiter.hit("b").allowed
     assert not limiter.hit("a").allowed
     limiter.reset("a")
@@ -32,13 +32,13 @@ def test_keys_have_separate_windows_and_reset_forgets_one():
 
 
 def test_a_zero_limit_means_unlimited():
-    limiter = RateLimiter(0, 60)
+    limiter = FixedWindowLimiter(0, 60)
     assert all(limiter.hit("k").allowed for _ in range(1000))
 
 
 def test_expired_windows_are_swept():
     clock = FakeClock()
-    limiter = RateLimiter(5, 60, clock=clock)
+    limiter = FixedWindowLimiter(5, 60, clock=clock)
     limiter.SWEEP_EVERY = 10
     for index in range(9):
         limiter.hit(f"old{index}")
@@ -48,7 +48,7 @@ def test_expired_windows_are_swept():
 
 
 def test_the_limiter_counts_exactly_under_threads():
-    limiter = RateLimiter(500, 60, clock=FakeClock())
+    limiter = FixedWindowLimiter(500, 60, clock=FakeClock())
     allowed = []
 
     def worker():

@@ -16,7 +16,7 @@ import pytest
 
 from anihome.library import episodes, progress
 from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 
 NOW = datetime(2026, 11, 20, 12, 0)
 FAKE_PLAYER_PAGE = b"""<!doctype html><html><body style="background:#111;color:#eee">

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 from tests.catalog.catalog_data import build_catalog
 from tests.conftest import make_user
 

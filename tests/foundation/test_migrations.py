@@ -6,7 +6,7 @@ import pytest
 from anihome import create_app
 from anihome.migrations import Migration, MigrationError, current_version, discover, head_version, migrate
 from anihome.migrations.backup import backup_sqlite
-from anihome.startup import StartupError, prepare_database
+from anihome.serving.startup import StartupError, prepare_database
 
 
 def _tables(path):
@@ -79,7 +79,7 @@ def test_failed_migration_rolls_back_and_names_itself(tmp_path):
 
 
 def test_failed_migration_stops_startup_with_a_clear_message(tmp_path, monkeypatch):
-    import anihome.startup as startup
+    import anihome.serving.startup as startup
 
     monkeypatch.setattr(startup, "migrate", lambda db, before=None: migrate(db, _broken_migrations(), before=before))
     app = create_app({"DATA_DIR": str(tmp_path)})

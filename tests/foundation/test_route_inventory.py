@@ -4,7 +4,7 @@ import re
 import pytest
 from werkzeug.security import generate_password_hash
 
-from anihome.access import LEVELS, level_of
+from anihome.security.access import LEVELS, level_of
 from anihome.clock import utcnow
 from anihome.models import User
 from tests.conftest import make_app

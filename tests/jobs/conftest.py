@@ -11,7 +11,7 @@ from anihome.clock import utcnow
 from anihome.jobs.registry import JobSpec
 from anihome.jobs.state import registry_of
 from anihome.models import JobRun, User
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 
 
 class Gate:

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from anihome.logging_setup import _HANDLER_MARK, configure_logging, scrub
+from anihome.serving.logging_setup import _HANDLER_MARK, configure_logging, scrub
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ def test_serving_marks_runs_of_a_dead_process_interrupted_and_starts_the_schedul
     import waitress
 
     from anihome.jobs.state import SCHEDULER_EXTENSION
-    from anihome.startup import serve
+    from anihome.serving.startup import serve
 
     with app.extensions["anihome.db"].connection_context():
         stale = JobRun.create(job_id="backup", status="running", started_at=utcnow(), pid=_dead_pid())

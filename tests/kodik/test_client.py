@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from anihome.kodik.client import KodikClient, Page, RateLimiter, cursor_from_next_page, params_from_cursor
+from anihome.kodik.client import KodikClient, Page, RequestPacer, cursor_from_next_page, params_from_cursor
 from anihome.kodik.errors import (
     KodikBadResponse, KodikError, KodikRequestError, KodikTokenRejected, KodikUnavailable, redact,
 )
@@ -262,7 +262,7 @@ def test_rate_limiter_spaces_calls_by_the_injected_clock():
         slept.append(seconds)
         now[0] += seconds
 
-    limiter = RateLimiter(4.0, clock=lambda: now[0], sleep=sleep)
+    limiter = RequestPacer(4.0, clock=lambda: now[0], sleep=sleep)
     sent = []
     for _ in range(5):
         limiter.wait()
@@ -281,7 +281,7 @@ def test_rate_limiter_gives_each_thread_its_own_slot():
         with lock:
             slept.append(seconds)
 
-    limiter = RateLimiter(2.0, clock=lambda: 0.0, sleep=sleep)
+    limiter = RequestPacer(2.0, clock=lambda: 0.0, sleep=sleep)
     threads = [threading.Thread(target=limiter.wait) for _ in range(8)]
     for thread in threads:
         thread.start()

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from anihome.models import Episode, Release, Translation, User
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
 # A real scrypt hash (of a long random password nobody knows); sessions are set directly.

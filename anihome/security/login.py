@@ -10,7 +10,7 @@ import hashlib
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from .models import User
+from ..models import User
 from .sessions import CookieSessionInterface
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from .i18n import LANGUAGES, pick_language, translate
-from .version import __version__
+from ..i18n import LANGUAGES, pick_language, translate
+from ..version import __version__
 
 
 def current_language() -> str:

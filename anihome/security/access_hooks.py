@@ -8,7 +8,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from .access import decide, level_of
-from .accounts.setup import needs_setup
+from ..accounts.setup import needs_setup
 
 SETUP_EXEMPT = {"static", "setup.setup"}
 

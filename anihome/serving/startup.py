@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from . import db
-from .migrations import MigrationError, current_version, migrate
-from .migrations.backup import backup_sqlite
+from .. import db
+from ..migrations import MigrationError, current_version, migrate
+from ..migrations.backup import backup_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def serve(app, host: str | None = None, port: int | None = None, scheduler: bool
     """Start the job scheduler (unless disabled) and serve the app with waitress until stopped."""
     from waitress import serve as waitress_serve
 
-    from .jobs.runner import mark_interrupted_runs
-    from .jobs.scheduler import start_scheduler, stop_scheduler
+    from ..jobs.runner import mark_interrupted_runs
+    from ..jobs.scheduler import start_scheduler, stop_scheduler
 
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]

@@ -5,13 +5,13 @@ import logging
 import signal
 import sys
 
-from .config import ConfigError
+from ..config import ConfigError
 
 log = logging.getLogger(__name__)
 
 
 def run_server(host: str | None = None, port: int | None = None, scheduler: bool = True) -> int:
-    from . import create_app
+    from .. import create_app
     from .logging_setup import configure_logging
     from .startup import StartupError, prepare_database, serve
 

@@ -1,4 +1,4 @@
-"""An in-memory, thread-safe fixed-window rate limiter, usable for the API and for sign-in throttling.
+"""The API's in-memory, thread-safe fixed-window limiter: ``limit`` calls per window per caller.
 
 Each key (a token, a member, a client address ...) gets ``limit`` hits per window of
 ``window`` seconds; the window starts at the key's first hit. State lives in one dict
@@ -35,7 +35,7 @@ class Decision:
                 "X-RateLimit-Reset": str(max(0, math.ceil(self.reset_after)))}
 
 
-class RateLimiter:
+class FixedWindowLimiter:
     """``limit`` hits per ``window`` seconds per key; ``limit <= 0`` means unlimited."""
 
     SWEEP_EVERY = 1000  # hits between sweeps of expired windows

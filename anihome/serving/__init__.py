@@ -1,0 +1,1 @@
+"""The serving process: start-up checks and migrations, logging, waitress."""
