@@ -161,11 +161,11 @@ def role_service(args) -> None:
 
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         for cap in (None, 16):
-            timed(lambda q: search.search(q, cap), searches[:20])  # warm the page cache
-            print(f"service, cap {cap}: search {timed(lambda q: search.search(q, cap), searches)}")
-            print(f"service, cap {cap}: autocomplete {timed(lambda q: search.autocomplete(q, cap), suggests)}")
+            timed(lambda q, cap=cap: search.search(q, cap), searches[:20])  # warm the page cache
+            print(f"service, cap {cap}: search {timed(lambda q, cap=cap: search.search(q, cap), searches)}")
+            print(f"service, cap {cap}: autocomplete {timed(lambda q, cap=cap: search.autocomplete(q, cap), suggests)}")
             print(f"service, cap {cap}: browse page (count + page) "
-                  f"{timed(lambda p: queries.browse(p, cap), browses)}")
+                  f"{timed(lambda p, cap=cap: queries.browse(p, cap), browses)}")
 
 
 # --- phase 3 and 4: servers pinned to one core ----------------------------------------------

@@ -150,7 +150,8 @@ def _components(app) -> dict:
     return {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
-                           "description": "A personal API token (ah_...), created on the account page or with `anihome token create`."},
+                           "description": "A personal API token (ah_...), created on the account page "
+                                          "or with `anihome token create`."},
             "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "anihome_session",
                               "description": "The signed-in browser session; writes also need the X-CSRFToken header."},
         },

@@ -117,7 +117,8 @@ def test_collections_crud_and_order(client, cat, auth):
     r = client.patch(f"/api/v1/collections/{a['id']}", json={"name": "", "description": "x"}, headers=auth)
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "name"
     assert Collection.get_by_id(a["id"]).description == ""
-    assert client.patch(f"/api/v1/collections/{a['id']}", json={"visibility": "public"}, headers=auth).get_json()["error"]["field"] == "visibility"
+    answer = client.patch(f"/api/v1/collections/{a['id']}", json={"visibility": "public"}, headers=auth)
+    assert answer.get_json()["error"]["field"] == "visibility"
     assert client.delete(f"/api/v1/collections/{a['id']}/items/{cat.movie.id}", headers=auth).status_code == 204
     assert client.delete(f"/api/v1/collections/{a['id']}", headers=auth).status_code == 204
 
@@ -179,7 +180,8 @@ HOSTILE_BODIES = [b"[]", b'"x"', b"{", b'{"position": NaN, "episode_id": 1}', b'
                   b'{"order": "x"}', b'{"order": [1, "a"]}', b'{"order": [1, 1]}', b'{"name": 5}', b'{"status": null}',
                   b'{"days": true}', b'{"xml": 5}', b'{"release_id": 99999999999999999999}', b'{"score": "9"}',
                   b'{"episode_id": 1, "position": 1e400}', b'{"visibility": ["private"]}', b'{"notes": {"a": 1}}',
-                  b'{"started_on": "2024-13-45", "status": "watching"}', b'{"translation_id": 1, "season": -1, "episode": 0, "position": 1}']
+                  b'{"started_on": "2024-13-45", "status": "watching"}',
+                  b'{"translation_id": 1, "season": -1, "episode": 0, "position": 1}']
 
 
 def test_write_routes_survive_hostile_bodies_and_change_nothing(client, cat, alice, auth):

@@ -137,8 +137,6 @@ def test_every_api_route_with_bobs_token_keeps_alices_data_hidden_and_unchanged(
 def test_the_case_tables_cover_every_library_route(app, cat, alices_data):
     html = {url.split("?")[0] for _, url, _ in html_cases(cat, alices_data)}
     api = {(m, url.split("?")[0]) for m, url, _ in api_cases(cat, alices_data)}
-    ids = {"release_id": str(cat.serial.id), "collection_id": str(alices_data["private"]),
-           "event_id": str(alices_data["event"])}
     missing = []
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.split(".")[0]

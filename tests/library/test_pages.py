@@ -3,7 +3,7 @@ import io
 import re
 
 from anihome.library import collections, episodes, favorites, history, lists, progress
-from anihome.models import Collection, ListEntry, WatchEvent
+from anihome.models import Collection, WatchEvent
 
 from .conftest import csrf_token, sign_in
 

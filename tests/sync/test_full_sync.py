@@ -7,6 +7,7 @@ from anihome import events
 from anihome.catalog.search_index import reindex_releases
 from anihome.db import database, write_transaction
 from anihome.kodik import state, sync
+from anihome.kodik.errors import KodikError
 from anihome.kodik.fake.faults import Fault
 from anihome.models import Episode, Release, Translation
 
@@ -79,7 +80,7 @@ def test_items_kodik_no_longer_offers_become_unavailable_but_stay(db, fake, kodi
 
 def test_a_failed_walk_resumes_from_a_cursor_that_holds_no_token(db, fake, kodik):
     fake.set_faults(Fault("error_json", message="Внутренняя ошибка", after=2, path="/list"))
-    with pytest.raises(Exception):
+    with pytest.raises(KodikError):
         sync.run_full(kodik, chunk_items=100)
     saved = state.get(state.FULL_KEY)
     assert saved and fake.token not in saved and "token" not in saved
