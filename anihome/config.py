@@ -123,6 +123,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOUSEKEEPING_SCHEDULE", "15 4 * * *", "Cron line (in TIMEZONE) for housekeeping: prune job history and old backups, optimize the database; empty disables it."),
     Setting("JOB_HISTORY_DAYS", 30, "Days of job run history kept by housekeeping (the newest JOB_HISTORY_KEEP runs of each job are kept regardless).", _int),
     Setting("JOB_HISTORY_KEEP", 20, "Runs of each job always kept by housekeeping, however old.", _int),
+    Setting("POSTER_CACHE_MB", 200, "Most megabytes of posters kept in <data dir>/posters; the poster job stops fetching when the folder is full.", _int),
+    Setting("POSTER_MAX_KB", 1024, "Largest poster accepted, in kilobytes (larger answers are refused).", _int),
+    Setting("POSTER_FETCH_INTERVAL_MINUTES", 60, "Minutes between runs of the poster job, which stores posters on the box (0 disables the schedule).", _int),
+    Setting("POSTER_FETCH_BATCH", 300, "Most posters the poster job fetches in one run.", _int),
+    Setting("POSTER_RETRY_DAYS", 7, "Days before a poster that could not be fetched is tried again.", _int),
+    Setting("POSTER_TIMEOUT", 10.0, "Seconds to wait for a poster host to connect or send data.", _float),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -47,13 +47,16 @@ def optimize_sqlite() -> int:
 
 
 def housekeeping(ctx) -> dict[str, int]:
-    """Job: prune job history and backups, then optimize the database."""
+    """Job: prune job history and backups, keep the demo calendar current, then optimize the database."""
     settings = ctx.settings
     ctx.progress(0.1, "pruning job history")
     runs = prune_history(settings["JOB_HISTORY_DAYS"], settings["JOB_HISTORY_KEEP"])
     ctx.progress(0.4, "pruning backups")
     backups = prune_backups(backup_dir(settings), settings["BACKUP_KEEP"])
     counts = {"runs_deleted": runs, "backups_deleted": len(backups)}
+    from ..kodik.demo import roll_demo_airing
+
+    counts["demo_airings_moved"] = roll_demo_airing()  # the demo's calendar follows today's date
     if is_sqlite():
         ctx.progress(0.7, "optimizing the database")
         counts["wal_pages_checkpointed"] = optimize_sqlite()

@@ -9,6 +9,7 @@ real one, so fake titles never mix with Kodik's.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from ..clock import utcnow
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 DEMO_KEY = "kodik.demo"
 DEMO_ITEMS = 3000
 DEMO_SEED = 2026
+WEEK = timedelta(days=7)
 
 
 def is_demo() -> bool:
@@ -52,7 +54,29 @@ def load_demo_catalog(settings: Mapping[str, Any], progress: Progress | None = N
             state.delete(key)
         state.put(DEMO_KEY, str(utcnow()))
     log.info("kodik demo catalog loaded items=%d releases_new=%d", report.items, report.releases_new)
+    roll_demo_airing()
     return report
+
+
+def roll_demo_airing(now: datetime | None = None, batch: int = 200) -> int:
+    """Move the demo's past next-episode times forward by whole weeks, so its airing calendar
+    follows today's date (the fake catalog is generated at a fixed date); return rows moved."""
+    if not is_demo():
+        return 0
+    now = now or utcnow()
+    rows = list(Release.select(Release.id, Release.next_episode_at)
+                .where(Release.next_episode_at < now).tuples())
+    for start in range(0, len(rows), batch):
+        with write_transaction():
+            for release_id, at in rows[start:start + batch]:
+                weeks = -(-(now - at) // WEEK)
+                Release.update(next_episode_at=at + weeks * WEEK).where(Release.id == release_id).execute()
+    if rows:
+        from .. import events
+
+        events.catalog_changed.send(None, release_ids=None)
+    log.info("kodik demo airings moved=%d", len(rows))
+    return len(rows)
 
 
 def clear_demo_catalog(batch: int = 200) -> int:

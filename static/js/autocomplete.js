@@ -47,15 +47,12 @@
         var cover = document.createElement("span");
         cover.className = "cover";
         cover.setAttribute("data-initial", (item.title || "?").charAt(0));
-        if (item.poster_url) {
-          var img = document.createElement("img");
-          img.alt = "";
-          img.loading = "lazy";
-          img.referrerPolicy = "no-referrer";
-          img.src = item.poster_url;
-          img.addEventListener("error", function () { cover.classList.add("failed"); });
-          cover.appendChild(img);
-        }
+        var img = document.createElement("img");  /* always our own copy or tile, never another host */
+        img.alt = "";
+        img.loading = "lazy";
+        img.src = "/posters/" + encodeURIComponent(item.id);
+        img.addEventListener("error", function () { cover.classList.add("failed"); });
+        cover.appendChild(img);
         var text = document.createElement("span");
         var title = document.createElement("span");
         title.className = "s-title";

@@ -1,0 +1,45 @@
+"""``/posters/<release id>``: a release's poster from the box (stored copy or generated tile).
+
+Every page points its artwork here, so members' browsers never contact another host for a
+picture. A stored copy is cached by the browser for a day (with an ETag); the tile only
+for an hour, so a poster the job stores later replaces it soon.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, send_file
+from flask_login import current_user
+
+from ..access import access
+from ..artwork.posters import poster_for
+from ..catalog.agecap import cap_of
+
+bp = Blueprint("artwork", __name__)
+
+STORED_MAX_AGE = 86400
+TILE_MAX_AGE = 3600
+
+
+@bp.after_app_request
+def images_from_this_box(response):
+    """Pages may load images only from this box (and data: URIs): no third-party artwork."""
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = "img-src 'self' data:"
+    return response
+
+
+@bp.get("/posters/<int:release_id>")
+@access("member")
+def poster(release_id: int):
+    """The poster image of one release the member may see (404 otherwise)."""
+    found = poster_for(current_app.config["ANIHOME_SETTINGS"], release_id, cap_of(current_user))
+    if found.path is not None:
+        response = send_file(found.path, mimetype=found.mimetype, conditional=True, etag=True,
+                             max_age=STORED_MAX_AGE)
+    else:
+        response = Response(found.svg, mimetype="image/svg+xml")
+        response.cache_control.max_age = TILE_MAX_AGE
+    response.cache_control.public = None
+    response.cache_control.private = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
