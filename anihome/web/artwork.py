@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, send_file
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..artwork.posters import poster_for
 from ..catalog.agecap import cap_of
 
