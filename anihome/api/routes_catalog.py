@@ -13,8 +13,8 @@ from ..catalog import cached
 from ..catalog import calendar as calendar_service
 from ..catalog import search as search_service
 from ..catalog.agecap import cap_of
-from ..catalog.params import (BROWSE_KINDS, DEFAULT_PER_PAGE, SORT_NAMES, TRANSLATION_TYPES,
-                              parse_browse)
+from ..catalog.filters import FILTERS, SORT_NAMES, TRANSLATION_TYPES
+from ..catalog.params import DEFAULT_PER_PAGE, parse_browse
 from ..catalog.releases import pick_translation
 from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY, clean_query
 from ..clock import utcnow
@@ -89,15 +89,9 @@ SCHEMAS = {
 }
 
 FILTER_PARAMS = [
-    query("genre", "string", "Genre slug; repeat (or comma-separate) to require several.", max_length=120),
-    query("studio", "string", "Studio slug; several mean any of them.", max_length=120),
-    query("kind", "string", "Kind, several allowed: " + ", ".join(BROWSE_KINDS) + "...", enum=KINDS),
-    query("status", "string", "Status, several allowed.", enum=STATUSES),
-    query("team", "integer", "Translation team id (see /translations); several mean any.", minimum=0),
-    query("translation_type", "string", "Only releases with a voice-over or subtitles.", enum=TRANSLATION_TYPES),
-    query("year_from", "integer", "First year.", minimum=1900, maximum=2100),
-    query("year_to", "integer", "Last year.", minimum=1900, maximum=2100),
-    query("min_rating", "number", "Lowest rating (0..10).", minimum=0, maximum=10),
+    *(query(name, declared.doc["type"], declared.doc["description"],
+            **{k: v for k, v in declared.doc.items() if k not in ("type", "description")})
+      for name, declared in FILTERS.items()),
     query("sort", "string", "Order of the list.", enum=SORT_NAMES, default=SORT_NAMES[0]),
 ]
 Q_PARAM = query("q", "string", "Any title (Russian, original, English), any case; ё = е.",

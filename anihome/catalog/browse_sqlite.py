@@ -12,12 +12,13 @@ index. Here (m0010):
   testing links with correlated EXISTS (one index probe a row), and stops after the page.
   Cards for the page's ids come from one query.
 
-Results equal ``queries.filtered(...)`` (tests compare the two on every filter and sort).
+Each filter's SQL is declared with it in ``filters.FILTERS``. Results equal
+``queries.filtered(...)`` (tests compare the two on every filter and sort).
 """
 from __future__ import annotations
 
 from ..db import database
-from . import queries
+from .filters import FILTERS, SORTS
 from .params import BrowseParams
 
 #: Up to this many matches a page is sorted from the driving set; past it, the sort-index
@@ -29,52 +30,15 @@ SORT_INDEXES = {"updated": "release_available_updated", "rating": "release_avail
                 "year": "release_available_year", "title": "release_available_sort_title",
                 "popularity": "release_available_popularity", "added": "release_available_first_seen_at"}
 
-_GENRE = ('EXISTS (SELECT 1 FROM release_genre AS rg WHERE rg.release_id = r.id'
-          ' AND rg.genre_id = (SELECT id FROM genre WHERE slug = ?))')
-_STUDIOS = ('EXISTS (SELECT 1 FROM release_studio AS rs WHERE rs.release_id = r.id'
-            ' AND rs.studio_id IN (SELECT id FROM studio WHERE slug IN ({marks})))')
-_TEAMS = ('EXISTS (SELECT 1 FROM "translation" AS t WHERE t.release_id = r.id AND t.available = 1'
-          ' AND t.team_id IN ({marks}))')
-_VOICE = ('EXISTS (SELECT 1 FROM "translation" AS t WHERE t.release_id = r.id AND t.available = 1'
-          ' AND t.voice = ?)')
-
 # Driving sets: the release ids linked to one studio or one genre (link table, its column).
 _DRIVERS = {"studio": ("release_studio", "studio_id"), "genre": ("release_genre", "genre_id")}
-
-
-def _marks(values) -> str:
-    return ", ".join("?" * len(values))
-
-
-def _in(column: str):
-    return lambda values, skip: [(f"r.{column} IN ({_marks(values)})", list(values))]
-
-
-def _compare(column: str, op: str):
-    return lambda value, skip: [(f"r.{column} {op} ?", [value])]
-
-
-#: filter name -> its (sql, args) conditions on ``r``, given the cleaned value and ``skip``,
-#: the (name, value) that the driving set already ensures
-CONDITIONS = {
-    "genre": lambda slugs, skip: [(_GENRE, [slug]) for slug in slugs if skip != ("genre", slug)],
-    "studio": lambda slugs, skip: ([] if skip == ("studio", slugs[0])
-                                   else [(_STUDIOS.format(marks=_marks(slugs)), list(slugs))]),
-    "kind": _in("kind"),
-    "status": _in("status"),
-    "team": lambda teams, skip: [(_TEAMS.format(marks=_marks(teams)), list(teams))],
-    "translation_type": lambda kind, skip: [(_VOICE, [1 if kind == "voice" else 0])],
-    "year_from": _compare("year", ">="),
-    "year_to": _compare("year", "<="),
-    "min_rating": _compare("rating", ">="),
-}
 
 
 def _conditions(params: BrowseParams, cap: int | None, skip: tuple | None = None):
     """SQL conditions on ``r`` for every filter, and their arguments."""
     sql, args = ["r.available = 1"], []
     for name, value in params.filters:
-        for condition, values in CONDITIONS[name](value, skip):
+        for condition, values in FILTERS[name].sql(value, skip):
             sql.append(condition)
             args += values
     if cap is not None:
@@ -115,7 +79,7 @@ def count(params: BrowseParams, cap: int | None) -> int:
 
 def _order(sort: str, *, hide_index: bool = False) -> str:
     parts = []
-    for ordering in queries.SORTS[sort]:
+    for ordering in SORTS[sort]:
         column = f"r.{ordering.node.column_name}"
         parts.append(f"{'+' if hide_index and column != 'r.id' else ''}{column} {ordering.direction}")
     return ", ".join(parts)

@@ -1,8 +1,7 @@
 """Browse: filtered, sorted, paginated release lists, and the facets that feed the filter form.
 
-Filters and sorts are tables (dicts) of small functions, not if-ladders: adding a filter is
-one parser in ``params.FILTER_PARSERS``, one entry in ``FILTERS`` and its SQL in
-``browse_sqlite``. Every query goes through ``apply_age_cap``. On SQLite a page costs three
+Filters and sorts are declared once, in ``filters`` (a table of small functions, not an
+if-ladder). Every query goes through ``apply_age_cap``. On SQLite a page costs three
 queries (count, page ids, cards) planned by ``browse_sqlite``; elsewhere two Peewee queries.
 
 Index choice (the portable path): a page query hides the kind/status/year/rating/age
@@ -12,76 +11,17 @@ range and sorting it; the count query keeps them indexable.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
-from peewee import SQL, NodeList, fn
+from peewee import fn
 
 from ..db import is_sqlite
 from ..models import Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from . import browse_sqlite
 from .agecap import apply_age_cap
 from .cards import CARD_FIELDS, cards_for_ids, release_card
+from .filters import FILTERS, SORTS, indexed, unindexed
 from .params import BrowseParams
-
-
-def _genres(query, slugs):
-    for slug in slugs:  # every chosen genre must be present (AND)
-        query = query.where(Release.id.in_(
-            ReleaseGenre.select(ReleaseGenre.release).join(Genre).where(Genre.slug == slug)))
-    return query
-
-
-def _studios(query, slugs):
-    return query.where(Release.id.in_(
-        ReleaseStudio.select(ReleaseStudio.release).join(Studio).where(Studio.slug.in_(slugs))))
-
-
-def _teams(query, team_ids):
-    return query.where(Release.id.in_(
-        Translation.select(Translation.release)
-        .where(Translation.team_id.in_(team_ids) & (Translation.available == True))))  # noqa: E712
-
-
-def _translation_type(query, kind):
-    return query.where(Release.id.in_(
-        Translation.select(Translation.release)
-        .where((Translation.voice == (kind == "voice")) & (Translation.available == True))))  # noqa: E712
-
-
-def indexed(field):
-    return field
-
-
-def unindexed(field):
-    """``field`` as an expression SQLite will not use an index for (same value, portable SQL)."""
-    if field is Release.kind or field is Release.status:  # text: ``|| ''``; numbers: unary +
-        return field.concat("")
-    return NodeList((SQL("+"), field), glue="")
-
-
-#: filter name -> how it narrows a Release query, given cleaned values (params.parse_browse)
-#: and ``col`` (``indexed`` or ``unindexed``) for plain columns
-FILTERS: dict[str, Callable[[Any, Any, Callable], Any]] = {
-    "genre": lambda q, slugs, col: _genres(q, slugs),
-    "studio": lambda q, slugs, col: _studios(q, slugs),
-    "kind": lambda q, kinds, col: q.where(col(Release.kind).in_(kinds)),
-    "status": lambda q, statuses, col: q.where(col(Release.status).in_(statuses)),
-    "team": lambda q, teams, col: _teams(q, teams),
-    "translation_type": lambda q, kind, col: _translation_type(q, kind),
-    "year_from": lambda q, year, col: q.where(col(Release.year) >= year),
-    "year_to": lambda q, year, col: q.where(col(Release.year) <= year),
-    "min_rating": lambda q, rating, col: q.where(col(Release.rating) >= rating),
-}
-
-#: sort name -> ORDER BY (always ending on id, so pages are stable)
-SORTS: dict[str, tuple] = {
-    "updated": (Release.kodik_updated_at.desc(), Release.id.desc()),
-    "rating": (Release.rating.desc(), Release.id.desc()),
-    "year": (Release.year.desc(), Release.id.desc()),
-    "title": (Release.sort_title.asc(), Release.id.asc()),
-    "popularity": (Release.popularity.desc(), Release.id.desc()),
-    "added": (Release.first_seen_at.desc(), Release.id.desc()),
-}
 
 
 def visible_releases(cap: int | None, *fields, col: Callable = indexed, narrow: bool = False):
@@ -101,7 +41,7 @@ def filtered(params: BrowseParams, cap: int | None, *fields, col: Callable = ind
     """Releases matching every filter of ``params`` under ``cap`` (not yet sorted)."""
     query = visible_releases(cap, *fields, col=col)
     for name, value in params.filters:
-        query = FILTERS[name](query, value, col)
+        query = FILTERS[name].narrow(query, value, col)
     return query
 
 

@@ -16,7 +16,9 @@ from ..catalog import cached, feeds
 from ..catalog import calendar as calendar_service
 from ..catalog.agecap import cap_of
 from ..catalog.ical import feed_text
-from ..catalog.params import BROWSE_KINDS, SORT_NAMES, parse_browse, parse_int
+from ..catalog.args import parse_int
+from ..catalog.filters import BROWSE_KINDS, SORT_NAMES
+from ..catalog.params import parse_browse
 from ..clock import utcnow
 from ..models.catalog import STATUSES
 from .templating import current_language

@@ -115,9 +115,9 @@ def test_sqlite_browse_plans_give_the_portable_query_answers(db, catalog, monkey
     from anihome.catalog.queries import SORTS, filtered, unindexed
     from anihome.models import Release
 
-    from anihome.catalog.params import FILTER_PARSERS
+    from anihome.catalog.filters import FILTERS
 
-    assert {name for case in _FILTER_CASES for name in case} == set(FILTER_PARSERS)  # a new filter joins
+    assert {name for case in _FILTER_CASES for name in case} == set(FILTERS)  # a new filter joins
     monkeypatch.setattr(browse_sqlite, "SORT_FIRST_MAX", sort_first_max)
     checked = 0
     for filters in _FILTER_CASES:
