@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from anihome import create_app
 from anihome.db import close_all
 from anihome.serving.startup import prepare_database
+from tests.support.web import PASSWORD, csrf_token, sign_in, sign_in_as  # noqa: F401  (PASSWORD: for other folders)
 
 
 def make_app(tmp_path, **overrides):
@@ -49,28 +49,12 @@ def db(app):
 #   csrf(client, path="/login") -> a CSRF token for ``client`` (scraped from a page's form);
 #       post it as ``csrf_token`` (forms) or the ``X-CSRFToken`` header (fetch calls).
 
-PASSWORD = "correct horse battery"
-_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
 def make_user(app, username, role="member", age_cap=None, password=PASSWORD):
     """Create a member through the accounts service (outside any request)."""
     from anihome.accounts.users import create_user
 
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         return create_user(username, password, role, age_cap)
-
-
-def csrf_token(client, path="/login"):
-    response = client.get(path, follow_redirects=True)
-    match = _CSRF_FIELD.search(response.get_data(as_text=True))
-    assert match, f"no csrf_token on {path} (status {response.status_code})"
-    return match.group(1)
-
-
-def sign_in(client, username, password=PASSWORD, **extra):
-    data = {"csrf_token": csrf_token(client), "username": username, "password": password, **extra}
-    return client.post("/login", data=data)
 
 
 @pytest.fixture
@@ -163,13 +147,8 @@ def page(browser):
 @pytest.fixture
 def browser_sign_in(app, live_server):
     """``browser_sign_in(page, user)``: give the page's context a session cookie for ``user``."""
-    from anihome.security.login import session_id_for
-
     def sign_in(tab, user):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = session_id_for(user)
-            session["_fresh"] = True
+        client = sign_in_as(app.test_client(), user)
         cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
         tab.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
 

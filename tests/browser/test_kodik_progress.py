@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 from anihome.db import close_all
-from anihome.kodik.fake.faults import Fault
-from anihome.kodik.fake.server import FakeKodik
+from tests.support.kodik import Fault, FaultyKodik
 from tests.conftest import make_app, make_user
 
 
 @pytest.fixture
 def fake():
-    with FakeKodik(items=400, seed=7) as server:
+    with FaultyKodik(items=400, seed=7) as server:
         yield server
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anihome.security.login import session_id_for
+from tests.support.web import sign_in_as
 from tests.catalog.catalog_data import build_catalog
 from tests.conftest import make_user
 
@@ -20,11 +20,7 @@ def catalog(app):
 
 
 def signed_in(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id_for(user)
-        session["_fresh"] = True
-    return client
+    return sign_in_as(app.test_client(), user)
 
 
 @pytest.fixture

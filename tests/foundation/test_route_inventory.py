@@ -8,6 +8,7 @@ from anihome.security.access import LEVELS, level_of
 from anihome.clock import utcnow
 from anihome.models import User
 from tests.conftest import make_app
+from tests.support.web import sign_in_as
 
 ROLE_BELOW = {"moderator": "member", "admin": "moderator", "owner": "admin"}
 
@@ -16,12 +17,6 @@ def _user(role):
     now = utcnow()
     return User.create(username=f"u_{role}", username_key=f"u_{role}", role=role, created_at=now,
                        password_hash=generate_password_hash("password-123", method="scrypt"))
-
-
-def _sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def _url(rule):
@@ -79,7 +74,7 @@ def test_lower_roles_get_403_on_every_role_restricted_route(inventory_app):
             continue
         client = inventory_app.test_client()
         with inventory_app.app_context(), db.connection_context():
-            _sign_in(client, User.get_by_id(inventory_app.test_users[ROLE_BELOW[level]]))
+            sign_in_as(client, User.get_by_id(inventory_app.test_users[ROLE_BELOW[level]]))
         response = client.open(_url(rule), method=_method(rule))
         assert response.status_code == 403, rule.rule
         checked += 1

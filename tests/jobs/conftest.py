@@ -1,7 +1,6 @@
 """Fixtures for job tests: sample jobs added to an app's registry, and signed-in clients."""
 from __future__ import annotations
 
-import re
 import threading
 import time
 
@@ -11,7 +10,7 @@ from anihome.clock import utcnow
 from anihome.jobs.registry import JobSpec
 from anihome.jobs.state import registry_of
 from anihome.models import JobRun, User
-from anihome.security.login import session_id_for
+from tests.support.web import csrf_from, sign_in_as  # noqa: F401  (used by this folder's tests)
 
 
 class Gate:
@@ -78,12 +77,6 @@ def make_user(username: str, role: str) -> User:
                        password_hash="scrypt:unused", role=role, created_at=utcnow())
 
 
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id_for(user)
-        session["_fresh"] = True
-
-
 @pytest.fixture
 def people(app):
     """An owner (so setup is done), an admin and a plain member."""
@@ -92,7 +85,3 @@ def people(app):
                 "member": make_user("Member", "member")}
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, "page carries no CSRF token"
-    return match.group(1)

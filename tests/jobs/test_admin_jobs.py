@@ -7,11 +7,11 @@ from anihome.clock import utcnow
 from anihome.jobs.runner import run_job
 from anihome.models import JobRun
 
-from .conftest import csrf_from, sign_in, wait_for_run
+from .conftest import csrf_from, sign_in_as, wait_for_run
 
 
 def _admin(client, people):
-    sign_in(client, people["admin"])
+    sign_in_as(client, people["admin"])
     return client
 
 
@@ -111,7 +111,7 @@ def test_a_missing_run_is_404(app, client, people):
 def test_members_may_not_see_or_run_jobs(app, client, people, sample_jobs):
     with app.extensions["anihome.db"].connection_context():
         run = JobRun.create(job_id="ok", status="succeeded", started_at=utcnow(), counts=json.dumps({}))
-    sign_in(client, people["member"])
+    sign_in_as(client, people["member"])
 
     assert client.get("/admin/jobs/").status_code == 403
     assert client.get(f"/admin/jobs/runs/{run.id}").status_code == 403
@@ -149,5 +149,5 @@ def test_the_run_api_answers_admins_with_progress_and_refuses_members(app, clien
     assert done["status"] == "succeeded" and done["progress"] == 1.0 and done["counts"] == {"items": 7}
 
     assert client.get("/api/v1/admin/jobs/runs/999").get_json()["error"]["code"] == "not_found"
-    sign_in(client, people["member"])
+    sign_in_as(client, people["member"])
     assert client.get(f"/api/v1/admin/jobs/runs/{run.id}").status_code == 403

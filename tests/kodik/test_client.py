@@ -10,14 +10,14 @@ from anihome.kodik.client import KodikClient, Page, RequestPacer, cursor_from_ne
 from anihome.kodik.errors import (
     KodikBadResponse, KodikError, KodikRequestError, KodikTokenRejected, KodikUnavailable, redact,
 )
-from anihome.kodik.fake import FakeKodik, Fault
+from tests.support.kodik import Fault, FaultyKodik
 
 SECRET = "s3cret-Token-4711"
 
 
 @pytest.fixture
 def fake():
-    with FakeKodik(items=250, seed=11, token=SECRET) as server:
+    with FaultyKodik(items=250, seed=11, token=SECRET) as server:
         yield server
 
 

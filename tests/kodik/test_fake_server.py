@@ -9,8 +9,9 @@ import time
 import pytest
 import requests
 
-from anihome.kodik.fake import FakeKodik, Fault, generate_items
-from anihome.kodik.fake.faults import FaultPlan
+from anihome.kodik.fake import generate_items
+from tests.support.kodik import Fault, FaultyKodik
+from tests.support.kodik import FaultPlan
 
 TOKEN = "fake-test-token"
 
@@ -18,14 +19,14 @@ TOKEN = "fake-test-token"
 @pytest.fixture(scope="module")
 def fake():
     """A read-only fake shared by the tests that do not mutate or script it."""
-    with FakeKodik(items=1500, seed=5, token=TOKEN) as server:
+    with FaultyKodik(items=1500, seed=5, token=TOKEN) as server:
         yield server
 
 
 @pytest.fixture
 def fresh():
     """A small fake of its own, for tests that mutate the catalog or add faults."""
-    with FakeKodik(items=300, seed=9, token=TOKEN) as server:
+    with FaultyKodik(items=300, seed=9, token=TOKEN) as server:
         yield server
 
 
@@ -64,7 +65,7 @@ def test_another_seed_gives_other_items():
 
 
 def test_generate_items_matches_what_the_server_serves():
-    with FakeKodik(items=150, seed=21, token=TOKEN) as server:
+    with FaultyKodik(items=150, seed=21, token=TOKEN) as server:
         served = walk(server, with_material_data="true")
     assert served == list(generate_items(150, 21))
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from anihome.models import Episode, Release, Translation, User
-from anihome.security.login import session_id_for
+from tests.support.web import csrf_from, sign_in_as  # noqa: F401  (sign_in_as: used by this folder's tests)
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
 # A real scrypt hash (of a long random password nobody knows); sessions are set directly.
@@ -84,18 +84,6 @@ def bob(db, owner):
     return make_user("bob")
 
 
-def sign_in(client, user: User) -> None:
-    """Sign ``client`` in as ``user`` through the flask-login session."""
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id_for(user)
-        session["_fresh"] = True
-
-
-def csrf_token(client) -> str:
+def meta_csrf(client) -> str:
     """A CSRF token valid for ``client``'s session (read from a rendered page's meta tag)."""
-    import re
-
-    html = client.get("/favorites").get_data(as_text=True)
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, "no csrf meta on /favorites"
-    return match.group(1)
+    return csrf_from(client.get("/favorites").get_data(as_text=True))

@@ -6,7 +6,7 @@ from anihome.accounts import tokens
 from anihome.library import episodes, lists, progress
 from anihome.models import Collection, ListEntry, WatchProgress
 
-from .conftest import csrf_token, sign_in
+from .conftest import meta_csrf, sign_in_as
 
 
 @pytest.fixture
@@ -151,12 +151,12 @@ def test_json_export_holds_only_my_data(client, cat, alice, bob, auth):
 
 
 def test_session_writes_need_the_csrf_header(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     body = {"episode_id": cat.serial_eps[0].id, "position": 100, "duration": 1440}
     r = client.put("/api/v1/progress", json=body)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf_failed"
     assert WatchProgress.select().count() == 0
-    r = client.put("/api/v1/progress", json=body, headers={"X-CSRFToken": csrf_token(client)})
+    r = client.put("/api/v1/progress", json=body, headers={"X-CSRFToken": meta_csrf(client)})
     assert r.status_code == 200
 
 

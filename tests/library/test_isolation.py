@@ -8,7 +8,7 @@ from anihome.library import collections, episodes, favorites, lists, progress
 from anihome.models import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                             ReleaseChoice, WatchEvent, WatchProgress)
 
-from .conftest import csrf_token, sign_in
+from .conftest import meta_csrf, sign_in_as
 
 LIBRARY_BLUEPRINTS = ("player", "library", "collections", "library_io")
 LIBRARY_API_PREFIXES = ("/api/v1/progress", "/api/v1/continue-watching", "/api/v1/history",
@@ -94,8 +94,8 @@ def api_cases(cat, ids):
 
 def test_every_html_route_keeps_alices_data_hidden_and_unchanged(client, cat, alice, bob, alices_data):
     before = alice_rows(alice)
-    sign_in(client, bob)
-    token = csrf_token(client)
+    sign_in_as(client, bob)
+    token = meta_csrf(client)
     for method, url, form in html_cases(cat, alices_data):
         if method == "GET":
             r = client.get(url)
@@ -160,7 +160,7 @@ def _matches(pattern: str, url: str) -> bool:
 
 
 def test_the_player_never_resumes_from_another_members_position(client, cat, alice, bob, alices_data):
-    sign_in(client, bob)
+    sign_in_as(client, bob)
     html = client.get(f"/watch/{cat.serial.id}?translation={cat.voice.id}&season=1&episode=2").get_data(as_text=True)
     assert "start_from" not in html and 'data-watched="0"' in html
     assert "✓" not in html  # Alice's watched episode 1 is not marked for Bob

@@ -5,12 +5,12 @@ import re
 from anihome.library import collections, episodes, favorites, history, lists, progress
 from anihome.models import Collection, WatchEvent
 
-from .conftest import csrf_token, sign_in
+from .conftest import meta_csrf, sign_in_as
 
 
 def test_player_embeds_the_episode_link_over_https_and_resumes(client, cat, alice):
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 2), 600, 1440)
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get(f"/watch/{cat.serial.id}?translation={cat.voice.id}&season=1&episode=2").get_data(as_text=True)
     ep2 = cat.serial_eps[1]
     assert f'src="https:{ep2.link}?start_from=600"' in html
@@ -19,20 +19,20 @@ def test_player_embeds_the_episode_link_over_https_and_resumes(client, cat, alic
 
 
 def test_player_without_episode_rows_uses_the_serial_link_with_season_and_episode(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get(f"/watch/{cat.serial.id}?translation={cat.subs.id}&season=1&episode=3").get_data(as_text=True)
     assert 'src="https://kodik.test/serial/2/bbb/720p?season=1&amp;episode=3"' in html
 
 
 def test_player_opens_where_the_member_left_off_and_in_their_dub(client, cat, alice):
     progress.save(alice.id, episodes.ref_for(cat.subs, 1, 1), 1400, 1440)
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get(f"/watch/{cat.serial.id}").get_data(as_text=True)
     assert f'data-translation-id="{cat.subs.id}"' in html and 'data-episode="2"' in html
 
 
 def test_player_refuses_an_unknown_episode_or_foreign_dub(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     assert client.get(f"/watch/{cat.serial.id}?translation={cat.voice.id}&season=1&episode=9").status_code == 404
     assert client.get(f"/watch/{cat.serial.id}?translation={cat.ongoing_tr.id}").status_code == 404
     assert client.get(f"/watch/{cat.serial.id}?translation=abc").status_code == 400
@@ -42,27 +42,27 @@ def test_player_refuses_an_unknown_episode_or_foreign_dub(client, cat, alice):
 def test_player_respects_the_members_age_cap(client, cat, alice):
     alice.age_cap = 12
     alice.save()
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     assert client.get(f"/watch/{cat.serial.id}").status_code == 404
 
 
 def test_movie_player_uses_the_video_link(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
     assert 'src="https://kodik.test/video/4/ddd/720p"' in html and 'data-movie="1"' in html
 
 
 def test_lists_page_shows_tabs_and_entries(client, cat, alice):
     lists.set_entry(alice.id, cat.serial.id, {"status": "completed", "score": 8})
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get("/lists?status=completed").get_data(as_text=True)
     assert "Finished Serial" in html and "Completed (1)" in html
     assert client.get("/lists?status=bogus").status_code == 404
 
 
 def test_status_form_sets_and_validates(client, cat, alice):
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     r = client.post(f"/lists/{cat.serial.id}", data={"csrf_token": token, "status": "planned", "score": "7"})
     assert r.status_code == 302
     assert lists.get_entry(alice.id, cat.serial.id).score == 7
@@ -73,14 +73,14 @@ def test_status_form_sets_and_validates(client, cat, alice):
 
 
 def test_forms_without_csrf_are_refused(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     assert client.post(f"/lists/{cat.serial.id}", data={"status": "planned"}).status_code == 400
     assert lists.get_entry(alice.id, cat.serial.id) is None
 
 
 def test_favorites_toggle(client, cat, alice):
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     client.post(f"/favorites/{cat.movie.id}", data={"csrf_token": token})
     assert favorites.is_favorite(alice.id, cat.movie.id)
     assert "A Movie" in client.get("/favorites").get_data(as_text=True)
@@ -94,10 +94,10 @@ def test_history_groups_by_day_deletes_one_and_clears_with_confirmation(client, 
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 1), 1400, 1440, now=datetime(2026, 11, 1, 20, 0))
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 2), 100, 1440, now=datetime(2026, 11, 2, 20, 0))
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 3), 100, 1440, now=datetime(2026, 11, 2, 21, 0))
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get("/history").get_data(as_text=True)
     assert html.index("2026-11-02") < html.index("2026-11-01")
-    token = csrf_token(client)
+    token = meta_csrf(client)
     first = WatchEvent.select().where(WatchEvent.user == alice.id).order_by(WatchEvent.id).first()
     client.post(f"/history/{first.id}/delete", data={"csrf_token": token})
     assert history.count(alice.id) == 2
@@ -109,8 +109,8 @@ def test_history_groups_by_day_deletes_one_and_clears_with_confirmation(client, 
 
 
 def test_collections_create_rename_reorder_and_delete(client, cat, alice):
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     r = client.post("/collections/", data={"csrf_token": token, "name": "  Cozy   nights ", "visibility": "private"})
     c = Collection.get(Collection.user == alice.id)
     assert c.name == "Cozy nights" and r.headers["Location"].endswith(f"/collections/{c.id}")
@@ -131,8 +131,8 @@ def test_collections_create_rename_reorder_and_delete(client, cat, alice):
 
 
 def test_import_previews_then_applies(client, cat, alice):
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     xml = (b"<myanimelist><anime><series_animedb_id>101</series_animedb_id><series_title>X</series_title>"
            b"<my_status>Completed</my_status><my_score>10</my_score></anime>"
            b"<anime><series_animedb_id>77777</series_animedb_id><series_title>Missing One</series_title>"
@@ -150,8 +150,8 @@ def test_import_previews_then_applies(client, cat, alice):
 
 
 def test_import_of_a_broken_file_is_a_form_error(client, cat, alice):
-    sign_in(client, alice)
-    r = client.post("/import", data={"csrf_token": csrf_token(client),
+    sign_in_as(client, alice)
+    r = client.post("/import", data={"csrf_token": meta_csrf(client),
                                      "file": (io.BytesIO(b"<!DOCTYPE x><myanimelist/>"), "a.xml")},
                     content_type="multipart/form-data")
     assert r.status_code == 400 and "DOCTYPE" in r.get_data(as_text=True)
@@ -159,7 +159,7 @@ def test_import_of_a_broken_file_is_a_form_error(client, cat, alice):
 
 def test_exports_download_the_members_data(client, cat, alice):
     lists.set_entry(alice.id, cat.serial.id, {"status": "watching"})
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     r = client.get("/export/mal.xml")
     assert r.mimetype == "application/xml" and b"<series_animedb_id>101</series_animedb_id>" in r.data
     assert "attachment" in r.headers["Content-Disposition"]
@@ -169,19 +169,19 @@ def test_exports_download_the_members_data(client, cat, alice):
 
 def test_continue_page_lists_items_and_removes_one(client, cat, alice):
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 1), 500, 1440)
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     assert "Finished Serial" in client.get("/continue").get_data(as_text=True)
-    client.post(f"/continue/{cat.serial.id}/hide", data={"csrf_token": csrf_token(client), "days": "7",
+    client.post(f"/continue/{cat.serial.id}/hide", data={"csrf_token": meta_csrf(client), "days": "7",
                                                          "next": "/continue"})
     assert "Finished Serial" not in client.get("/continue").get_data(as_text=True)
 
 
 def test_release_actions_add_to_a_collection_from_the_player(client, cat, alice):
     c = collections.create(alice.id, "Weekend")
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
     assert 'data-release-actions' in html and "Weekend" in html
-    client.post("/collections/add", data={"csrf_token": csrf_token(client), "collection_id": c.id,
+    client.post("/collections/add", data={"csrf_token": meta_csrf(client), "collection_id": c.id,
                                           "release_id": cat.movie.id})
     assert [i.release_id for i in collections.items(c)] == [cat.movie.id]
     html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
@@ -190,7 +190,7 @@ def test_release_actions_add_to_a_collection_from_the_player(client, cat, alice)
 
 def test_library_pages_speak_russian(client, cat, alice):
     lists.set_entry(alice.id, cat.serial.id, {"status": "on_hold"})
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     html = client.get("/lists", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "Мои списки" in html and "Отложено (1)" in html
     html = client.get(f"/watch/{cat.serial.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
@@ -208,7 +208,7 @@ def test_library_pages_do_not_query_per_row(app, client, cat, alice):
             assert client.get(path).status_code == 200
         return counter.count
 
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     lists.set_entry(alice.id, cat.serial.id, {"status": "watching"})
     favorites.add(alice.id, cat.serial.id)
     progress.save(alice.id, episodes.ref_for(cat.voice, 1, 1), 100, 1440)

@@ -5,7 +5,7 @@ import pytest
 
 from anihome.db import database
 from anihome.kodik.client import KodikClient
-from anihome.kodik.fake.server import FakeKodik
+from tests.support.kodik import FaultyKodik
 
 FAKE_ITEMS = 400
 
@@ -44,7 +44,7 @@ def catalog_dump(execute=None) -> dict:
 
 @pytest.fixture
 def fake():
-    with FakeKodik(items=FAKE_ITEMS, seed=7) as server:
+    with FaultyKodik(items=FAKE_ITEMS, seed=7) as server:
         yield server
 
 

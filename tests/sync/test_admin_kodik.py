@@ -2,7 +2,7 @@
 import time
 
 from anihome.kodik import settings as kodik_settings
-from anihome.kodik.fake.faults import Fault
+from tests.support.kodik import Fault
 from anihome.models import AppSetting, JobRun, Release
 from tests.conftest import make_app
 

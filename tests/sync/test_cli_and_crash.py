@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anihome.kodik.fake.faults import Fault
-from anihome.kodik.fake.server import FakeKodik
+from tests.support.kodik import Fault, FaultyKodik
 
 from .conftest import catalog_dump
 
@@ -51,7 +50,7 @@ def _full_state(data_dir):
 
 @pytest.fixture
 def big_fake():
-    with FakeKodik(items=1500, seed=11) as server:
+    with FaultyKodik(items=1500, seed=11) as server:
         yield server
 
 

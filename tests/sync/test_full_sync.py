@@ -8,7 +8,7 @@ from anihome.catalog.search_index import reindex_releases
 from anihome.db import database, write_transaction
 from anihome.kodik import state, sync
 from anihome.kodik.errors import KodikError
-from anihome.kodik.fake.faults import Fault
+from tests.support.kodik import Fault
 from anihome.models import Episode, Release, Translation
 
 from .conftest import catalog_dump

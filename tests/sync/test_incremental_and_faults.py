@@ -7,7 +7,7 @@ import pytest
 from anihome.clock import utcnow
 from anihome.db import write_transaction
 from anihome.kodik import state, sync
-from anihome.kodik.fake.faults import Fault
+from tests.support.kodik import Fault
 from anihome.models import AppSetting, Translation
 
 from .conftest import catalog_dump, fast_client

@@ -61,7 +61,7 @@ def test_the_token_never_reaches_logs_runs_or_stored_state(tmp_path, fake, caplo
 
     caplog.set_level(logging.DEBUG)
     app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN=fake.token, KODIK_MAX_RPS=0)
-    from anihome.kodik.fake.faults import Fault
+    from tests.support.kodik import Fault
 
     fake.set_faults(Fault("error_json", message="Неправильный тип", after=2, path="/list"))
     with app.app_context(), app.extensions["anihome.db"].connection_context():

@@ -1,9 +1,10 @@
-"""A fake Kodik API server over real HTTP, for tests, benchmarks and the offline demo.
+"""A fake Kodik API server over real HTTP, for the offline demo, benchmarks and tests.
 
 `FakeKodik` runs in a background thread (`start()` -> base URL, `stop()`, or `with`);
 `serve_forever()` runs one in the foreground for the `anihome fake-kodik` command.
 Both GET and POST are answered, parameters read from the query string and from a
-form body (a JSON body is ignored, as Kodik does). Fault modes: faults.py.
+form body (a JSON body is ignored, as Kodik does). Scripted faults and request records are
+test tooling: `tests/support/kodik.py` adds them through `before_answer`/`after_answer`.
 """
 
 import hmac
@@ -11,45 +12,28 @@ import json
 import logging
 import threading
 import time
-from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from . import generator
 from .api import NotFound, answer
-from .faults import Fault, FaultPlan
 from .filters import TOKEN_ERROR, ApiError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "fake-kodik-token"
-KEEP_REQUESTS = 100_000  # request records kept for assertions; older ones are dropped
 FORM = "application/x-www-form-urlencoded"
-
-
-class RequestRecord:
-    """One request the fake received: method, path and parameters without the token."""
-
-    __slots__ = ("method", "path", "params")
-
-    def __init__(self, method, path, params):
-        self.method, self.path, self.params = method, path, params
-
-    def __repr__(self):
-        return f"RequestRecord({self.method} {self.path} {self.params})"
+#: what `before_answer` returns when it has answered the request itself
+HANDLED = object()
 
 
 class FakeKodik:
-    """An in-process fake Kodik: N deterministic items from `seed`, a token, scripted faults."""
+    """An in-process fake Kodik: N deterministic items from `seed` behind a token."""
 
-    def __init__(self, items=200, seed=1, token=DEFAULT_TOKEN, faults=(), host="127.0.0.1", port=0):
+    def __init__(self, items=200, seed=1, token=DEFAULT_TOKEN, host="127.0.0.1", port=0):
         self.catalog = generator.build_catalog(items, seed)
         self.token = token
         self.host, self.port = host, port
-        self.faults = FaultPlan(faults)
-        self.requests = deque(maxlen=KEEP_REQUESTS)
-        self.moved_ids = []  # ids the move_item fault moved, in order
-        self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = None
         self._thread = None
@@ -106,36 +90,7 @@ class FakeKodik:
     def __exit__(self, *exc):
         self.stop()
 
-    # --- faults, counters, mutations ----------------------------------------------------
-    def set_faults(self, *faults):
-        """Replace the fault plan, e.g. set_faults(Fault("status", count=2), Fault("rate_limit"))."""
-        self.faults.set(faults)
-
-    def add_fault(self, kind, **options):
-        """Append one fault: add_fault("hang", seconds=2, count=1, path="/list")."""
-        self.faults.add(kind if isinstance(kind, Fault) else Fault(kind, **options))
-
-    def clear_faults(self):
-        self.faults.set(())
-
-    @property
-    def request_count(self):
-        return len(self.requests)
-
-    def count(self, path=None):
-        """Requests received, in total or to one path ("/list")."""
-        with self._lock:
-            return sum(1 for r in self.requests if path is None or r.path == path)
-
-    def paths(self):
-        """Counter of requests per path."""
-        with self._lock:
-            return Counter(r.path for r in self.requests)
-
-    def reset_requests(self):
-        with self._lock:
-            self.requests.clear()
-
+    # --- catalog changes ------------------------------------------------------------------
     def touch(self, n):
         """n items change now (fresh updated_at, new episode for serials); returns their ids."""
         return generator.touch(self.catalog, n)
@@ -155,25 +110,20 @@ class FakeKodik:
         if method == "POST" and request.headers.get("Content-Type", "").startswith(FORM):
             pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         params = dict(pairs)
-        with self._lock:
-            self.requests.append(RequestRecord(method, path, {k: v for k, v in params.items() if k != "token"}))
-        fault = self.faults.take(path)
-        if fault is not None and self._before(request, fault):
+        note = self.before_answer(request, method, path, params)
+        if note is HANDLED:
             return
         try:
             status, payload, upcoming = self._answer(path, pairs, params, request.headers.get("Host"))
         except Exception:  # a bug in the fake: answer like a crashed upstream, and say why in the log
             log.exception("fake kodik failed path=%s", path)
-            _send(request, 500, b"<html><body>Internal Server Error</body></html>", "text/html")
+            send(request, 500, b"<html><body>Internal Server Error</body></html>", "text/html")
             return
         if isinstance(payload, dict) and "time" in payload:
             payload["time"] = f"{max(1, round((time.perf_counter() - started) * 1000))}ms"
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        if fault is not None and fault.kind == "truncate":
-            data = data[: len(data) // 2]
-        if fault is not None and fault.kind == "move_item" and upcoming is not None:
-            self.moved_ids += generator.touch_items(self.catalog, [upcoming])
-        _send(request, status, data)
+        data = self.after_answer(note, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+                                 upcoming)
+        send(request, status, data)
         log.debug("fake kodik method=%s path=%s status=%s bytes=%d", method, path, status, len(data))
 
     def _answer(self, path, pairs, params, host):
@@ -188,28 +138,14 @@ class FakeKodik:
             return 404, {"error": "Not found"}, None
         return 200, result.payload, result.upcoming
 
-    def _before(self, request, fault):
-        """Apply a fault before answering; True if the request is fully handled."""
-        kind = fault.kind
-        if kind == "slow":
-            self._stopping.wait(fault.seconds)
-            return False
-        if kind in ("hang", "drop"):
-            if kind == "hang":
-                self._stopping.wait(fault.seconds)
-            request.close_connection = True
-            return True
-        if kind == "status":
-            page = f"<html><body><h1>{fault.status}</h1>nginx</body></html>".encode()
-            _send(request, fault.status, page, "text/html")
-        elif kind == "rate_limit":
-            headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-            _send(request, 429, b"<html><body>Too Many Requests</body></html>", "text/html", headers)
-        elif kind == "error_json":
-            _send(request, 500, json.dumps({"error": fault.message}, ensure_ascii=False).encode())
-        else:
-            return False  # truncate, move_item: applied to the real answer
-        return True
+    def before_answer(self, request, method, path, params):
+        """Called before each answer: return ``HANDLED`` after answering ``request`` yourself,
+        else anything, which ``after_answer`` gets back. The product fake does nothing here."""
+        return None
+
+    def after_answer(self, note, data, upcoming):
+        """The body about to be sent (``upcoming``: the item after this /list page, if any)."""
+        return data
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -227,16 +163,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.fake.handle(self, "POST")
 
     def do_HEAD(self):
-        _send(self, 500, b"")
+        send(self, 500, b"")
 
     def do_OPTIONS(self):
-        _send(self, 500, json.dumps({"error": TOKEN_ERROR}, ensure_ascii=False).encode())
+        send(self, 500, json.dumps({"error": TOKEN_ERROR}, ensure_ascii=False).encode())
 
     def log_message(self, format, *args):
         """Silence http.server's stderr log: its request line would carry the token."""
 
 
-def _send(request, status, body, content_type="application/json", headers=None):
+def send(request, status, body, content_type="application/json", headers=None):
     try:
         request.send_response(status)
         request.send_header("Content-Type", content_type)

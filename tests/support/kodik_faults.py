@@ -1,4 +1,4 @@
-"""Fault modes of the fake Kodik server: scripted misbehaviour for client and sync tests.
+"""Fault modes of the test fake Kodik (support/kodik.py): scripted misbehaviour for client and sync tests.
 
 A FaultPlan is an ordered list of Faults. Each request takes the first fault that applies
 to its path: "fail the next K requests with X", optionally after letting M through.
@@ -7,7 +7,7 @@ to its path: "fail the next K requests with X", optionally after letting M throu
 import dataclasses
 import threading
 
-from .filters import TOKEN_ERROR
+from anihome.kodik.fake.filters import TOKEN_ERROR
 
 KINDS = {
     "slow": "answer normally after `seconds`",

@@ -1,0 +1,1 @@
+"""Test tooling shared by every test folder: sign-in helpers, a fake Kodik with scripted faults."""
