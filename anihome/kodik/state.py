@@ -18,7 +18,6 @@ import json
 from dataclasses import asdict, dataclass
 
 from ..clock import utcnow
-from ..db import write_transaction
 from ..models import AppSetting
 
 FULL_KEY = "kodik.sync.full"
@@ -102,7 +101,3 @@ def summary() -> dict:
     }
 
 
-def forget_full() -> None:
-    """Drop an unfinished full sync so the next one starts from the top (admin "restart")."""
-    with write_transaction():
-        delete(FULL_KEY)

@@ -122,11 +122,6 @@ def following(episodes: list[tuple[int, int, int | None]], season: int,
     return None
 
 
-def next_after(translation: Translation, season: int, number: int) -> tuple[int, int] | None:
-    """The episode after (season, number) in ``translation``, or None when it is the last one."""
-    return following(episode_list(translation), season, number)
-
-
 def is_first(translation: Translation | None, season: int, number: int) -> bool:
     if translation is None:
         return number == 1

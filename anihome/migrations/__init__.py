@@ -5,6 +5,11 @@ Each migration is a module ``mNNNN_name.py`` in this package with a docstring an
 transaction, and records it in the ``schema_version`` table. Before touching a database
 that already holds a schema it takes a backup (see ``backup.py``). A failing migration
 raises ``MigrationError`` with the migration's name; start-up stops on it, no retry loop.
+
+Numbers need not be consecutive: there is no m0005 (a number reserved for an area built in
+parallel, which landed without needing one). A placeholder cannot be added now: databases
+already past it would refuse a migration numbered below their version. When areas are built
+side by side, each reserves its number up front; gaps are expected.
 """
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ JSON-in-text columns (other_titles, blocked_seasons, blocked_countries) hold sma
 ``age_limit`` is the age in years derived from minimal_age / rating_mpaa (None = unknown).
 ``release_search`` (FTS5, SQLite only) is maintained by the catalog search service.
 """
-import json
 
 from peewee import (BooleanField, CharField, CompositeKey, DateField, DateTimeField, FloatField,
                     ForeignKeyField, IntegerField, TextField)
@@ -59,10 +58,6 @@ class Release(BaseModel):
 
     class Meta:
         table_name = "release"
-
-    @property
-    def other_titles_list(self) -> list[str]:
-        return json.loads(self.other_titles or "[]")
 
 
 class Translation(BaseModel):

@@ -12,11 +12,7 @@ bp = Blueprint("setup", __name__)
 
 
 def after_setup_url() -> str:
-    """Where the new owner lands after setup.
-
-    HOOK for the Kodik issue: point this at the page that offers "load the demo catalog"
-    (or add to its flash message) once that exists. Today it is the home page.
-    """
+    """Where the new owner lands after setup: home, whose empty state leads to the Kodik page."""
     return url_for("home.index")
 
 
