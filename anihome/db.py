@@ -41,8 +41,8 @@ def open_database(settings: dict) -> Database:
 
     path = sqlite_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A small pool: opening a connection and applying the pragmas costs ~0.5 ms here (several
-    # ms on a Pi), so request threads and jobs reuse connections. close() returns one to the pool.
+    # A small pool: opening a connection re-reads the schema and applies the pragmas (measured in
+    # docs/benchmarks.md), so request threads and jobs reuse connections. close() returns one.
     return PooledSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5, check_same_thread=False,
                                 max_connections=settings["THREADS"] + 8, stale_timeout=600)
 

@@ -1,8 +1,8 @@
 """Browse counts and pages on SQLite, written out so the plan is ours, not a guess.
 
 Without ANALYZE statistics SQLite tends to scan every available release and test the genre
-or studio of each (20-30 ms on 100k releases), or to read wide release rows along a sort
-index. Here (m0010):
+or studio of each, or to read wide release rows along a sort index (the costs are in
+docs/benchmarks.md, section "Catalog"). Here (m0010):
 
 - **count** drives from the links of one chosen studio or genre (a few thousand index
   entries) and checks every other filter in ``release_visibility``, a covering index keyed

@@ -30,8 +30,8 @@ ANIME_TYPES = ("anime", "anime-serial")
 
 
 def _transport_errors() -> tuple[type[Exception], ...]:
-    # requests (with urllib3 and charset_normalizer) costs ~6 MB of RSS: the serving process
-    # pays it only once a sync actually talks to Kodik.
+    # requests (with urllib3 and charset_normalizer) adds megabytes of RSS (docs/benchmarks.md):
+    # the serving process pays it only once a sync actually talks to Kodik.
     import requests
 
     return (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
