@@ -1,52 +1,50 @@
-"""The nightly database backup job: a consistent copy of the SQLite file into <data dir>/backups.
+"""The nightly database backup job: a verified copy of the SQLite file into <data dir>/backups.
 
-Uses SQLite's online backup API (``anihome.migrations.backup.backup_sqlite``), so members
-can keep using AniHome while it runs; the copy is checked with ``PRAGMA quick_check`` and
-only the newest BACKUP_KEEP copies are kept. Restoring is described in docs/operations.md.
+Uses SQLite's online backup API, so members can keep using AniHome while it runs. The copy
+is written under a temporary name, checked with ``PRAGMA integrity_check`` and renamed only
+when sound (``anihome.ops.backups``); only then are old copies pruned, keeping the newest
+BACKUP_KEEP and the daily/weekly/monthly generations. A copy that fails is deleted and the
+run fails with the reason, so a damaged database can never push the good backups out.
+Restoring is ``anihome backup restore`` (docs/operations.md).
 """
 from __future__ import annotations
 
 import logging
-import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..db import is_sqlite, sqlite_path
-from ..migrations.backup import backup_sqlite
+from ..ops.backups import NIGHTLY, BackupError, BackupFile, make_backup, prune
+from ..ops.backups import list_backups as _list
+from ..ops.integrity import check_file
 from .registry import JobSpec, cron_setting
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "backup"
-PREFIX = "anihome"
+PREFIX = NIGHTLY
 
-
-class BackupError(RuntimeError):
-    """The backup could not be made or did not pass its integrity check."""
+__all__ = ["BackupError", "BackupFile", "backup_database", "backup_dir", "check_integrity",
+           "database_size", "jobs", "list_backups"]
 
 
 def backup_dir(settings: Mapping[str, Any]) -> Path:
     return Path(settings["DATA_DIR"]) / "backups"
 
 
-@dataclass(frozen=True)
-class BackupFile:
-    path: Path
-    size: int
-    modified: datetime
-
-
 def list_backups(settings: Mapping[str, Any]) -> list[BackupFile]:
     """Every backup in the backups folder (nightly and pre-migration), newest first."""
-    folder = backup_dir(settings)
-    files = []
-    for path in folder.glob("*.db") if folder.is_dir() else ():
-        stat = path.stat()
-        files.append(BackupFile(path, stat.st_size,
-                                datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)))
-    return sorted(files, key=lambda f: f.modified, reverse=True)
+    return _list(backup_dir(settings))
+
+
+def newest_backup_age_hours(settings: Mapping[str, Any]) -> float | None:
+    """Hours since the newest backup of any family was made, None when there is none."""
+    backups = list_backups(settings)
+    if not backups:
+        return None
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    return (now - backups[0].made).total_seconds() / 3600
 
 
 def database_size(settings: Mapping[str, Any]) -> int | None:
@@ -58,38 +56,35 @@ def database_size(settings: Mapping[str, Any]) -> int | None:
 
 
 def check_integrity(path: Path) -> str:
-    """SQLite's quick_check verdict for the file at ``path`` ("ok" when sound)."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return connection.execute("PRAGMA quick_check").fetchone()[0]
-    finally:
-        connection.close()
+    """The integrity verdict for the file at ``path`` ("ok" when sound); never raises."""
+    return check_file(path).detail
 
 
 def backup_database(ctx) -> dict[str, int]:
-    """Job: copy the live database into the backups folder and prune old copies."""
+    """Job: copy the live database into the backups folder, verify it, then prune old copies."""
     settings = ctx.settings
     if not is_sqlite():
         raise BackupError("DATABASE_URL points to a server database; back it up with its own tools "
                           "(for PostgreSQL: pg_dump)")
-    ctx.progress(0.1, "copying the database")
-    keep = max(1, settings["BACKUP_KEEP"])
-    target = backup_sqlite(sqlite_path(settings), backup_dir(settings), PREFIX, keep)
-    ctx.progress(0.8, "checking the copy")
-    verdict = check_integrity(target)
-    if verdict != "ok":
-        target.unlink(missing_ok=True)
-        raise BackupError(f"the backup failed its integrity check: {verdict}")
-    ctx.progress(1.0, target.name)
-    kept = len(list(backup_dir(settings).glob(f"{PREFIX}-*.db")))
-    log.info("backup=%s bytes=%s kept=%s", target.name, target.stat().st_size, kept)
-    return {"bytes": target.stat().st_size, "backups_kept": kept}
+    ctx.progress(0.1, "copying and checking the database")
+    try:
+        backup = make_backup(sqlite_path(settings), backup_dir(settings), PREFIX)
+    except BackupError as exc:
+        log.error("backup status=failed disk_full=%s reason=%s", exc.disk_full, exc)
+        raise
+    ctx.progress(0.9, "pruning old backups")
+    pruned = prune(backup_dir(settings), settings)
+    ctx.progress(1.0, backup.name)
+    kept = len(_list(backup_dir(settings), PREFIX))
+    log.info("backup=%s bytes=%s kept=%s pruned=%s", backup.name, backup.size, kept, len(pruned))
+    return {"bytes": backup.size, "backups_kept": kept, "backups_pruned": len(pruned)}
 
 
 def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     schedule = cron_setting(settings["BACKUP_SCHEDULE"])
     return [JobSpec(
         id=JOB_ID, function=backup_database,
-        description="Copy the database into <data dir>/backups and keep the newest BACKUP_KEEP copies.",
+        description="Copy the database into <data dir>/backups, verify the copy, and keep the newest "
+                    "BACKUP_KEEP plus daily, weekly and monthly generations.",
         cron=schedule, enabled=schedule is not None and not settings.get("DATABASE_URL"),
         setting="BACKUP_SCHEDULE", misfire_grace_seconds=6 * 3600)]

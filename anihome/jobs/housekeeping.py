@@ -1,18 +1,19 @@
 """The housekeeping job: prune old job runs and backups, and keep SQLite tidy.
 
 Run history older than JOB_HISTORY_DAYS goes (the newest JOB_HISTORY_KEEP runs of each job
-stay); each family of backups (pre-migration, nightly) is cut to the newest BACKUP_KEEP;
+stay); each family of backups keeps its newest BACKUP_KEEP (nightly ones also their daily,
+weekly and monthly generations);
 on SQLite, ``PRAGMA optimize`` refreshes planner statistics and a WAL checkpoint keeps the
 ``-wal`` file from growing.
 """
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..db import database, is_sqlite
+from ..ops.backups import Retention, list_backups, prune, prune_family
 from .backup import backup_dir
 from .history import prune_history
 from .registry import JobSpec, cron_setting
@@ -20,22 +21,13 @@ from .registry import JobSpec, cron_setting
 log = logging.getLogger(__name__)
 
 JOB_ID = "housekeeping"
-_BACKUP_NAME = re.compile(r"^(?P<family>[a-z-]+?)(?:-v\d+)?-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)\.db$")
 
 
 def prune_backups(folder: Path, keep: int) -> list[Path]:
     """Keep the newest ``keep`` backups of each family (by the stamp in the name); return the rest, deleted."""
-    families: dict[str, list[tuple[str, Path]]] = {}
-    for path in folder.glob("*.db") if folder.is_dir() else ():
-        match = _BACKUP_NAME.match(path.name)
-        if match:
-            families.setdefault(match["family"], []).append((match["stamp"], path))
-    removed = []
-    for entries in families.values():
-        entries.sort()
-        for _, path in entries[:-max(keep, 1)]:
-            path.unlink(missing_ok=True)
-            removed.append(path)
+    removed: list[Path] = []
+    for family in sorted({b.family for b in list_backups(folder)}):
+        removed += prune_family(folder, family, Retention(max(keep, 1)))
     return removed
 
 
@@ -52,7 +44,7 @@ def housekeeping(ctx) -> dict[str, int]:
     ctx.progress(0.1, "pruning job history")
     runs = prune_history(settings["JOB_HISTORY_DAYS"], settings["JOB_HISTORY_KEEP"])
     ctx.progress(0.4, "pruning backups")
-    backups = prune_backups(backup_dir(settings), settings["BACKUP_KEEP"])
+    backups = prune(backup_dir(settings), settings)
     counts = {"runs_deleted": runs, "backups_deleted": len(backups)}
     from ..kodik.demo import roll_demo_airing
 

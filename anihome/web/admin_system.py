@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from ..security.access import access
 from ..cache import get_cache
 from ..jobs.backup import backup_dir, database_size, list_backups
-from ..jobs.history import local_time
+from ..jobs.history import latest_runs, local_time
 from .templating import gettext as _
 
 bp = Blueprint("admin_system", __name__, url_prefix="/admin/system")
@@ -23,7 +23,7 @@ def index():
     return render_template(
         "admin/system.html", cache=get_cache(current_app).stats(),
         database_bytes=database_size(settings), backups=list_backups(settings),
-        backup_folder=backup_dir(settings),
+        backup_folder=backup_dir(settings), last_backup=latest_runs().get("backup"),
         log_file=Path(settings["DATA_DIR"]) / "logs" / "anihome.log", timezone=timezone,
         local=lambda value: local_time(value, timezone))
 

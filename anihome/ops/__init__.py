@@ -1,0 +1,1 @@
+"""Operations: backups that verify themselves, restore, start-up guards, health, disk space."""
