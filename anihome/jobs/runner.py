@@ -4,7 +4,8 @@
 ``start_job_in_background``) and the CLI. A job is a plain function ``fn(ctx)``; the
 ``JobContext`` lets it report progress and counts, written as short write transactions at
 most every ``PROGRESS_INTERVAL`` seconds. Only one run of a job at a time: a per-app lock
-guards this process, the database (the ``running`` rows and their ``pid``) guards others.
+guards this process, the database (the ``running`` rows with their ``pid`` and process
+identity, see ``liveness.py``) guards others; ``clear_run`` lets an admin end a stuck run.
 A failing job is recorded as ``failed`` with its scrubbed error text and logged with its
 traceback; the caller gets the failed JobRun back.
 """
@@ -27,6 +28,7 @@ from ..db import database, write_transaction
 from ..errors import Conflict, NotFound
 from ..serving.logging_setup import scrub
 from ..models import JobRun
+from .liveness import process_identity, process_is
 from .state import job_state
 
 log = logging.getLogger(__name__)
@@ -120,23 +122,13 @@ def job_scope(app):
             yield
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _is_live(app, run: JobRun) -> bool:
     """True when the process that started ``run`` is still executing it."""
     if run.pid is None:
         return False
     if run.pid == os.getpid():
         return job_state(app).active.get(run.job_id) == run.id
-    return _process_alive(run.pid)
+    return process_is(run.pid, run.process_start)
 
 
 def _interrupt(run: JobRun) -> None:
@@ -157,6 +149,29 @@ def mark_interrupted_runs(app) -> int:
     return len(stale)
 
 
+def clear_run(app, run_id: int, by: str) -> JobRun:
+    """Mark a stuck ``running`` run interrupted (an admin's decision), freeing its job to run again.
+
+    Raises ``NotFound`` for an unknown run and ``Conflict`` when the run already finished.
+    """
+    state = job_state(app)
+    with state.lock, job_scope(app):
+        with write_transaction():
+            run = JobRun.get_or_none(JobRun.id == run_id)
+            if run is None:
+                raise NotFound(f"no job run {run_id}")
+            if run.status != "running":
+                raise Conflict(f"run {run_id} of {run.job_id} is not running (it {run.status})")
+            JobRun.update(status="interrupted", finished_at=utcnow(),
+                          error=f"Cleared by {by}: marked as stopped by hand."
+                          ).where(JobRun.id == run_id, JobRun.status == "running").execute()
+        if state.active.get(run.job_id) == run_id:
+            del state.active[run.job_id]
+        run = JobRun.get_by_id(run_id)
+    log.warning("job=%s run=%s status=interrupted cleared_by=%s pid=%s", run.job_id, run_id, by, run.pid)
+    return run
+
+
 def begin_run(app, job_id: str, trigger: str = "manual") -> JobRun:
     """Record a new ``running`` run of ``job_id``; refuse while another run of it is live."""
     if trigger not in TRIGGERS:
@@ -171,7 +186,8 @@ def begin_run(app, job_id: str, trigger: str = "manual") -> JobRun:
                     raise JobAlreadyRunning(other)
                 _interrupt(other)
             run = JobRun.create(job_id=job_id, trigger=trigger, status="running",
-                                started_at=utcnow(), pid=os.getpid(), counts="{}")
+                                started_at=utcnow(), pid=os.getpid(),
+                                process_start=process_identity(os.getpid()), counts="{}")
         state.active[job_id] = run.id
     log.info("job=%s run=%s trigger=%s status=running", job_id, run.id, trigger)
     return run

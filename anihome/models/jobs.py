@@ -18,6 +18,8 @@ class JobRun(BaseModel):
     error = TextField(null=True)
     #: The process executing the run (m0006), to tell a live run from one left by a crash.
     pid = IntegerField(null=True)
+    #: Boot id and start time of that process (m0017), so a reused pid is not mistaken for it.
+    process_start = CharField(max_length=80, null=True)
 
     class Meta:
         table_name = "job_run"

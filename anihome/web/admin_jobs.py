@@ -9,7 +9,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from ..security.access import access
 from ..jobs import history
-from ..jobs.runner import JobAlreadyRunning, UnknownJob, start_job_in_background
+from flask_login import current_user
+
+from ..errors import AppError
+from ..jobs.runner import JobAlreadyRunning, UnknownJob, clear_run, start_job_in_background
 from ..jobs.state import registry_of
 from .templating import gettext as _
 
@@ -45,6 +48,21 @@ def run_now(job_id: str):
         return redirect(url_for(".run", run_id=exc.run.id))
     flash(_("The job was started."), "success")
     return redirect(url_for(".run", run_id=run.id))
+
+
+@bp.post("/runs/<int:run_id>/clear")
+@access("admin")
+def clear(run_id: int):
+    """Mark a stuck run as interrupted, so its job can run again."""
+    try:
+        clear_run(current_app, run_id, current_user.username)
+    except AppError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "warning")
+    else:
+        flash(_("The run was marked as interrupted; the job can run again."), "success")
+    return redirect(url_for(".run", run_id=run_id))
 
 
 @bp.get("/runs/<int:run_id>")
