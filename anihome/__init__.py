@@ -27,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .cache import Cache
     from .config import load_settings
     from .errors import register_error_handlers
+    from .ops.health import init_app as init_health
     from .security.secret_key import load_or_create_secret_key
     from .security.login import init_security
     from .web.templating import init_templating
@@ -55,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     register_error_handlers(app)
+    init_health(app)
     install_access_control(app)
 
     from .api import register_api

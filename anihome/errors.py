@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,13 @@ class Forbidden(AppError):
     status, code = 403, "forbidden"
 
 
+DISK_FULL_MESSAGE = ("The server's disk is full, so this change could not be saved. Nothing was changed; "
+                     "the owner needs to free some space on the server.")
+
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-          415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
+          415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
+          507: "disk_full"}
 
 
 def error_body(status: int, message: str, code: str | None = None, field: str | None = None) -> dict:
@@ -90,5 +94,13 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        from .ops.diskspace import is_disk_full
+
+        if is_disk_full(exc):
+            from .ops.health import note_disk_full
+
+            note_disk_full(current_app)
+            log.error("disk full path=%s error=%s", request.path, type(exc).__name__)
+            return _render(507, DISK_FULL_MESSAGE, "disk_full")
         log.exception("unhandled error path=%s", request.path)
         return _render(500, "Something went wrong on the server. The error was logged.")

@@ -7,6 +7,7 @@ from flask import current_app, jsonify, request
 
 from ..i18n import pick_language
 from ..migrations import current_version
+from ..ops.health import free_mb, problems
 from ..version import __version__
 from .auth import current_api_user, current_api_token
 from .blueprint import api_route
@@ -17,11 +18,16 @@ log = logging.getLogger(__name__)
 
 SCHEMAS = {
     "Health": obj({
-        "status": string("ok, or error when the database cannot be read.", enum=["ok", "error"]),
+        "status": string("ok; degraded when something needs the owner (see problems); error when the "
+                         "database cannot be read.", enum=["ok", "degraded", "error"]),
         "version": string("AniHome version."),
-        "database": string(enum=["ok", "error"]),
+        "database": string("damaged when the last integrity check failed.", enum=["ok", "damaged", "error"]),
         "schema_version": integer("Highest applied migration.", nullable=True),
-    }, required=["status", "version", "database", "schema_version"]),
+        "disk_free_mb": integer("Free megabytes on the disk holding the data dir.", nullable=True),
+        "problems": {"type": "array", "description": "What is wrong, most serious first.",
+                     "items": obj({"code": string(enum=["database_damaged", "disk_full", "disk_low"]),
+                                   "message": string()}, required=["code", "message"])},
+    }, required=["status", "version", "database", "schema_version", "disk_free_mb", "problems"]),
     "Me": obj({
         "id": integer(),
         "username": string(),
@@ -36,10 +42,12 @@ SCHEMAS = {
 
 
 @api_route("/health", access="public", tags=["system"], summary="Is AniHome up",
-           description="Answers 503 when the database cannot be read. Needs no token.",
+           description="Answers 503 when the database cannot be read, 200 with status degraded and "
+                       "the reasons when the database failed its integrity check or the disk is (nearly) "
+                       "full. Needs no token.",
            responses={200: ref("Health"), 503: ("The database cannot be read.", ref("Health"))})
 def health():
-    """Liveness and database check for monitors and container health checks."""
+    """Liveness, database and disk checks for monitors and container health checks."""
     database = current_app.extensions["anihome.db"]
     try:
         schema_version = current_version(database)
@@ -47,8 +55,13 @@ def health():
     except Exception as exc:  # any database failure is reported, not raised
         log.warning("health database check failed error=%s", type(exc).__name__)
         schema_version, db_ok = None, False
-    body = {"status": "ok" if db_ok else "error", "version": __version__,
-            "database": "ok" if db_ok else "error", "schema_version": schema_version}
+    found = problems(current_app)
+    damaged = any(p.code == "database_damaged" for p in found)
+    status = "error" if not db_ok else ("degraded" if found else "ok")
+    body = {"status": status, "version": __version__,
+            "database": "error" if not db_ok else ("damaged" if damaged else "ok"),
+            "schema_version": schema_version, "disk_free_mb": free_mb(current_app),
+            "problems": [{"code": p.code, "message": p.message} for p in found]}
     return jsonify(body), 200 if db_ok else 503
 
 

@@ -17,6 +17,7 @@ JOB_PROVIDERS: tuple[str, ...] = (
     "anihome.jobs.backup",
     "anihome.kodik.jobs",
     "anihome.artwork.jobs",
+    "anihome.ops.jobs",
 )
 
 

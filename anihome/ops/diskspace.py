@@ -42,10 +42,10 @@ def _chain(exc: BaseException | None):
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        # peewee wraps the driver's error and passes it as the first argument
-        for arg in getattr(exc, "args", ())[:1]:
-            if isinstance(arg, BaseException) and id(arg) not in seen:
-                yield from _chain(arg)
+        # peewee wraps the driver's error and keeps it as ``orig``
+        wrapped = getattr(exc, "orig", None)
+        if isinstance(wrapped, BaseException) and id(wrapped) not in seen:
+            yield from _chain(wrapped)
         exc = exc.__cause__ or exc.__context__
 
 

@@ -1,12 +1,21 @@
-"""Start-up steps shared by run.py and the CLI: migrate (backing up first) and serve."""
+"""Start-up steps shared by run.py and the CLI: check the database, migrate (backing up first), serve.
+
+``prepare_database`` refuses a database that is empty, not SQLite, damaged (``quick_check``),
+from a newer AniHome, or missing what its migrations created (``anihome.ops.guards``); each
+refusal is a ``StartupError`` whose message names the file and the backup to restore.
+"""
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
 from .. import db
-from ..migrations import MigrationError, current_version, migrate
+from ..migrations import MigrationError, current_version, head_version, migrate
 from ..migrations.backup import backup_sqlite
+from ..ops.backups import BackupError
+from ..ops.diskspace import is_disk_full
+from ..ops.guards import GuardError, check_database_file, check_schema_version, verify_schema
+from ..ops.health import record_startup_check
 
 log = logging.getLogger(__name__)
 
@@ -16,23 +25,45 @@ class StartupError(RuntimeError):
 
 
 def prepare_database(app) -> list[int]:
-    """Apply pending migrations, backing up a non-empty SQLite database first."""
+    """Check the database, then apply pending migrations, backing up a non-empty SQLite database first."""
     settings = app.config["ANIHOME_SETTINGS"]
     database = app.extensions["anihome.db"]
+    sqlite = db.is_sqlite(database)
+    path = db.sqlite_path(settings)
 
     def backup(version: int) -> None:
-        path = db.sqlite_path(settings)
-        if db.is_sqlite(database) and version > 0 and path.exists():
-            backup_sqlite(path, Path(settings["DATA_DIR"]) / "backups",
-                          f"pre-migration-v{version}", settings["BACKUP_KEEP"])
+        if sqlite and version > 0 and path.exists():
+            try:
+                backup_sqlite(path, Path(settings["DATA_DIR"]) / "backups", "pre-migration",
+                              settings["BACKUP_KEEP"], version=version)
+            except BackupError as exc:
+                raise StartupError(f"cannot make the backup taken before migrating, so nothing was "
+                                   f"migrated: {exc}") from exc
 
-    with database.connection_context():
-        try:
-            applied = migrate(database, before=backup)
-        except MigrationError as exc:
-            raise StartupError(str(exc)) from exc
-        if applied:
-            log.info("migrated to_version=%s applied=%s", current_version(database), applied)
+    try:
+        if sqlite:
+            check_database_file(path, settings, quick_check=settings["STARTUP_QUICK_CHECK"])
+        with database.connection_context():
+            check_schema_version(current_version(database), head_version())
+            try:
+                applied = migrate(database, before=backup)
+            except MigrationError as exc:
+                if is_disk_full(exc):
+                    raise StartupError(f"disk full: migrating {path} needs free space on its disk; free some "
+                                       "and start again (the database was left as it was)") from exc
+                raise StartupError(str(exc)) from exc
+            if applied:
+                log.info("migrated to_version=%s applied=%s", current_version(database), applied)
+            if sqlite:
+                missing = verify_schema(database)
+                if missing:
+                    raise GuardError(f"{path} says it is at schema {current_version(database)} but lacks "
+                                     f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}; it was "
+                                     "probably made by an edited migration. Restore a backup "
+                                     "(anihome backup list) or ask for help; AniHome will not use it as it is.")
+    except GuardError as exc:
+        raise StartupError(str(exc)) from exc
+    record_startup_check(app)
     return applied
 
 

@@ -10,8 +10,9 @@ from anihome.version import __version__
 def test_health_is_public_and_reports_version_and_schema(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "version": __version__, "database": "ok",
-                                   "schema_version": head_version()}
+    body = response.get_json()
+    assert body == {"status": "ok", "version": __version__, "database": "ok",
+                    "schema_version": head_version(), "disk_free_mb": body["disk_free_mb"], "problems": []}
 
 
 def test_health_answers_503_when_the_database_cannot_be_read(client, monkeypatch):

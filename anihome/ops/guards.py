@@ -1,0 +1,111 @@
+"""Start-up guards: never serve, migrate or initialise over a database that is not sound.
+
+Before the first connection: an empty (0-byte) or non-SQLite ``anihome.db`` is refused (a
+fresh install is only a *missing* file), and ``PRAGMA quick_check`` must say "ok". After
+connecting: a schema newer than this code is refused, and after migrating, every table,
+column and index that the migrations create must exist (``verify_schema``), so a database
+made by an edited migration is refused rather than reported current. Each refusal is a
+``GuardError`` whose message names the file, the newest verified backup and the command
+that restores it.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Mapping
+
+from .backups import list_backups
+from .integrity import check_file, file_problem
+
+log = logging.getLogger(__name__)
+
+
+class GuardError(RuntimeError):
+    """The database must not be used as it is; the message says what to do."""
+
+
+def backup_folder(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["DATA_DIR"]) / "backups"
+
+
+def newest_good_backup(settings: Mapping[str, Any], checks: int = 3) -> Path | None:
+    """The newest backup that passes ``integrity_check`` now (at most ``checks`` tried)."""
+    for backup in list_backups(backup_folder(settings))[:checks]:
+        if check_file(backup.path).ok:
+            return backup.path
+    return None
+
+
+def restore_hint(settings: Mapping[str, Any]) -> str:
+    """One sentence naming the newest verified backup and the command that restores it."""
+    newest = newest_good_backup(settings)
+    if newest is None:
+        return f"There is no verified backup in {backup_folder(settings)}."
+    return (f"The newest verified backup is {newest}; restore it with: "
+            f"anihome backup restore {newest.name}")
+
+
+def check_database_file(path: Path, settings: Mapping[str, Any], quick_check: bool = True) -> None:
+    """Refuse an existing database file that is empty, not SQLite, or fails ``quick_check``."""
+    if not path.exists():
+        return  # a fresh install
+    problem = file_problem(path)
+    if problem:
+        raise GuardError(f"{path}: {problem}, so it is not an AniHome database and was left untouched. "
+                         f"{restore_hint(settings)} To start a new household instead, move the file away.")
+    if not quick_check:
+        return
+    verdict = check_file(path, full=False, read_only=False)
+    if not verdict.ok:
+        log.error("database=%s quick_check=%s", path, verdict.detail)
+        raise GuardError(f"{path} is damaged (quick_check: {verdict.detail[:300]}). "
+                         f"AniHome will not serve it. {restore_hint(settings)}")
+
+
+def check_schema_version(version: int, head: int) -> None:
+    """Refuse a database written by a newer AniHome."""
+    if version > head:
+        raise GuardError(f"this database was written by a newer AniHome (schema {version}; this AniHome "
+                         f"knows up to {head}); upgrade, or restore a backup")
+
+
+def schema_objects(db) -> dict[str, set[str]]:
+    """``{"table:<name>": columns, "index:<name>": {table}}`` for an SQLite database."""
+    objects: dict[str, set[str]] = {}
+    rows = db.execute_sql("SELECT type, name, tbl_name FROM sqlite_master "
+                          "WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'").fetchall()
+    for kind, name, table in rows:
+        if kind == "table":
+            columns = {row[1] for row in db.execute_sql(f'PRAGMA table_info("{name}")').fetchall()}
+            objects[f"table:{name}"] = columns
+        else:
+            objects[f"index:{name}"] = {table}
+    return objects
+
+
+def reference_schema() -> dict[str, set[str]]:
+    """What the migrations create, from migrating an empty in-memory database."""
+    from peewee import SqliteDatabase
+
+    from ..migrations import migrate
+
+    memory = SqliteDatabase(":memory:")
+    memory.connect()
+    try:
+        migrate(memory)
+        return schema_objects(memory)
+    finally:
+        memory.close()
+
+
+def verify_schema(db) -> list[str]:
+    """What the migrations should have created but ``db`` lacks (empty when it is all there)."""
+    have = schema_objects(db)
+    missing = []
+    for name, parts in sorted(reference_schema().items()):
+        kind, _, object_name = name.partition(":")
+        if name not in have:
+            missing.append(f"{kind} {object_name}")
+        elif kind == "table":
+            missing += [f"column {object_name}.{column}" for column in sorted(parts - have[name])]
+    return missing
