@@ -21,4 +21,16 @@ def build_cli() -> click.Group:
 
 
 def main(argv: list[str] | None = None) -> None:
-    build_cli()(args=argv, prog_name="anihome")
+    """Run the command line; an unexpected error prints a plain line, its traceback goes to the log file."""
+    try:
+        build_cli()(args=argv, prog_name="anihome")
+    except Exception as exc:  # click handles its own errors; anything else is explained, not dumped
+        from ..config import load_settings
+        from ..ops.explain import plain_lines
+
+        try:
+            data_dir = load_settings()["DATA_DIR"]
+        except Exception:
+            data_dir = None
+        click.echo(plain_lines(exc, data_dir, "Error"), err=True)
+        raise SystemExit(1) from None

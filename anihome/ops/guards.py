@@ -57,7 +57,6 @@ def check_database_file(path: Path, settings: Mapping[str, Any], quick_check: bo
         return
     verdict = check_file(path, full=False, read_only=False)
     if not verdict.ok:
-        log.error("database=%s quick_check=%s", path, verdict.detail)
         raise GuardError(f"{path} is damaged (quick_check: {verdict.detail[:300]}). "
                          f"AniHome will not serve it. {restore_hint(settings)}")
 

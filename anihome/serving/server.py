@@ -5,24 +5,41 @@ import logging
 import signal
 import sys
 
-from ..config import ConfigError
-
 log = logging.getLogger(__name__)
 
 
 def run_server(host: str | None = None, port: int | None = None, scheduler: bool = True) -> int:
+    """Start AniHome; a failure prints one or two plain lines (the traceback goes to the log file)."""
     from .. import create_app
-    from .logging_setup import configure_logging
-    from .startup import StartupError, prepare_database, serve
+    from ..config import load_settings
+    from ..ops.explain import plain_lines
+    from .startup import prepare_database, serve
 
+    data_dir = None
     try:
+        settings = load_settings()
+        data_dir = settings["DATA_DIR"]
+        _start_logging(data_dir, settings["LOG_LEVEL"])
         app = create_app()
-        configure_logging(app.config["DATA_DIR"], app.config["LOG_LEVEL"])
         prepare_database(app)
-    except (ConfigError, StartupError) as exc:
-        print(f"AniHome cannot start: {exc}", file=sys.stderr)
+    except Exception as exc:  # every start-up failure becomes a plain message
+        print(plain_lines(exc, data_dir), file=sys.stderr)
         raise SystemExit(2) from None
     # SIGTERM (systemd stop, docker stop) ends the process like Ctrl+C: the scheduler shuts down.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    serve(app, host=host, port=port, scheduler=scheduler)
+    try:
+        serve(app, host=host, port=port, scheduler=scheduler)
+    except OSError as exc:
+        print(plain_lines(exc, data_dir, "AniHome cannot serve"), file=sys.stderr)
+        raise SystemExit(2) from None
     return 0
+
+
+def _start_logging(data_dir: str, level: str) -> None:
+    """Log to stderr and the data dir's log file; stderr alone when the file cannot be made."""
+    from .logging_setup import configure_logging
+
+    try:
+        configure_logging(data_dir, level)
+    except OSError:
+        configure_logging(data_dir, level, to_file=False)
