@@ -1,4 +1,4 @@
-"""``anihome job list``, ``anihome job run NAME`` and ``anihome backup``.
+"""``anihome job list`` and ``anihome job run NAME`` (``anihome backup`` is in ``backups.py``).
 
 ``job run`` runs the job in this process, records it like any other run (trigger "cli"),
 and exits non-zero with the job's error when it fails. A job already running in the
@@ -67,13 +67,3 @@ def register(cli: click.Group) -> None:
 
         with app_context() as app:
             _run_and_report(app, name)
-
-    @cli.command()
-    def backup():
-        """Back up the database into <data dir>/backups now (same as `job run backup`)."""
-        from ..jobs.backup import JOB_ID, backup_dir
-        from .context import app_context
-
-        with app_context() as app:
-            run = _run_and_report(app, JOB_ID, summary_to_stderr=True)
-            click.echo(str(backup_dir(app.config) / run.progress_text))

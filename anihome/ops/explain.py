@@ -17,6 +17,8 @@ from .diskspace import is_disk_full
 
 log = logging.getLogger(__name__)
 
+#: Errors whose message is already written for a person (no traceback needed).
+_EXPECTED = {"StartupError", "GuardError", "BackupError", "RestoreError", "ServerRunning"}
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 8, 10, 11, 14, 26
 
 
@@ -44,7 +46,7 @@ def explain(exc: BaseException, data_dir: str | Path | None) -> str:
 
     folder = Path(data_dir) if data_dir else None
     database = folder / "anihome.db" if folder else None
-    if isinstance(exc, ConfigError) or type(exc).__name__ in {"StartupError", "GuardError", "BackupError"}:
+    if isinstance(exc, ConfigError) or type(exc).__name__ in _EXPECTED:
         return str(exc)
     if is_disk_full(exc):
         return (f"disk full: there is no space left on the disk holding {folder or 'the data dir'}. "
@@ -110,8 +112,10 @@ def log_traceback(message: str, exc: BaseException, data_dir: str | Path | None 
 
 def plain_lines(exc: BaseException, data_dir: str | Path | None, what: str = "AniHome cannot start") -> str:
     """The text for stderr: the explanation, then where the details are."""
+    from ..config import ConfigError
+
     text = f"{what}: {explain(exc, data_dir)}"
-    expected = type(exc).__name__ in {"ConfigError", "StartupError", "GuardError", "BackupError"}
+    expected = isinstance(exc, ConfigError) or type(exc).__name__ in _EXPECTED
     logged = log_traceback(text if expected else f"{what}: {type(exc).__name__}", exc, data_dir,
                            traceback=not expected)
     if logged and not expected:

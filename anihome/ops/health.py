@@ -105,8 +105,12 @@ def free_mb(app) -> int | None:
 
 
 def init_app(app) -> None:
-    """Give templates ``health_problems()`` (called by the admin banner only when an admin looks)."""
+    """Give templates ``health_problems()`` (called by the admin banner only when an admin looks),
+    and install the maintenance gate used while a backup is restored."""
+    from .maintenance import init_app as init_maintenance
+
     app.extensions.setdefault("anihome.health", HealthState())
+    init_maintenance(app)
 
     @app.context_processor
     def _health():

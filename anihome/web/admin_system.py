@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..security.access import access
 from ..cache import get_cache
 from ..jobs.backup import backup_dir, database_size, list_backups
 from ..jobs.history import latest_runs, local_time
+from ..errors import AppError
+from ..ops.restore import RestoreError
 from .templating import gettext as _
 
 bp = Blueprint("admin_system", __name__, url_prefix="/admin/system")
@@ -34,4 +37,41 @@ def clear_cache():
     """Drop every cached entry (counts stay); pages are rebuilt from the database on demand."""
     get_cache(current_app).clear()
     flash(_("The cache was cleared."), "success")
+    return redirect(url_for(".index"))
+
+
+def _chosen_backup():
+    name = request.values.get("backup", "")
+    backup = next((b for b in list_backups(current_app.config["ANIHOME_SETTINGS"]) if b.name == name), None)
+    if backup is None:
+        abort(404)
+    return backup
+
+
+@bp.get("/restore")
+@access("owner")
+def restore_confirm():
+    """What restoring the chosen backup will do, and the button that does it."""
+    timezone = current_app.config["TIMEZONE"]
+    return render_template("admin/restore.html", backup=_chosen_backup(),
+                           local=lambda value: local_time(value, timezone))
+
+
+@bp.post("/restore")
+@access("owner")
+def restore():
+    """Replace the database with the chosen backup (the replaced one is kept in <data dir>/replaced)."""
+    from ..ops.maintenance import restore_in_server
+
+    backup = _chosen_backup()
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm the restore."), "error")
+        return redirect(url_for(".restore_confirm", backup=backup.name))
+    try:
+        result = restore_in_server(current_app._get_current_object(), backup.name, current_user.username)
+    except (AppError, RestoreError) as exc:
+        flash(_("The backup was not restored: %(reason)s", reason=getattr(exc, "message", str(exc))), "error")
+        return redirect(url_for(".index"))
+    flash(_("Restored %(name)s. The replaced database was kept as %(aside)s.", name=backup.name,
+            aside=result.replaced_by or "-"), "success")
     return redirect(url_for(".index"))
