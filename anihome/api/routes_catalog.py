@@ -184,21 +184,21 @@ def _named(rows):
            responses={200: ref("NamedList")}, endpoint="catalog_genres")
 def genres():
     """Every genre (use ``slug`` as the genre filter)."""
-    return _json("genres", lambda: _named(cached.facets(get_cache(current_app))["genres"]))
+    return _json("genres", lambda: _named(cached.facets(get_cache(current_app), _cap())["genres"]))
 
 
 @api_route("/studios", summary="Studios with their release counts", tags=["catalog"],
            responses={200: ref("NamedList")}, endpoint="catalog_studios")
 def studios():
     """Every studio (use ``slug`` as the studio filter)."""
-    return _json("studios", lambda: _named(cached.facets(get_cache(current_app))["studios"]))
+    return _json("studios", lambda: _named(cached.facets(get_cache(current_app), _cap())["studios"]))
 
 
 @api_route("/translations", summary="Translation teams (voice-over and subtitles)", tags=["catalog"],
            responses={200: ref("TranslationTeams")}, endpoint="catalog_translations")
 def translations():
     """Every translation team (use ``id`` as the team filter)."""
-    return _json("translations", lambda: {"items": cached.facets(get_cache(current_app))["teams"]})
+    return _json("translations", lambda: {"items": cached.facets(get_cache(current_app), _cap())["teams"]})
 
 
 @api_route("/calendar", summary="Next episodes airing this week and next", tags=["catalog"],

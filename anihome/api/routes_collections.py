@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..library import collections
+from ..library import serialize as shape
 from ..models.library import VISIBILITIES
-from .auth import current_api_user
 from .blueprint import api_route
 from .params import get_json, parse_enum, parse_int
-from .routes_library import allowed_release, me, release_ref
-from .serialize import iso
+from .routes_library import me
 from .spec import array, boolean, datetime_string, integer, obj, query, ref, string
 
 SCHEMAS = {
@@ -41,14 +40,6 @@ SCHEMAS = {
 }
 
 
-def collection_json(c, item_count: int | None = None) -> dict:
-    owner = current_api_user().username if c.user_id == me() else c.user.username
-    return {"id": c.id, "name": c.name, "description": c.description, "visibility": c.visibility,
-            "position": c.position, "owner": owner, "mine": c.user_id == me(),
-            "item_count": getattr(c, "item_count", item_count) or 0,
-            "created_at": iso(c.created_at), "updated_at": iso(c.updated_at)}
-
-
 @api_route("/collections", methods=["GET"], tags=["collections"],
            summary="My collections, or the household's shared ones",
            params=[query("scope", "string", "mine (default) or shared.", enum=["mine", "shared"],
@@ -58,7 +49,7 @@ def collections_list():
     """The caller's collections in their order, or others' shared with the household."""
     scope = parse_enum(request.args, "scope", ("mine", "shared"), default="mine")
     rows = collections.for_user(me()) if scope == "mine" else collections.shared_with(me())
-    return jsonify({"items": [collection_json(c) for c in rows]})
+    return jsonify({"items": [shape.collection(c, me()) for c in rows]})
 
 
 @api_route("/collections", methods=["POST"], tags=["collections"], summary="Create a collection",
@@ -68,7 +59,7 @@ def collections_create():
     data = get_json(allowed={"name", "description", "visibility"})
     row = collections.create(me(), data.get("name"), data.get("description"),
                              data.get("visibility", "private"))
-    return jsonify(collection_json(row, 0)), 201
+    return jsonify(shape.collection(row, me(), 0)), 201
 
 
 @api_route("/collections/order", methods=["PUT"], tags=["collections"],
@@ -83,11 +74,8 @@ def collections_order():
            summary="One collection with its releases", responses={200: ref("CollectionDetail")})
 def collections_get(collection_id: int):
     """A collection the caller owns or that is shared with the household."""
-    row = collections.readable(me(), collection_id)
-    items = collections.items(row)
-    return jsonify({"collection": collection_json(row, len(items)),
-                    "items": [{"release": release_ref(i.release), "position": i.position,
-                               "added_at": iso(i.added_at)} for i in items]})
+    row, items = collections.view(me(), collection_id)
+    return jsonify(shape.collection_detail(row, items, me()))
 
 
 @api_route("/collections/<int:collection_id>", methods=["PATCH"], tags=["collections"],
@@ -97,7 +85,7 @@ def collections_update(collection_id: int):
     """Change one of the caller's collections."""
     row = collections.update(me(), collection_id,
                              get_json(allowed={"name", "description", "visibility"}))
-    return jsonify(collection_json(row, len(collections.items(row))))
+    return jsonify(shape.collection(row, me(), len(collections.items(row, me()))))
 
 
 @api_route("/collections/<int:collection_id>", methods=["DELETE"], tags=["collections"],
@@ -114,9 +102,9 @@ def collections_delete(collection_id: int):
 def collections_add_item(collection_id: int):
     """Add a release at the end of one of the caller's collections."""
     data = get_json(allowed={"release_id"})
-    release = allowed_release(parse_int(data, "release_id", required=True, minimum=1))
-    collections.add_item(me(), collection_id, release.id)
-    return collections_get(collection_id), 201
+    collections.add_item(me(), collection_id, parse_int(data, "release_id", required=True, minimum=1))
+    row, items = collections.view(me(), collection_id)
+    return jsonify(shape.collection_detail(row, items, me())), 201
 
 
 @api_route("/collections/<int:collection_id>/items/<int:release_id>", methods=["DELETE"],

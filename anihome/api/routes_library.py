@@ -7,13 +7,12 @@ from flask import jsonify, request
 
 from ..errors import AppError
 from ..library import continue_watching, episodes, favorites, history, lists, progress
-from ..models import Favorite, ListEntry, Release, WatchEvent
+from ..library import serialize as shape
 from ..models.library import LIST_STATUSES
 from .auth import current_api_user
 from .blueprint import api_route
-from .pagination import page_body, paginate_request, parse_pagination, pagination_params
+from .pagination import page_body, parse_pagination, pagination_params
 from .params import get_json, parse_bool, parse_enum, parse_int
-from .serialize import iso
 from .spec import (array, boolean, datetime_string, integer, obj, page_of, query, ref, string)
 
 NUMBER = {"type": "number", "minimum": 0, "maximum": progress.MAX_SECONDS}
@@ -92,46 +91,6 @@ def me() -> int:
     return current_api_user().id
 
 
-def release_ref(release: Release) -> dict:
-    return {"id": release.id, "title": release.title, "kind": release.kind, "year": release.year,
-            "poster_url": release.poster_url, "shikimori_id": release.shikimori_id,
-            "episodes_total": release.episodes_total}
-
-
-def allowed_release(release_id) -> Release:
-    """The release, if the caller's age cap allows it (else 404, as if it did not exist)."""
-    return lists.get_release(release_id, age_cap=current_api_user().age_cap)
-
-
-def progress_json(row) -> dict:
-    return {"release_id": row.release_id, "translation_id": row.translation_id,
-            "season": row.season, "episode": row.number, "position": row.position,
-            "duration": row.duration, "watched": row.watched, "watched_at": iso(row.watched_at),
-            "updated_at": iso(row.updated_at)}
-
-
-def entry_json(entry: ListEntry) -> dict:
-    return {"release": release_ref(entry.release), "status": entry.status, "score": entry.score,
-            "rewatch_count": entry.rewatch_count, "episodes_watched": entry.episodes_watched,
-            "manual": entry.manual, "started_on": iso(entry.started_on),
-            "finished_on": iso(entry.finished_on), "notes": entry.notes,
-            "created_at": iso(entry.created_at), "updated_at": iso(entry.updated_at)}
-
-
-def event_json(event: WatchEvent) -> dict:
-    return {"id": event.id, "release": release_ref(event.release),
-            "translation_id": event.translation_id, "season": event.season,
-            "episode": event.number, "started_at": iso(event.started_at),
-            "ended_at": iso(event.ended_at), "position": event.position,
-            "duration": event.duration, "completed": event.completed}
-
-
-def continue_json(item) -> dict:
-    data = item.as_dict()
-    data["updated_at"] = iso(item.updated_at)
-    return data
-
-
 # ---------------------------------------------------------------- progress
 
 @api_route("/progress", methods=["PUT"], tags=["progress"], summary="Save my place in an episode",
@@ -147,14 +106,11 @@ def progress_put():
         raise AppError("position is required.", "position")
     ref_ = episodes.resolve(data.get("episode_id"), data.get("translation_id"),
                             data.get("season"), data.get("episode"))
-    allowed_release(ref_.release_id)
     result = progress.save(me(), ref_, data["position"], data.get("duration"),
                            data.get("watched"))
     entry = result.list_entry
-    if entry is not None:
-        entry = ListEntry.select(ListEntry, Release).join(Release).where(ListEntry.id == entry.id).get()
-    return jsonify({"progress": progress_json(result.progress), "completed_now": result.completed_now,
-                    "list_entry": entry_json(entry) if entry is not None else None})
+    return jsonify({"progress": shape.progress(result.progress), "completed_now": result.completed_now,
+                    "list_entry": shape.list_entry(entry) if entry is not None else None})
 
 
 @api_route("/progress", methods=["GET"], tags=["progress"], summary="My progress in one release",
@@ -162,11 +118,11 @@ def progress_put():
            responses={200: ref("ReleaseProgress")})
 def progress_get():
     """The caller's progress on every episode of a release, and where they go on."""
-    release = allowed_release(parse_int(request.args, "release_id", required=True, minimum=1))
+    release = lists.release_for(me(), parse_int(request.args, "release_id", required=True, minimum=1))
     item = continue_watching.next_up(me(), release.id, release)
     return jsonify({"release_id": release.id,
-                    "items": [progress_json(r) for r in progress.for_release(me(), release.id)],
-                    "next_up": continue_json(item) if item else None})
+                    "items": [shape.progress(r) for r in progress.for_release(me(), release.id)],
+                    "next_up": shape.continue_item(item) if item else None})
 
 
 @api_route("/continue-watching", methods=["GET"], tags=["progress"],
@@ -176,7 +132,7 @@ def progress_get():
 def continue_list():
     """What the caller left part-way, or the next episode, most recent first."""
     limit = parse_int(request.args, "limit", default=12, minimum=1, maximum=50)
-    return jsonify({"items": [continue_json(i) for i in continue_watching.for_user(me(), limit)]})
+    return jsonify({"items": [shape.continue_item(i) for i in continue_watching.for_user(me(), limit)]})
 
 
 @api_route("/continue-watching/<int:release_id>/hide", methods=["POST"], tags=["progress"],
@@ -186,7 +142,6 @@ def continue_hide(release_id: int):
     """Hide a release until it is watched again, or for ``days``."""
     data = get_json(required=False, allowed={"days"})
     days = parse_int(data, "days", minimum=1, maximum=continue_watching.MAX_SNOOZE_DAYS)
-    allowed_release(release_id)
     continue_watching.hide(me(), release_id, days=days)
     return "", 204
 
@@ -199,11 +154,9 @@ def continue_hide(release_id: int):
 def history_list():
     """The caller's viewing sessions, newest first."""
     release_id = parse_int(request.args, "release_id", minimum=1)
-    query_ = (WatchEvent.select(WatchEvent, Release).join(Release)
-              .where(WatchEvent.user == me()).order_by(WatchEvent.ended_at.desc(), WatchEvent.id.desc()))
-    if release_id is not None:
-        query_ = query_.where(WatchEvent.release == release_id)
-    return jsonify(paginate_request(query_, event_json))
+    page, per_page = parse_pagination(request.args)
+    rows, total = history.page(me(), page, per_page, release_id)
+    return jsonify(page_body((shape.history_event(e) for e in rows), total, page, per_page))
 
 
 @api_route("/history/<int:event_id>", methods=["DELETE"], tags=["history"],
@@ -237,14 +190,14 @@ def lists_list():
     sort = parse_enum(request.args, "sort", ("updated", "title", "score"), default="updated")
     page, per_page = parse_pagination(request.args)
     rows = lists.entries(me(), status, per_page, (page - 1) * per_page, sort)
-    return jsonify(page_body((entry_json(e) for e in rows), lists.count(me(), status), page, per_page))
+    return jsonify(page_body((shape.list_entry(e) for e in rows), lists.count(me(), status), page, per_page))
 
 
 @api_route("/lists/<int:release_id>", methods=["GET"], tags=["lists"],
            summary="My list entry for one release", responses={200: ref("ListEntry")})
 def lists_get(release_id: int):
     """The caller's entry for a release (404 when it is not on their lists)."""
-    return jsonify(entry_json(lists.own_entry(me(), release_id)))
+    return jsonify(shape.list_entry(lists.own_entry(me(), release_id)))
 
 
 @api_route("/lists/<int:release_id>", methods=["PUT"], tags=["lists"],
@@ -256,11 +209,9 @@ def lists_get(release_id: int):
 def lists_put(release_id: int):
     """Create or update the caller's entry for a release."""
     data = get_json(allowed=set(lists.EDITABLE))
-    allowed_release(release_id)
     created = lists.get_entry(me(), release_id) is None
     entry = lists.set_entry(me(), release_id, data)
-    entry = ListEntry.select(ListEntry, Release).join(Release).where(ListEntry.id == entry.id).get()
-    return jsonify(entry_json(entry)), 201 if created else 200
+    return jsonify(shape.list_entry(entry)), 201 if created else 200
 
 
 @api_route("/lists/<int:release_id>", methods=["DELETE"], tags=["lists"],
@@ -277,19 +228,16 @@ def lists_delete(release_id: int):
            params=pagination_params(), responses={200: page_of(ref("Favorite"))})
 def favorites_list():
     """The caller's favorites."""
-    query_ = (Favorite.select(Favorite, Release).join(Release).where(Favorite.user == me())
-              .order_by(Favorite.created_at.desc(), Favorite.id.desc()))
-    return jsonify(paginate_request(query_, lambda f: {"release": release_ref(f.release),
-                                                       "created_at": iso(f.created_at)}))
+    page, per_page = parse_pagination(request.args)
+    rows = favorites.listing(me(), per_page, (page - 1) * per_page)
+    return jsonify(page_body((shape.favorite(f) for f in rows), favorites.count(me()), page, per_page))
 
 
 @api_route("/favorites/<int:release_id>", methods=["PUT"], tags=["favorites"],
            summary="Add a favorite (idempotent)", responses={200: ref("Favorite")})
 def favorites_put(release_id: int):
     """Mark a release as the caller's favorite."""
-    release = allowed_release(release_id)
-    row = favorites.add(me(), release.id)
-    return jsonify({"release": release_ref(release), "created_at": iso(row.created_at)})
+    return jsonify(shape.favorite(favorites.add(me(), release_id)))
 
 
 @api_route("/favorites/<int:release_id>", methods=["DELETE"], tags=["favorites"],

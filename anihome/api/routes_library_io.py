@@ -21,10 +21,12 @@ SCHEMAS = {
     "MalImportResult": obj({
         "dry_run": boolean(),
         "summary": obj({"create": integer(), "update": integer(), "unchanged": integer(),
-                        "unmatched": integer(), "problems": integer()}),
+                        "unmatched": integer(), "refused": integer("Above the caller's age cap: "
+                                                                   "never imported."),
+                        "problems": integer()}),
         "rows": array(obj({"animedb_id": string(), "title": string(), "release_id":
                            integer(nullable=True), "status": string(), "action":
-                           string(enum=["create", "update", "unchanged", "unmatched"])})),
+                           string(enum=list(mal.ACTIONS))})),
         "problems": array(string()),
     }, required=["dry_run", "summary", "rows", "problems"]),
 }

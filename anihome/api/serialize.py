@@ -1,13 +1,6 @@
-"""Shared serialization conventions for API answers."""
+"""Shared serialization conventions for API answers (the one ISO-8601 form lives in clock)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from ..clock import iso
 
-
-def iso(value: datetime | date | None) -> str | None:
-    """A stored naive-UTC datetime as ISO 8601 with ``Z`` (dates as YYYY-MM-DD); None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    return value.isoformat()
+__all__ = ["iso"]

@@ -28,8 +28,9 @@ def browse(cache, params: BrowseParams, cap: int | None) -> dict:
                 lambda: queries.browse(params, cap, total))
 
 
-def facets(cache) -> dict:
-    return _get(cache, "facets", queries.facets)
+def facets(cache, cap: int | None) -> dict:
+    """The filter form's choices with counts of what ``cap`` allows."""
+    return _get(cache, f"facets:{cap}", lambda: queries.facets(cap))
 
 
 def release_page(cache, release_id: int, cap: int | None, translation_id: int | None) -> dict:

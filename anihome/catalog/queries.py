@@ -71,27 +71,39 @@ def browse(params: BrowseParams, cap: int | None, total: int | None = None) -> d
             "total": total, "pages": pages}
 
 
-def facets() -> dict:
-    """What the filter form offers: genres, studios and teams with release counts, the year span."""
-    genre_rows = (Genre.select(Genre.id, Genre.name, Genre.slug,
-                               fn.COUNT(ReleaseGenre.release).alias("count"))
-                  .join(ReleaseGenre).group_by(Genre.id).order_by(Genre.name).dicts())
-    studio_rows = (Studio.select(Studio.id, Studio.name, Studio.slug,
-                                 fn.COUNT(ReleaseStudio.release).alias("count"))
-                   .join(ReleaseStudio).group_by(Studio.id).order_by(Studio.name).dicts())
-    return {"genres": list(genre_rows), "studios": list(studio_rows), "teams": teams(),
-            "years": years()}
+def facets(cap: int | None = None) -> dict:
+    """What the filter form offers: genres, studios and teams with release counts, the year span.
+
+    Under a cap the counts are of the available releases the cap allows (a capped member
+    never learns how many hidden titles a genre or a team has); names with none are left out."""
+    genre_rows = _linked_counts(Genre, ReleaseGenre, cap)
+    studio_rows = _linked_counts(Studio, ReleaseStudio, cap)
+    return {"genres": genre_rows, "studios": studio_rows, "teams": teams(cap), "years": years()}
 
 
-def teams() -> list[dict]:
+def _linked_counts(named, link, cap: int | None) -> list[dict]:
+    """Genres or studios (``named``) with how many releases ``link`` ties to each."""
+    query = (named.select(named.id, named.name, named.slug, fn.COUNT(link.release).alias("count"))
+             .join(link))
+    if cap is not None:
+        query = apply_age_cap(query.join(Release, on=(link.release == Release.id))
+                              .where(Release.available == True), cap)  # noqa: E712
+    return list(query.group_by(named.id).order_by(named.name).dicts())
+
+
+def teams(cap: int | None = None) -> list[dict]:
     """Translation teams (Kodik translation ids) with their type and how many titles they carry.
 
     Counted from the covering ``(available, team_id, voice)`` index (m0009), names read from
-    one row per team: two small queries instead of grouping every translation row."""
-    groups = list(Translation.select(Translation.team_id, fn.MAX(Translation.voice),
-                                     fn.COUNT(Translation.id), fn.MIN(Translation.id))
-                  .where(Translation.available == True)  # noqa: E712
-                  .group_by(Translation.team_id).tuples())
+    one row per team: two small queries instead of grouping every translation row. Under a
+    cap, only translations of releases the cap allows count."""
+    groups = (Translation.select(Translation.team_id, fn.MAX(Translation.voice),
+                                 fn.COUNT(Translation.id), fn.MIN(Translation.id))
+              .where(Translation.available == True))  # noqa: E712
+    if cap is not None:
+        groups = apply_age_cap(groups.join(Release, on=(Translation.release == Release.id))
+                               .where(Release.available == True), cap)  # noqa: E712
+    groups = list(groups.group_by(Translation.team_id).tuples())
     names = dict(Translation.select(Translation.id, Translation.team)
                  .where(Translation.id.in_([first for *_, first in groups])).tuples()) if groups else {}
     items = [{"id": team_id, "title": names.get(first, ""), "type": "voice" if voice else "subtitles",

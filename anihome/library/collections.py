@@ -1,20 +1,25 @@
 """Collections: a member's named, ordered sets of releases, private or visible to the
-household. Only the owner changes a collection; household members may read shared ones."""
+household. Only the owner changes a collection; household members may read shared ones.
+
+What a member reads is cut to their own age cap, whoever owns the collection: items above
+it are neither listed nor counted, cannot be added, and keep their place at the end when
+the visible ones are reordered."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
+from ..catalog.agecap import apply_age_cap, member_cap
 from ..errors import AppError, NotFound
 from ..models import Collection, CollectionItem, Release, User
 from ..models.library import VISIBILITIES
+from .lists import release_for
 from .validate import row_id
-from .lists import get_release
 
 log = logging.getLogger(__name__)
 
@@ -136,38 +141,52 @@ def reorder(user_id: int, collection_ids) -> None:
     _changed(user_id)
 
 
+def _item_count(cap: int | None):
+    """A correlated subquery: how many items of each collection are allowed under ``cap``."""
+    item = CollectionItem.alias("ci")
+    release = Release.alias("cr")
+    query = (item.select(fn.COUNT(item.id)).join(release, on=(item.release == release.id))
+             .where(item.collection == Collection.id))
+    return apply_age_cap(query, cap, model=release).alias("item_count")
+
+
 def for_user(user_id: int) -> list[Collection]:
-    """The member's own collections in their order, each with ``item_count``."""
-    return list(Collection.select(Collection, fn.COUNT(CollectionItem.id).alias("item_count"))
-                .join(CollectionItem, on=(CollectionItem.collection == Collection.id),
-                      join_type=JOIN.LEFT_OUTER)
+    """The member's own collections in their order, each with ``item_count`` (within the cap)."""
+    return list(Collection.select(Collection, User.username, _item_count(member_cap(user_id)))
+                .join(User, on=(Collection.user == User.id))
                 .where(Collection.user == user_id)
-                .group_by(Collection.id).order_by(Collection.position, Collection.id))
+                .order_by(Collection.position, Collection.id))
 
 
 def shared_with(user_id: int) -> list[Collection]:
-    """Other members' collections shared with the household, with ``item_count`` and owner."""
-    return list(Collection.select(Collection, User.username,
-                                  fn.COUNT(CollectionItem.id).alias("item_count"))
+    """Other members' collections shared with the household, with ``item_count`` (within the
+    reader's cap) and owner."""
+    return list(Collection.select(Collection, User.username, _item_count(member_cap(user_id)))
                 .join(User, on=(Collection.user == User.id))
-                .switch(Collection)
-                .join(CollectionItem, on=(CollectionItem.collection == Collection.id),
-                      join_type=JOIN.LEFT_OUTER)
                 .where((Collection.user != user_id) & (Collection.visibility == "household"))
-                .group_by(Collection.id, User.username).order_by(User.username, Collection.position))
+                .order_by(User.username, Collection.position))
 
 
-def items(collection: Collection) -> list[CollectionItem]:
-    """The collection's items with their releases, in order."""
-    return list(CollectionItem.select(CollectionItem, Release).join(Release)
-                .where(CollectionItem.collection == collection)
-                .order_by(CollectionItem.position, CollectionItem.id))
+def items(collection: Collection, user_id: int) -> list[CollectionItem]:
+    """The collection's items with their releases, in order, as member ``user_id`` may see
+    them (the reader's age cap, not the owner's)."""
+    query = (CollectionItem.select(CollectionItem, Release).join(Release)
+             .where(CollectionItem.collection == collection)
+             .order_by(CollectionItem.position, CollectionItem.id))
+    return list(apply_age_cap(query, member_cap(user_id)))
+
+
+def view(user_id: int, collection_id, field: str = "collection_id") -> tuple[Collection, list[CollectionItem]]:
+    """A collection the member may read and its items within the member's cap."""
+    row = readable(user_id, collection_id, field)
+    return row, items(row, user_id)
 
 
 def add_item(user_id: int, collection_id, release_id, now: datetime | None = None) -> CollectionItem:
-    """Add a release at the end of one of the member's collections (twice is harmless)."""
+    """Add a release at the end of one of the member's collections (twice is harmless);
+    NotFound for a release above the member's cap."""
     row = own(user_id, collection_id)
-    release = get_release(release_id)
+    release = release_for(user_id, release_id)
     now = now or utcnow()
     with write_transaction():
         item = CollectionItem.get_or_none((CollectionItem.collection == row)
@@ -186,7 +205,7 @@ def add_item(user_id: int, collection_id, release_id, now: datetime | None = Non
 
 def remove_item(user_id: int, collection_id, release_id) -> None:
     row = own(user_id, collection_id)
-    release = get_release(release_id)
+    release = release_for(user_id, release_id)
     with write_transaction():
         deleted = CollectionItem.delete().where((CollectionItem.collection == row)
                                                 & (CollectionItem.release == release)).execute()
@@ -196,15 +215,18 @@ def remove_item(user_id: int, collection_id, release_id) -> None:
 
 
 def reorder_items(user_id: int, collection_id, release_ids) -> None:
-    """Put the collection's releases in this order (every one of them, each once)."""
+    """Put the collection's releases in this order (every one the member can see, each
+    once); releases above the member's cap keep their order after them."""
     row = own(user_id, collection_id)
     ids = _ids(release_ids, "order")
     with write_transaction():
-        have = {r for (r,) in CollectionItem.select(CollectionItem.release)
-                .where(CollectionItem.collection == row).tuples()}
+        have = {item.release_id for item in items(row, user_id)}
         if set(ids) != have:
             raise AppError("order must list each release of the collection exactly once.", "order")
-        for position, rid in enumerate(ids, 1):
+        hidden = [r for (r,) in CollectionItem.select(CollectionItem.release)
+                  .where((CollectionItem.collection == row) & CollectionItem.release.not_in(ids))
+                  .order_by(CollectionItem.position, CollectionItem.id).tuples()]
+        for position, rid in enumerate(ids + hidden, 1):
             (CollectionItem.update(position=position)
              .where((CollectionItem.collection == row) & (CollectionItem.release == rid)).execute())
     _changed(user_id)
@@ -213,8 +235,8 @@ def reorder_items(user_id: int, collection_id, release_ids) -> None:
 def move_item(user_id: int, collection_id, release_id, step: int) -> None:
     """Move one release up (step -1) or down (+1): the HTML page's reorder buttons."""
     row = own(user_id, collection_id)
-    order = [i.release_id for i in items(row)]
-    rid = get_release(release_id).id
+    order = [i.release_id for i in items(row, user_id)]
+    rid = release_for(user_id, release_id).id
     if rid not in order:
         raise NotFound("This release is not in the collection.", "release_id")
     i = order.index(rid)

@@ -3,7 +3,8 @@
 For each release a member watched lately: the episode they left part-way (resume), else the
 episode after the last one they finished (next), in the dub they chose. Releases they
 removed from the row, snoozed, dropped, or have nothing new to watch in, are left out.
-A removed or snoozed release comes back as soon as the member watches it again.
+A removed or snoozed release comes back as soon as the member watches it again. Releases
+above the member's age cap are never offered (``catalog.agecap``).
 """
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from urllib.parse import urlencode
 from peewee import fn
 
 from .. import events
+from ..catalog.agecap import allowed, apply_age_cap, member_cap
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError
 from ..models import ContinueHidden, ListEntry, Release, ReleaseChoice, Translation, WatchProgress
 from . import episodes, progress
-from .lists import get_release
+from .lists import release_for
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +48,6 @@ class ContinueItem:
     @property
     def release_id(self) -> int:
         return self.release.id
-
-    def as_dict(self) -> dict:
-        return {"release_id": self.release.id, "title": self.release.title,
-                "poster_url": self.release.poster_url, "translation_id": self.translation_id,
-                "season": self.season, "episode": self.episode, "kind": self.kind,
-                "position": self.position, "duration": self.duration, "percent": self.percent,
-                "updated_at": self.updated_at.isoformat() + "Z", "url": self.url}
 
 
 def watch_url(release_id: int, translation_id: int, season: int, episode: int) -> str:
@@ -150,9 +145,9 @@ def _items(user_id: int, release_ids: list[int], releases: dict[int, Release]) -
 
 def next_up(user_id: int, release_id: int, release: Release | None = None) -> ContinueItem | None:
     """Where the member goes on in a release, or None when they have not started it or are
-    caught up with every episode available."""
+    caught up with every episode available (or the release is above the member's cap)."""
     release = release or Release.get_or_none(Release.id == release_id)
-    if release is None:
+    if release is None or not allowed(release, member_cap(user_id)):
         return None
     return _items(user_id, [release.id], {release.id: release}).get(release.id)
 
@@ -172,8 +167,11 @@ def for_user(user_id: int, limit: int = 12, now: datetime | None = None) -> list
     last = fn.MAX(WatchProgress.updated_at)
     recent = (WatchProgress.select(WatchProgress.release, last.alias("last"))
               .where((WatchProgress.user == user_id)
-                     & WatchProgress.release.not_in(hidden) & WatchProgress.release.not_in(dropped))
-              .group_by(WatchProgress.release).order_by(last.desc())
+                     & WatchProgress.release.not_in(hidden) & WatchProgress.release.not_in(dropped)))
+    cap = member_cap(user_id)
+    if cap is not None:  # releases above the cap never become candidates
+        recent = apply_age_cap(recent.join(Release, on=(WatchProgress.release == Release.id)), cap)
+    recent = (recent.group_by(WatchProgress.release).order_by(last.desc())
               .limit(MAX_CANDIDATES).tuples())
     candidates = [release_id for release_id, _ in recent]
     found: list[ContinueItem] = []
@@ -189,7 +187,7 @@ def for_user(user_id: int, limit: int = 12, now: datetime | None = None) -> list
 
 def hide(user_id: int, release_id, days: int | None = None, now: datetime | None = None) -> None:
     """Remove a release from the member's row (``days=None``) or snooze it for ``days``."""
-    release = get_release(release_id)
+    release = release_for(user_id, release_id)
     now = now or utcnow()
     until = None
     if days is not None:

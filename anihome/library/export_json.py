@@ -1,9 +1,11 @@
 """A full JSON export of one member's own data: lists, favorites, collections, progress,
-history, chosen dubs and hidden continue-watching entries. Never another member's data."""
+history, chosen dubs and hidden continue-watching entries. Never another member's data,
+and nothing about a release above the member's age cap (``catalog.agecap``)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..catalog.agecap import apply_age_cap, member_cap
 from ..clock import utcnow
 from ..models import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry, Release,
                       ReleaseChoice, User, WatchEvent, WatchProgress)
@@ -29,10 +31,11 @@ def _release(release: Release) -> dict:
 def build(user_id: int) -> dict:
     """Everything the member owns, as plain JSON-ready data."""
     user = User.get_by_id(user_id)
+    cap = member_cap(user_id)
 
     def rows(model, *order):
-        return (model.select(model, Release).join(Release).where(model.user == user_id)
-                .order_by(*order))
+        return apply_age_cap(model.select(model, Release).join(Release)
+                             .where(model.user == user_id).order_by(*order), cap)
 
     lists = [{"release": _release(e.release), "status": e.status, "score": e.score,
               "rewatch_count": e.rewatch_count, "episodes_watched": e.episodes_watched,
@@ -59,8 +62,9 @@ def build(user_id: int) -> dict:
                "created_at": _when(h.created_at)} for h in rows(ContinueHidden, ContinueHidden.id)]
     collections = []
     for c in Collection.select().where(Collection.user == user_id).order_by(Collection.position):
-        items = (CollectionItem.select(CollectionItem, Release).join(Release)
-                 .where(CollectionItem.collection == c).order_by(CollectionItem.position))
+        items = apply_age_cap(CollectionItem.select(CollectionItem, Release).join(Release)
+                              .where(CollectionItem.collection == c)
+                              .order_by(CollectionItem.position), cap)
         collections.append({"id": c.id, "name": c.name, "description": c.description,
                             "visibility": c.visibility, "position": c.position,
                             "created_at": _when(c.created_at), "updated_at": _when(c.updated_at),

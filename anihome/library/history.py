@@ -2,7 +2,8 @@
 
 A save within ``SESSION_GAP`` of the member's latest event on the same episode extends that
 event (position, end time, completed); anything else appends a new event. Members can
-delete one event or clear all of theirs; progress and lists are left alone.
+delete one event or clear all of theirs; progress and lists are left alone. Reads show
+and count only releases within the member's age cap (``catalog.agecap``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import events
+from ..catalog.agecap import apply_age_cap, member_cap
 from ..db import write_transaction
 from ..errors import NotFound
 from ..models import Release, WatchEvent
@@ -44,21 +46,36 @@ def record(user_id: int, release_id: int, translation_id: int | None, season: in
 def recent(user_id: int, limit: int = 50, before_id: int | None = None,
            release_id: int | None = None) -> list[WatchEvent]:
     """The member's events, newest first, with their release loaded (``before_id`` pages on)."""
-    query = (WatchEvent.select(WatchEvent, Release).join(Release)
-             .where(WatchEvent.user == user_id))
+    query = _visible(WatchEvent.select(WatchEvent, Release), user_id, release_id)
     if before_id is not None:
         anchor = WatchEvent.get_or_none((WatchEvent.id == before_id) & (WatchEvent.user == user_id))
         if anchor is not None:
             query = query.where((WatchEvent.ended_at < anchor.ended_at)
                                 | ((WatchEvent.ended_at == anchor.ended_at)
                                    & (WatchEvent.id < anchor.id)))
-    if release_id is not None:
-        query = query.where(WatchEvent.release == release_id)
     return list(query.order_by(WatchEvent.ended_at.desc(), WatchEvent.id.desc()).limit(limit))
 
 
-def count(user_id: int) -> int:
-    return WatchEvent.select().where(WatchEvent.user == user_id).count()
+def _visible(query, user_id: int, release_id: int | None = None):
+    query = apply_age_cap(query.join(Release).where(WatchEvent.user == user_id), member_cap(user_id))
+    if release_id is not None:
+        query = query.where(WatchEvent.release == release_id)
+    return query
+
+
+def page(user_id: int, page: int, per_page: int, release_id: int | None = None) -> tuple[list[WatchEvent], int]:
+    """One page of the member's events, newest first, and how many there are in all."""
+    total = count(user_id, release_id)
+    rows = []
+    if total > (page - 1) * per_page:
+        query = _visible(WatchEvent.select(WatchEvent, Release), user_id, release_id)
+        rows = list(query.order_by(WatchEvent.ended_at.desc(), WatchEvent.id.desc())
+                    .paginate(page, per_page))
+    return rows, total
+
+
+def count(user_id: int, release_id: int | None = None) -> int:
+    return _visible(WatchEvent.select(WatchEvent.id), user_id, release_id).count()
 
 
 def _zone(name: str):

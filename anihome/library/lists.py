@@ -15,6 +15,9 @@ on_hold / dropped           any                    unchanged when set by the mem
 
 A status the member sets by hand is an override (``manual``): automation then only moves it
 forward (planned -> watching, watching/rewatching -> completed), never back or sideways.
+
+Every function taking a member id applies the member's age cap (``catalog.agecap``): an
+entry whose release is above the cap is neither shown, counted, exported nor created.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from datetime import date, datetime
 from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
+from ..catalog.agecap import apply_age_cap, member_cap, require_allowed
 from ..errors import AppError, NotFound
 from ..models import ListEntry, Release, WatchProgress
 from ..models.library import LIST_STATUSES
@@ -37,14 +41,17 @@ EDITABLE = ("status", "score", "rewatch_count", "episodes_watched", "manual", "n
 
 
 def get_release(release_id, field: str = "release_id", age_cap: int | None = None) -> Release:
-    """The release with this id; NotFound when missing or above the member's age cap (a
-    capped member never sees a release whose age rating is unknown)."""
+    """The release with this id; NotFound when missing or above ``age_cap`` (a capped
+    member never sees a release whose age rating is unknown). Services working for a
+    member use ``release_for``, which reads the member's cap itself."""
     rid = row_id(release_id, field)
-    release = Release.get_or_none(Release.id == rid)
-    if release is None or (age_cap is not None and (release.age_limit is None
-                                                    or release.age_limit > age_cap)):
-        raise NotFound("No such release.", field)
-    return release
+    return require_allowed(Release.get_or_none(Release.id == rid), age_cap, field)
+
+
+def release_for(user_id: int, release_id, field: str = "release_id") -> Release:
+    """The release with this id as member ``user_id`` may use it: NotFound when missing or
+    above the member's age cap. Every library write and single-release read goes through it."""
+    return get_release(release_id, field, member_cap(user_id))
 
 
 def get_entry(user_id: int, release_id: int) -> ListEntry | None:
@@ -52,8 +59,9 @@ def get_entry(user_id: int, release_id: int) -> ListEntry | None:
 
 
 def own_entry(user_id: int, release_id) -> ListEntry:
-    """The member's entry for a release; NotFound when there is none (or it is someone else's)."""
-    entry = get_entry(user_id, get_release(release_id).id)
+    """The member's entry for a release; NotFound when there is none (or it is someone
+    else's, or the release is above the member's age cap)."""
+    entry = get_entry(user_id, release_for(user_id, release_id).id)
     if entry is None:
         raise NotFound("This release is not on your lists.", "release_id")
     return entry
@@ -61,7 +69,8 @@ def own_entry(user_id: int, release_id) -> ListEntry:
 
 def entries(user_id: int, status: str | None = None, limit: int = 50, offset: int = 0,
             sort: str = "updated"):
-    """The member's entries with their releases, newest change first (or by title)."""
+    """The member's entries with their releases, newest change first (or by title); only
+    releases the member's age cap allows."""
     if status is not None and status not in LIST_STATUSES:
         raise AppError(f"status must be one of: {', '.join(LIST_STATUSES)}.", "status")
     orders = {"updated": (ListEntry.updated_at.desc(), ListEntry.id.desc()),
@@ -69,15 +78,19 @@ def entries(user_id: int, status: str | None = None, limit: int = 50, offset: in
               "score": (ListEntry.score.desc(nulls="LAST"), Release.sort_title)}
     if sort not in orders:
         raise AppError(f"sort must be one of: {', '.join(orders)}.", "sort")
-    query = (ListEntry.select(ListEntry, Release).join(Release)
-             .where(ListEntry.user == user_id))
+    query = visible(ListEntry.select(ListEntry, Release), user_id)
     if status:
         query = query.where(ListEntry.status == status)
     return list(query.order_by(*orders[sort]).limit(limit).offset(offset))
 
 
+def visible(query, user_id: int):
+    """``query`` over ListEntry joined to its Release: the member's entries within their cap."""
+    return apply_age_cap(query.join(Release).where(ListEntry.user == user_id), member_cap(user_id))
+
+
 def count(user_id: int, status: str | None = None) -> int:
-    query = ListEntry.select().where(ListEntry.user == user_id)
+    query = visible(ListEntry.select(ListEntry.id), user_id)
     if status:
         query = query.where(ListEntry.status == status)
     return query.count()
@@ -86,8 +99,8 @@ def count(user_id: int, status: str | None = None) -> int:
 def counts_by_status(user_id: int) -> dict[str, int]:
     from peewee import fn
 
-    rows = (ListEntry.select(ListEntry.status, fn.COUNT(ListEntry.id))
-            .where(ListEntry.user == user_id).group_by(ListEntry.status).tuples())
+    rows = (visible(ListEntry.select(ListEntry.status, fn.COUNT(ListEntry.id)), user_id)
+            .group_by(ListEntry.status).tuples())
     found = dict(rows)
     return {status: found.get(status, 0) for status in LIST_STATUSES}
 
@@ -132,8 +145,9 @@ def _date(value, field: str) -> date | None:
 
 def set_entry(user_id: int, release_id, changes: dict, now: datetime | None = None) -> ListEntry:
     """Create or update the member's entry. Setting ``status`` by hand marks it ``manual``
-    unless ``manual`` is given. A new entry needs a status."""
-    release = get_release(release_id)
+    unless ``manual`` is given. A new entry needs a status. A release above the member's
+    age cap is NotFound."""
+    release = release_for(user_id, release_id)
     clean = _validated(changes)
     now = now or utcnow()
     if "status" in clean and "manual" not in clean:

@@ -4,7 +4,8 @@ The shikimori id of a release is its MyAnimeList id, so ``series_animedb_id`` ma
 ``Release.shikimori_id``. Parsing is safe: the document may not declare a DOCTYPE or any
 entity (no entity expansion, no external fetch), gzip input is unpacked with a size cap.
 MAL has no "rewatching" status: it is exported as Completed with ``my_rewatching`` 1, and
-read back the same way.
+read back the same way. The member's age cap applies both ways: the export leaves out
+releases above it, and the import refuses them (action ``refused``, counted and listed).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from .. import events
+from ..catalog.agecap import allowed, apply_age_cap, member_cap
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError
@@ -45,8 +47,9 @@ def export_xml(user_id: int) -> tuple[bytes, int]:
     """The member's list entries as a MAL export; returns (xml bytes, entries left out
     because their release has no MyAnimeList/shikimori id)."""
     user = User.get_by_id(user_id)
-    rows = list(ListEntry.select(ListEntry, Release).join(Release)
-                .where(ListEntry.user == user_id).order_by(Release.sort_title, ListEntry.id))
+    rows = list(apply_age_cap(ListEntry.select(ListEntry, Release).join(Release)
+                              .where(ListEntry.user == user_id)
+                              .order_by(Release.sort_title, ListEntry.id), member_cap(user_id)))
     exported = [r for r in rows if _mal_id(r.release.shikimori_id)]
     root = ET.Element("myanimelist")
     info = ET.SubElement(root, "myinfo")
@@ -214,7 +217,7 @@ def parse(data: bytes) -> tuple[list[MalEntry], list[str]]:
 class PlanRow:
     entry: MalEntry
     release: Release | None
-    action: str  # create | update | unchanged | unmatched
+    action: str  # create | update | unchanged | unmatched | refused (above the age cap)
     changes: dict = field(default_factory=dict)
 
 
@@ -230,9 +233,15 @@ class ImportPlan:
     def unmatched(self) -> list[PlanRow]:
         return [r for r in self.rows if r.action == "unmatched"]
 
+    @property
+    def refused(self) -> list[PlanRow]:
+        return [r for r in self.rows if r.action == "refused"]
+
     def summary(self) -> dict:
-        return {a: self.count(a) for a in ("create", "update", "unchanged", "unmatched")} | \
-            {"problems": len(self.problems)}
+        return {a: self.count(a) for a in ACTIONS} | {"problems": len(self.problems)}
+
+
+ACTIONS = ("create", "update", "unchanged", "unmatched", "refused")
 
 
 def _values(entry: MalEntry) -> dict:
@@ -250,11 +259,15 @@ def plan(user_id: int, data: bytes) -> ImportPlan:
         for release in Release.select().where(Release.shikimori_id.in_(ids[start:start + 500])):
             releases.setdefault(release.shikimori_id, release)
     existing = {e.release_id: e for e in ListEntry.select().where(ListEntry.user == user_id)}
+    cap = member_cap(user_id)
     rows, seen = [], set()
     for entry in entries:
         release = releases.get(entry.animedb_id)
         if release is None:
             rows.append(PlanRow(entry, None, "unmatched"))
+            continue
+        if not allowed(release, cap):  # reported without naming the catalog's release
+            rows.append(PlanRow(entry, None, "refused"))
             continue
         if release.id in seen:
             problems.append(f"{entry.title or entry.animedb_id}: listed twice, the first one is used")

@@ -3,7 +3,8 @@
 ``save`` is what the player calls every ~15 s, on pause, end and page hide. An episode
 counts as watched at 90 % of its duration or when the player reports the end; once watched
 it stays watched. Crossing the 90 % mark again after starting over is a new completion (a
-rewatch), which feeds the list transitions in ``lists.on_episode_watched``.
+rewatch), which feeds the list transitions in ``lists.on_episode_watched``. A release
+above the member's age cap can be neither saved nor read (``catalog.agecap``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import datetime
 from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
+from ..catalog.agecap import apply_age_cap, member_cap
 from ..errors import AppError
 from ..models import ContinueHidden, ListEntry, Release, ReleaseChoice, Translation, WatchProgress
 from . import history, lists
@@ -51,7 +53,9 @@ def reached_end(position: float, duration: float | None) -> bool:
 def save(user_id: int, ref: EpisodeRef, position, duration=None, watched: bool | None = None,
          now: datetime | None = None) -> SaveResult:
     """Record the member's position in ``ref``'s episode (seconds). ``watched=True`` marks it
-    watched (the player's end event, or by hand); ``watched=False`` clears the mark."""
+    watched (the player's end event, or by hand); ``watched=False`` clears the mark.
+    NotFound when the release is above the member's age cap."""
+    lists.release_for(user_id, ref.release_id)
     position = _seconds(position, "position")
     duration = _seconds(duration, "duration", allow_none=True)
     if duration == 0:
@@ -130,10 +134,12 @@ def chosen_translation(user_id: int, release_id: int) -> int | None:
 
 
 def for_release(user_id: int, release_id: int) -> list[WatchProgress]:
-    """The member's progress on every episode of a release, in episode order."""
-    return list(WatchProgress.select()
-                .where((WatchProgress.user == user_id) & (WatchProgress.release == release_id))
-                .order_by(WatchProgress.season, WatchProgress.number))
+    """The member's progress on every episode of a release, in episode order (none when the
+    release is above the member's age cap)."""
+    query = (WatchProgress.select(WatchProgress).join(Release)
+             .where((WatchProgress.user == user_id) & (WatchProgress.release == release_id))
+             .order_by(WatchProgress.season, WatchProgress.number))
+    return list(apply_age_cap(query, member_cap(user_id)))
 
 
 def get(user_id: int, release_id: int, season: int, number: int) -> WatchProgress | None:

@@ -52,10 +52,10 @@ def _optional_int(value, name: str) -> int | None:
         raise AppError(f"{name} must be a whole number.", name) from None
 
 
-def build(user_id: int, release_id: int, translation=None, season=None, episode=None,
-          age_cap: int | None = None) -> WatchPage:
-    """The player page for a member; NotFound for an unknown release, dub or episode."""
-    release = lists.get_release(release_id, age_cap=age_cap)
+def build(user_id: int, release_id: int, translation=None, season=None, episode=None) -> WatchPage:
+    """The player page for a member; NotFound for an unknown release, dub or episode, and
+    for a release above the member's age cap."""
+    release = lists.release_for(user_id, release_id)
     translation_id = _optional_int(translation, "translation")
     season, episode = _optional_int(season, "season"), _optional_int(episode, "episode")
     available = list(Translation.select()

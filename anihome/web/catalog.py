@@ -48,7 +48,8 @@ def browse():
     params = parse_browse(request.args)
     body = _fragment(f"browse:{params.sort}:{params.key()}", lambda: render_template(
         "catalog/_browse_body.html", params=params,
-        result=cached.browse(_cache(), params, cap_of(current_user)), facets=cached.facets(_cache()),
+        result=cached.browse(_cache(), params, cap_of(current_user)),
+        facets=cached.facets(_cache(), cap_of(current_user)),
         sorts=SORT_NAMES, kinds=BROWSE_KINDS, statuses=STATUSES))
     return render_template("catalog/browse.html", body=body)
 

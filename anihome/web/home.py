@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..security.access import access
 from ..cache import get_cache
 from ..catalog import cached
-from ..catalog.agecap import allowed, cap_of
+from ..catalog.agecap import cap_of
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +19,12 @@ CONTINUE_LIMIT = 12
 
 
 def _continue_watching(user) -> list:
-    """The watching area's row for ``user``, within the age cap ([] when it is not installed)."""
+    """The watching area's row for ``user`` (the service applies the age cap)."""
     try:
         from ..library.continue_watching import for_user
     except ImportError:
         return []
-    cap = cap_of(user)
-    return [item for item in for_user(user.id, CONTINUE_LIMIT) if allowed(item.release, cap)]
+    return for_user(user.id, CONTINUE_LIMIT)
 
 
 @bp.get("/")

@@ -70,7 +70,6 @@ def set_status(release_id: int):
         raise AppError("Choose a list first.", "status")
     if "status" not in changes and lists.get_entry(current_user.id, release_id) is None:
         raise AppError("Choose a list first.", "status")
-    lists.get_release(release_id, age_cap=current_user.age_cap)
     lists.set_entry(current_user.id, release_id, changes)
     flash(_("Saved."), "success")
 
@@ -103,7 +102,6 @@ def favorite_toggle(release_id: int):
     wanted = request.form.get("on")
     is_fav = favorites.is_favorite(current_user.id, release_id)
     if wanted == "1" or (wanted is None and not is_fav):
-        lists.get_release(release_id, age_cap=current_user.age_cap)
         favorites.add(current_user.id, release_id)
         flash(_("Added to favorites."), "success")
     elif is_fav:

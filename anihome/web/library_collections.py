@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from ..security.access import access
 from ..library import collections
-from ..library.lists import get_release
 from .templating import gettext as _
 from .library_forms import form_action, int_field
 
@@ -39,8 +38,8 @@ def create():
 @access("member")
 def detail(collection_id: int):
     """One collection: its releases in order (editable when it is the member's own)."""
-    row = collections.readable(current_user.id, collection_id)
-    return render_template("library/collection.html", c=row, items=collections.items(row),
+    row, items = collections.view(current_user.id, collection_id)
+    return render_template("library/collection.html", c=row, items=items,
                            editable=row.user_id == current_user.id)
 
 
@@ -78,9 +77,7 @@ def move(collection_id: int):
 @form_action("/collections/")
 def add_item(collection_id: int):
     """Add a release to a collection."""
-    release_id = int_field("release_id")
-    get_release(release_id, age_cap=current_user.age_cap)
-    collections.add_item(current_user.id, collection_id, release_id)
+    collections.add_item(current_user.id, collection_id, int_field("release_id"))
     flash(_("Added to the collection."), "success")
 
 

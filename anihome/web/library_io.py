@@ -57,6 +57,9 @@ def import_apply():
     flash(_("Imported: %(created)s added, %(updated)s updated, %(unmatched)s not found in the catalog.",
             created=summary["create"], updated=summary["update"], unmatched=summary["unmatched"]),
           "success")
+    if summary["refused"]:
+        flash(_("%(refused)s above your age limit were not imported.", refused=summary["refused"]),
+              "error")
     return redirect(url_for("library.lists_page"))
 
 

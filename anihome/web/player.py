@@ -14,6 +14,5 @@ bp = Blueprint("player", __name__)
 def watch(release_id: int):
     """Play one episode of a release in the chosen dub, resuming where the member left off."""
     page = watch_service.build(current_user.id, release_id, request.args.get("translation"),
-                               request.args.get("season"), request.args.get("episode"),
-                               age_cap=current_user.age_cap)
+                               request.args.get("season"), request.args.get("episode"))
     return render_template("player/watch.html", page=page, statuses=LIST_STATUSES)

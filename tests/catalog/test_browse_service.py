@@ -96,6 +96,19 @@ def test_facets_list_genres_studios_and_teams_with_counts(db, catalog):
     assert {t["id"]: t["type"] for t in result["teams"]}[869] == "subtitles"
 
 
+def test_facet_counts_under_a_cap_count_only_releases_the_member_may_see(db, catalog):
+    everyone = facets()
+    capped = facets(16)  # hides "dreams" (18, drama, AniDUB) and "unknown" (no rating, comedy, 2x2)
+    genres = {g["slug"]: g["count"] for g in capped["genres"]}
+    assert genres["drama"] == {g["slug"]: g["count"] for g in everyone["genres"]}["drama"] - 1 == 2
+    assert genres["comedy"] == 1  # opm only
+    teams = {t["id"]: t["count"] for t in capped["teams"]}
+    assert teams[609] == 1 and teams[735] == 1  # star alone; death_note alone
+    kid = facets(0)  # only "html" (age 0): one team, no genre, no studio
+    assert kid["genres"] == [] and kid["studios"] == []
+    assert [(t["id"], t["count"]) for t in kid["teams"]] == [(869, 1)]
+
+
 # Every filter alone and in pairs, each sort, two pages, with and without a cap: the SQLite
 # plans of browse_sqlite (sorting a driving set, or walking a sort index) must give exactly
 # the pages and totals of the portable Peewee query.

@@ -43,7 +43,8 @@ def test_round_trip_into_a_fresh_member_gives_the_same_lists(cat, alice):
     xml, _ = mal.export_xml(alice.id)
     fresh = make_user("fresh")
     preview = mal.plan(fresh.id, xml)
-    assert preview.summary() == {"create": 3, "update": 0, "unchanged": 0, "unmatched": 0, "problems": 0}
+    assert preview.summary() == {"create": 3, "update": 0, "unchanged": 0, "unmatched": 0, "refused": 0,
+                                 "problems": 0}
     assert snapshot(fresh) == []  # the preview changed nothing
     mal.apply(fresh.id, xml)
     assert snapshot(fresh) == snapshot(alice)

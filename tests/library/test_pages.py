@@ -117,7 +117,7 @@ def test_collections_create_rename_reorder_and_delete(client, cat, alice):
     for rel in (cat.serial, cat.movie):
         client.post(f"/collections/{c.id}/items", data={"csrf_token": token, "release_id": rel.id})
     client.post(f"/collections/{c.id}/items/{cat.movie.id}/move", data={"csrf_token": token, "step": "-1"})
-    assert [i.release_id for i in collections.items(c)] == [cat.movie.id, cat.serial.id]
+    assert [i.release_id for i in collections.items(c, alice.id)] == [cat.movie.id, cat.serial.id]
     client.post(f"/collections/{c.id}", data={"csrf_token": token, "name": "Renamed", "description": "d",
                                                 "visibility": "household"})
     c = Collection.get_by_id(c.id)
@@ -183,7 +183,7 @@ def test_release_actions_add_to_a_collection_from_the_player(client, cat, alice)
     assert 'data-release-actions' in html and "Weekend" in html
     client.post("/collections/add", data={"csrf_token": meta_csrf(client), "collection_id": c.id,
                                           "release_id": cat.movie.id})
-    assert [i.release_id for i in collections.items(c)] == [cat.movie.id]
+    assert [i.release_id for i in collections.items(c, alice.id)] == [cat.movie.id]
     html = client.get(f"/watch/{cat.movie.id}").get_data(as_text=True)
     assert f'<a href="/collections/{c.id}">Weekend</a>' in html and 'name="collection_id"' not in html
 
