@@ -75,7 +75,7 @@ def _seed(app) -> dict:
             ReleaseChoice.create(user=kid, release=release, translation=tr, updated_at=now)
             event = WatchEvent.create(user=kid, release=release, translation=tr, season=1, number=1,
                                       started_at=now, ended_at=now, position=100, completed=False)
-            for position, collection in enumerate((own, shared), 1):
+            for collection in (own, shared):
                 CollectionItem.create(collection=collection, release=release, position=n,
                                       added_at=now)
             if age != 6:
@@ -116,7 +116,7 @@ def _urls(rule, ids: dict) -> list[str]:
     urls = []
     for hidden in range(len(ids["hidden"])):
         urls.append(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>",
-                           lambda m: _path_values(m.group(1), ids, hidden), rule.rule))
+                           lambda m, hidden=hidden: _path_values(m.group(1), ids, hidden), rule.rule))
     return sorted(set(urls))
 
 
