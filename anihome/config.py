@@ -135,6 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("POSTER_FETCH_BATCH", 300, "Most posters the poster job fetches in one run.", _int),
     Setting("POSTER_RETRY_DAYS", 7, "Days before a poster that could not be fetched is tried again.", _int),
     Setting("POSTER_TIMEOUT", 10.0, "Seconds to wait for a poster host to connect or send data.", _float),
+    Setting("SOCIAL_RATE_LIMIT", 10, "Comments and reviews one member may post per minute (0 turns the limit off).", _int),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

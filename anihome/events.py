@@ -17,3 +17,8 @@ user_changed = signals.signal("user-changed")
 member_data_changed = signals.signal("member-data-changed")
 #: A job run finished. kwargs: job_id, status.
 job_finished = signals.signal("job-finished")
+#: A member replied to a comment. kwargs: comment_id, parent_id, release_id, user_id (who
+#: replied), parent_user_id (whom to tell).
+comment_replied = signals.signal("comment-replied")
+#: A member posted (or rewrote) a review. kwargs: review_id, release_id, user_id, score.
+review_posted = signals.signal("review-posted")

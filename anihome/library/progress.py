@@ -161,3 +161,15 @@ def resume_position(row: WatchProgress | None) -> int:
     if row.duration and row.duration - row.position < 30:
         return 0
     return int(row.position)
+
+
+def watched_episodes(user_id: int, release_id: int) -> list[tuple[int, int]]:
+    """(season, number) of every episode of a release the member has watched (the watched
+    flag, or a position at 90 % of the duration), in order. One query; other areas (the
+    social spoiler gate, reviews) read progress through this instead of the table."""
+    rows = (WatchProgress.select(WatchProgress.season, WatchProgress.number, WatchProgress.watched,
+                                 WatchProgress.position, WatchProgress.duration)
+            .where((WatchProgress.user == user_id) & (WatchProgress.release == release_id))
+            .order_by(WatchProgress.season, WatchProgress.number).tuples())
+    return [(season, number) for season, number, watched, position, duration in rows
+            if watched or reached_end(position or 0, duration)]

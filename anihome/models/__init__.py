@@ -6,9 +6,11 @@ from .jobs import JobRun
 from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                       ReleaseChoice, WatchEvent, WatchProgress)
 from .settings_store import AppSetting
+from .social import AuditEntry, Comment, Mute, Report, Review, ReviewVote
 
 __all__ = ["ROLES", "ApiToken", "AppSetting", "Episode", "Genre", "Invite", "JobRun", "Release",
            "ReleaseGenre", "ReleaseStudio", "Studio", "Translation", "User"]
 __all__ += ["CalendarFeed", "ReleasePrefix"]
 __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListEntry",
             "ReleaseChoice", "WatchEvent", "WatchProgress"]
+__all__ += ["AuditEntry", "Comment", "Mute", "Report", "Review", "ReviewVote"]
