@@ -20,6 +20,9 @@ API_MODULES = (
     "routes_library_io",
     "routes_catalog",
     "routes_kodik",
+    "routes_comments",
+    "routes_reviews",
+    "routes_moderation",
 )
 
 API_PATH_PREFIX = "/api/"
