@@ -8,7 +8,7 @@ import pytest
 from anihome.library import progress
 from anihome.library.episodes import resolve
 from anihome.models import User
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 from tests.library.conftest import PASSWORD_HASH, build_catalog
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
