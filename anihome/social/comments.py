@@ -35,13 +35,13 @@ NONCE_MAX = 40
 def check_body(text, field: str = "body", minimum: int = 1, maximum: int = BODY_MAX) -> str:
     """Trimmed text within the limits, else AppError naming ``field``."""
     if text is not None and not isinstance(text, str):
-        raise AppError(f"{field} must be text.", field)
+        raise AppError("Send the text as a string.", field)
     body = clean(text)
     if len(body) < minimum:
         raise AppError("Write something first." if minimum == 1 else
-                       f"Write at least {minimum} characters.", field)
+                       "A review needs at least 20 characters.", field)
     if len(body) > maximum:
-        raise AppError(f"The text can have at most {maximum:,} characters (it has {len(body):,}).", field)
+        raise AppError("The text can have at most 4,000 characters.", field)
     return body
 
 
@@ -49,13 +49,13 @@ def _whole(value, field: str, minimum: int, maximum: int = EPISODE_MAX) -> int |
     if value is None or value == "":
         return None
     if isinstance(value, bool) or isinstance(value, float):
-        raise AppError(f"{field} must be a whole number.", field)
+        raise AppError("Enter a whole number.", field)
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise AppError(f"{field} must be a whole number.", field) from None
+        raise AppError("Enter a whole number.", field) from None
     if not minimum <= number <= maximum:
-        raise AppError(f"{field} must be between {minimum} and {maximum}.", field)
+        raise AppError("The number is out of range.", field)
     return number
 
 
@@ -207,7 +207,7 @@ def thread(viewer, release_id: int, season=None, episode=None, sort: str = "newe
            now: datetime | None = None) -> ThreadPage:
     """One page of a release's (or an episode's) top-level comments with all their replies."""
     if sort not in SORTS:
-        raise AppError(f"sort must be one of: {', '.join(SORTS)}.", "sort")
+        raise AppError("sort must be newest or oldest.", "sort")
     now = now or utcnow()
     release = rules.readable_release(viewer, release_id)
     season, episode = place(season, episode)

@@ -60,14 +60,14 @@ def _reason(reason, required: bool = False) -> str:
     if required and not text:
         raise AppError("Say briefly what is wrong with it.", "reason")
     if len(text) > REASON_MAX:
-        raise AppError(f"The reason can have at most {REASON_MAX} characters.", "reason")
+        raise AppError("The reason can have at most 500 characters.", "reason")
     return text
 
 
 def _target(kind: str, target_id: int):
     row = MODELS[kind].get_or_none(MODELS[kind].id == target_id)
     if row is None:
-        raise NotFound(f"No such {kind}.")
+        raise NotFound("No such comment or review.")
     return row
 
 
@@ -87,7 +87,7 @@ def report(actor, kind, target_id: int, reason, now: datetime | None = None) -> 
     text = _reason(reason, required=True)
     row = _target(kind, target_id)
     if row.status == "deleted" or (row.status == "hidden" and not rules.is_staff(actor)):
-        raise NotFound(f"No such {kind}.")
+        raise NotFound("No such comment or review.")
     rules.readable_release(actor, row.release_id)
     if row.user_id == actor.id:
         raise AppError("You cannot report your own text; edit or delete it instead.", "target_id")
@@ -151,7 +151,7 @@ def act(actor, kind, target_id: int, action, reason=None, now: datetime | None =
     if author.id != actor.id and not _outranks(actor, author):
         raise Forbidden("You cannot moderate the text of a member of your rank or above.")
     if row.status == "deleted" and action != "delete":
-        raise AppError(f"This {kind} was deleted; it cannot be hidden or restored.", "action", status=409,
+        raise AppError("This text was deleted; it cannot be hidden or restored.", "action", status=409,
                        code="conflict")
     now = now or utcnow()
     model = MODELS[kind]
@@ -182,9 +182,9 @@ def mute(actor, user_id: int, days, reason=None, now: datetime | None = None) ->
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise AppError("days must be a whole number.", "days") from None
+        raise AppError("Enter a whole number of days.", "days") from None
     if not 1 <= days <= MUTE_DAYS_MAX:
-        raise AppError(f"days must be between 1 and {MUTE_DAYS_MAX}.", "days")
+        raise AppError("A mute lasts from 1 to 365 days.", "days")
     text = _reason(reason)
     target = User.get_or_none(User.id == user_id)
     if target is None:

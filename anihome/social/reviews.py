@@ -67,13 +67,13 @@ def _spoiler(value) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, (bool, float)):
-        raise AppError("spoiler_episode must be a whole number.", "spoiler_episode")
+        raise AppError("Enter a whole number.", "spoiler_episode")
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise AppError("spoiler_episode must be a whole number.", "spoiler_episode") from None
+        raise AppError("Enter a whole number.", "spoiler_episode") from None
     if not 1 <= number <= 100_000:
-        raise AppError("spoiler_episode must be between 1 and 100000.", "spoiler_episode")
+        raise AppError("The number is out of range.", "spoiler_episode")
     return number
 
 

@@ -32,7 +32,22 @@ SWITCHES = {
 
 
 class RateLimited(AppError):
+    """Too many posts this minute; ``limit`` is the setting."""
     status, code = 429, "rate_limited"
+
+    def __init__(self, limit: int):
+        super().__init__(f"You can post at most {limit} times a minute. Wait a moment and send it again.")
+        self.limit = limit
+
+
+class Muted(Forbidden):
+    """The member is muted; ``until`` and ``reason`` say for how long and why."""
+    code = "muted"
+
+    def __init__(self, until: datetime, reason: str):
+        super().__init__(f"You are muted until {until:%Y-%m-%d %H:%M} UTC"
+                         + (f" ({reason})." if reason else ".") + " You can still read.")
+        self.until, self.reason = until, reason
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,7 @@ def set_switches(actor: User, now: datetime | None = None, **values: bool) -> Sw
         raise Forbidden("Only the owner can change these settings.")
     unknown = set(values) - set(SWITCHES)
     if unknown:
-        raise AppError(f"Unknown setting {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+        raise AppError("Unknown setting.", field=sorted(unknown)[0])
     now = now or utcnow()
     with write_transaction():
         for name, value in values.items():
@@ -95,9 +110,7 @@ def check_may_post(user, limit_per_minute: int, now: datetime | None = None,
     now = now or utcnow()
     mute = active_mute(user.id, now)
     if mute is not None:
-        raise Forbidden(f"You are muted until {mute.until:%Y-%m-%d %H:%M} UTC"
-                        + (f" ({mute.reason})." if mute.reason else ".")
-                        + " You can still read.", code="muted")
+        raise Muted(mute.until, mute.reason)
     state = state or switches()
     if state.capped_posting_off and cap_of(user) is not None:
         raise Forbidden("Posting is turned off for members with an age limit.", code="posting_off")
@@ -108,5 +121,4 @@ def check_may_post(user, limit_per_minute: int, now: datetime | None = None,
         recent += (Review.select(fn.COUNT(Review.id))
                    .where((Review.user == user.id) & (Review.created_at > since)).scalar() or 0)
         if recent >= limit_per_minute:
-            raise RateLimited(f"You can post at most {limit_per_minute} times a minute. "
-                              "Wait a moment and send it again.")
+            raise RateLimited(limit_per_minute)

@@ -21,6 +21,8 @@ WEB_MODULES = (
     "library_collections",
     "library_io",
     "artwork",
+    "social",
+    "admin_moderation",
 )
 
 

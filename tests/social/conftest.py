@@ -47,9 +47,31 @@ def people(db):
     return People
 
 
+class FreshContextClient:
+    """A test client for one signed-in member among several. The ``db`` fixture holds an app
+    context open, Flask reuses it for every request, and flask-login keeps the loaded user in
+    its ``g``: each request here starts from a ``g`` without another member in it."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for name in ("_login_user", "language", "csrf_token"):
+            g.pop(name, None)
+        return self.client.open(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self.open(*args, method="GET", **kwargs)
+
+    def post(self, *args, **kwargs):
+        return self.open(*args, method="POST", **kwargs)
+
+
 def signed_in(app, user):
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_id_for(user)
         session["_fresh"] = True
-    return client
+    return FreshContextClient(client)
