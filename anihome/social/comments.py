@@ -91,7 +91,7 @@ def post(actor, release_id: int, body, season=None, episode=None, parent_id=None
     parent = None
     if parent_id is not None:
         parent = Comment.get_or_none((Comment.id == parent_id) & (Comment.release == release.id))
-        if parent is None or parent.status == "deleted":
+        if parent is None or parent.status == "deleted" or (parent.status == "hidden" and not rules.is_staff(actor)):
             raise AppError("The comment you reply to does not exist (any more).", "parent_id", status=404,
                            code="not_found")
         if parent.parent_id is not None:
@@ -101,11 +101,14 @@ def post(actor, release_id: int, body, season=None, episode=None, parent_id=None
         season, episode = parent.season, parent.episode
     elif episode is not None:
         check_episode(release, season, episode)
+    existing = _duplicate(actor.id, release.id, season, episode, parent_id, text, nonce, now)
+    if existing is not None:  # a double submit is answered before it could count as a post
+        log.info("comment duplicate ignored comment_id=%s user_id=%s", existing.id, actor.id)
+        return existing
     rules.check_may_post(actor, limit_per_minute, now)
     with write_transaction():
         existing = _duplicate(actor.id, release.id, season, episode, parent_id, text, nonce, now)
-        if existing is not None:
-            log.info("comment duplicate ignored comment_id=%s user_id=%s", existing.id, actor.id)
+        if existing is not None:  # the same submit won the race for the write lock
             return existing
         gate = gate_for(season, episode, spoiler_episode)
         comment = Comment.create(release=release.id, user=actor.id, parent=parent_id, season=season,
@@ -208,11 +211,17 @@ def thread(viewer, release_id: int, season=None, episode=None, sort: str = "newe
     """One page of a release's (or an episode's) top-level comments with all their replies."""
     if sort not in SORTS:
         raise AppError("sort must be newest or oldest.", "sort")
-    now = now or utcnow()
     release = rules.readable_release(viewer, release_id)
     season, episode = place(season, episode)
-    state = rules.switches()
-    reader = Reader.of(viewer, release.id)
+    return thread_page(viewer, release, rules.switches(), Reader.of(viewer, release.id), season, episode,
+                       sort, page, per_page, reveal, now or utcnow())
+
+
+def thread_page(viewer, release, state: rules.Switches, reader: Reader, season: int | None,
+                episode: int | None, sort: str, page: int, per_page: int, reveal: frozenset[int],
+                now: datetime) -> ThreadPage:
+    """``thread`` once the release, the switches and the reader are known (three queries:
+    count, page, replies)."""
     top = _readable(_same_place(_select().where((Comment.release == release.id)
                                                 & Comment.parent.is_null()), season, episode),
                     viewer, state)

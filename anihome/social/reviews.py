@@ -186,6 +186,37 @@ def for_release(viewer, release_id: int, page: int = 1, per_page: int = 20,
     return [_view(r, viewer, reader, voted, r.id in reveal) for r in rows], total
 
 
+@dataclass
+class ReleaseReviews:
+    items: list[ReviewView]
+    mine: ReviewView | None
+    score: dict | None
+
+
+def release_reviews(viewer, release, state, reader: Reader, reveal: frozenset[int]) -> ReleaseReviews:
+    """Every review of a release ``viewer`` may read (a household writes a handful), their own,
+    and the household score, from two queries (reviews with authors, the viewer's votes)."""
+    rows = list(Review.select(Review, User.username, User.age_cap, User.role)
+                .join(User, JOIN.INNER, on=(Review.user == User.id), attr="author")
+                .where((Review.release == release.id) & (Review.status != "deleted"))
+                .order_by(Review.helpful_count.desc(), Review.updated_at.desc(), Review.id.desc()))
+    staff = rules.is_staff(viewer)
+    visible = [r for r in rows if r.status == "visible"]
+    score = ({"mean": round(sum(r.score for r in visible) / len(visible), 2), "count": len(visible)}
+             if visible else None)
+    for row in rows:
+        row.author.id = row.user_id
+    shown = [r for r in rows if (r.status == "visible" or staff or r.user_id == viewer.id)
+             and rules.author_allowed(viewer, state, r.author)]
+    voted = set()
+    if shown:
+        voted = {r for (r,) in ReviewVote.select(ReviewVote.review).where(
+            (ReviewVote.user == viewer.id) & ReviewVote.review.in_([r.id for r in shown])).tuples()}
+    items = [_view(r, viewer, reader, voted, r.id in reveal) for r in shown]
+    mine = next((v for v in items if v.mine), None)
+    return ReleaseReviews(items, mine, score)
+
+
 def view_mine(actor, release_id: int) -> ReviewView | None:
     review = mine(actor, release_id)
     if review is None:

@@ -98,6 +98,13 @@ def author_condition(viewer, state: Switches):
     return User.age_cap.is_null(False) | User.role.in_(STAFF_ROLES) | (User.id == viewer.id)
 
 
+def author_allowed(viewer, state: Switches, author) -> bool:
+    """``author_condition`` for one author already loaded (a ``User``)."""
+    if not state.kids_restricted or cap_of(viewer) is None or is_staff(viewer):
+        return True
+    return author.age_cap is not None or author.role in STAFF_ROLES or author.id == viewer.id
+
+
 def active_mute(user_id: int, now: datetime | None = None) -> Mute | None:
     now = now or utcnow()
     return (Mute.select().where((Mute.user == user_id) & (Mute.until > now) & Mute.lifted_at.is_null())

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from ..errors import AppError
 from ..security.access import access
-from ..social import comments, moderation, reviews, rules
+from ..social import comments, moderation, panel, reviews, rules
 from .safe_redirect import safe_next
 from .templating import gettext as _
 
@@ -39,19 +39,17 @@ def _social_globals():
     def social_panel(release_id: int, season: int | None = None, episode: int | None = None):
         if not current_user.is_authenticated:
             return None
-        sort = request.args.get("csort") if request.args.get("csort") in comments.SORTS else "newest"
-        reveal = _int_arg("reveal")
-        reveal_set = frozenset({reveal}) if reveal else frozenset()
-        thread = comments.thread(current_user, release_id, season, episode, sort,
-                                 _int_arg("cpage", 1), PER_PAGE, reveal_set)
-        panel = {"thread": thread, "nonce": secrets.token_urlsafe(12),
-                 "here": request.full_path.rstrip("?"), "blocked": _posting_blocked(),
-                 "release_id": release_id, "season": season, "episode": episode}
-        if episode is None:
-            items, total = reviews.for_release(current_user, release_id, 1, PER_PAGE, reveal_set)
-            panel.update(reviews=items, reviews_total=total, my_review=reviews.view_mine(current_user, release_id),
-                         score=reviews.household_score(release_id))
-        return panel
+        reveal, shown = _int_arg("reveal"), _int_arg("rreveal")
+        found = panel.release_panel(current_user, release_id, season, episode,
+                                    sort=request.args.get("csort", "newest"), page=_int_arg("cpage", 1),
+                                    per_page=PER_PAGE, reveal=frozenset({reveal}) if reveal else frozenset(),
+                                    review_reveal=frozenset({shown}) if shown else frozenset())
+        listed = found.reviews
+        return {"thread": found.thread, "nonce": secrets.token_urlsafe(12), "here": request.full_path.rstrip("?"),
+                "blocked": error_text(found.blocked) if found.blocked else None,
+                "release_id": found.release_id, "season": found.season, "episode": found.episode,
+                "reviews": listed.items if listed else [], "reviews_total": len(listed.items) if listed else 0,
+                "my_review": listed.mine if listed else None, "score": listed.score if listed else None}
     return {"social_panel": social_panel, "thread_url": _thread_url}
 
 
@@ -76,15 +74,6 @@ def error_text(exc: AppError) -> str:
     if isinstance(exc, rules.RateLimited):
         return _("You can post at most %(n)s times a minute. Wait a moment and send it again.", n=exc.limit)
     return _(exc.message)
-
-
-def _posting_blocked() -> str | None:
-    """Why the member cannot post now (muted, posting off), shown instead of the form."""
-    try:
-        rules.check_may_post(current_user, 0)
-    except AppError as exc:
-        return error_text(exc)
-    return None
 
 
 def _back(default: str, anchor: str = "") -> str:

@@ -253,3 +253,17 @@ def test_a_thread_page_costs_the_same_queries_for_two_or_forty_comments(cat, peo
         post(people.owner, cat.serial, f"r{n}", parent_id=top.id, limit_per_minute=0,
              now=NOW + timedelta(seconds=n))
     assert page_queries() == few <= 6
+
+
+def test_a_double_submit_at_the_rate_limit_still_answers_the_first_comment(cat, people):
+    first = post(people.alice, cat.serial, "once", nonce="f1", limit_per_minute=1)
+    again = post(people.alice, cat.serial, "once", nonce="f1", limit_per_minute=1, now=NOW + timedelta(seconds=1))
+    assert again.id == first.id
+
+
+def test_replies_to_a_hidden_comment_are_refused_for_members(cat, people):
+    top = post(people.alice, cat.serial, "top")
+    moderation.act(people.mod, "comment", top.id, "hide", now=NOW)
+    with pytest.raises(AppError) as err:
+        post(people.bob, cat.serial, "reply", parent_id=top.id)
+    assert err.value.field == "parent_id"

@@ -107,3 +107,28 @@ def test_the_moderation_queue_page_hides_a_reported_comment(clients, cat, people
     assert clients["mod"].get("/admin/moderation/audit").status_code == 403
     audit = clients["owner"].get("/admin/moderation/audit").get_data(as_text=True)
     assert "mod" in audit and "insult" in audit and "alice" in audit
+
+
+def test_the_social_part_of_a_release_page_costs_the_same_queries_for_few_or_many(app, db, cat, people):
+    from datetime import timedelta
+
+    from playhouse.test_utils import count_queries
+
+    from anihome.social import panel, reviews
+
+    def queries():
+        with count_queries() as counter:
+            panel.release_panel(people.bob, cat.serial.id, now=NOW)
+        return counter.count
+
+    top = comments.post(people.alice, cat.serial.id, "t", now=NOW)
+    comments.post(people.bob, cat.serial.id, "r", parent_id=top.id, now=NOW)
+    reviews.save(people.alice, cat.serial.id, 7, TEXT, now=NOW)
+    few = queries()
+    for n in range(30):
+        t = comments.post(people.mod, cat.serial.id, f"t{n}", limit_per_minute=0, now=NOW + timedelta(seconds=n))
+        comments.post(people.alice, cat.serial.id, f"r{n}", parent_id=t.id, limit_per_minute=0,
+                      now=NOW + timedelta(seconds=n))
+    for user in (people.bob, people.mod, people.owner):
+        reviews.save(user, cat.serial.id, 5, TEXT, limit_per_minute=0, now=NOW)
+    assert queries() == few <= 10
