@@ -18,6 +18,7 @@ from ..catalog.params import DEFAULT_PER_PAGE, parse_browse
 from ..catalog.releases import pick_translation
 from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY, clean_query
 from ..clock import utcnow
+from ..social import ranking
 from ..social.reviews import household_score
 from ..models.catalog import KINDS, STATUSES
 from .auth import current_api_user
@@ -37,7 +38,10 @@ CARD_PROPS = {
 NAMED = obj({"id": integer(), "name": string(), "slug": string()}, required=["id", "name", "slug"])
 
 SCHEMAS = {
-    "ReleaseCard": obj(CARD_PROPS, required=["id", "title", "kind", "status", "year", "poster_url"]),
+    "ReleaseCard": obj({**CARD_PROPS, "household_score": {
+        "allOf": [ref("HouseholdScore")],
+        "description": "Only with sort=household: the household's mean review score and count."}},
+        required=["id", "title", "kind", "status", "year", "poster_url"]),
     "ReleaseDetail": obj({
         **CARD_PROPS,
         "other_titles": array(string()), "description": string(), "duration": integer(nullable=True),
@@ -119,6 +123,9 @@ def _json(key: str, compute, ttl: float | None = None) -> Response:
            responses={200: page_of(ref("ReleaseCard"))}, endpoint="catalog_releases")
 def releases():
     """One page of releases; the query string is the same as the browse page's."""
+    if request.args.get("sort") == ranking.SORT:  # from the household's reviews: never cached
+        return Response(json.dumps(ranking.browse(parse_browse(request.args), _cap()), ensure_ascii=False),
+                        mimetype="application/json")
     # Keyed by the raw query string, so a cached page costs no parsing; a bad parameter
     # raises inside the lambda (400) and nothing is stored.
     return _json("releases:" + request.query_string.decode("latin-1"),

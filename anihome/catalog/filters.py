@@ -29,7 +29,9 @@ SORTS: dict[str, tuple] = {
     "popularity": (Release.popularity.desc(), Release.id.desc()),
     "added": (Release.first_seen_at.desc(), Release.id.desc()),
 }
-SORT_NAMES = tuple(SORTS)
+#: every sort the browse page and the API accept; ``household`` (the household's review
+#: scores) is not a release column: ``social.ranking`` serves it, never ``queries``
+SORT_NAMES = tuple(SORTS) + ("household",)
 
 
 def indexed(field):

@@ -42,6 +42,7 @@ class ReviewView:
     gated: bool
     gated_for_others: bool
     spoiler_episode: int | None
+    gate: tuple[int, int] | None
     watched_episodes: int
     total_episodes: int | None
     helpful_count: int
@@ -163,7 +164,7 @@ def _view(row, viewer, reader: Reader, voted: set[int], reveal: bool) -> ReviewV
     body = row.body if decision.visible else None
     return ReviewView(row.id, row.release_id, row.user_id, row.author.username, row.score, row.status,
                       body, render(body) if body is not None else None, decision.gated,
-                      decision.gated_for_others, row.spoiler_episode, row.watched_episodes,
+                      decision.gated_for_others, row.spoiler_episode, gate, row.watched_episodes,
                       row.total_episodes, row.helpful_count, row.id in voted,
                       row.user_id == viewer.id, row.created_at, row.updated_at)
 

@@ -20,6 +20,7 @@ from ..catalog.args import parse_int
 from ..catalog.filters import BROWSE_KINDS, SORT_NAMES
 from ..catalog.params import parse_browse
 from ..clock import utcnow
+from ..social import ranking
 from ..models.catalog import STATUSES
 from .templating import current_language
 from .templating import gettext as _
@@ -46,11 +47,17 @@ def _fragment(key: str, render) -> Markup:
 def browse():
     """Releases filtered and sorted by the query string (shareable), one page at a time."""
     params = parse_browse(request.args)
-    body = _fragment(f"browse:{params.sort}:{params.key()}", lambda: render_template(
-        "catalog/_browse_body.html", params=params,
-        result=cached.browse(_cache(), params, cap_of(current_user)),
-        facets=cached.facets(_cache(), cap_of(current_user)),
-        sorts=SORT_NAMES, kinds=BROWSE_KINDS, statuses=STATUSES))
+
+    def render(result: dict) -> str:
+        return render_template("catalog/_browse_body.html", params=params, result=result,
+                               facets=cached.facets(_cache(), cap_of(current_user)), sorts=SORT_NAMES, kinds=BROWSE_KINDS,
+                               statuses=STATUSES)
+
+    if params.sort == ranking.SORT:  # from the household's reviews: fresh, never cached
+        body = Markup(render(ranking.browse(params, cap_of(current_user))))
+    else:
+        body = _fragment(f"browse:{params.sort}:{params.key()}",
+                         lambda: render(cached.browse(_cache(), params, cap_of(current_user))))
     return render_template("catalog/browse.html", body=body)
 
 
