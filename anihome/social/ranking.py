@@ -12,7 +12,8 @@ from peewee import fn
 
 from ..catalog.cards import cards_for_ids
 from ..catalog.params import BrowseParams
-from ..catalog.queries import filtered, unindexed
+from ..catalog.filters import unindexed
+from ..catalog.queries import filtered
 from ..models import Release, Review
 
 SORT = "household"
