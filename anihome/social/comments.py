@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from .. import events
 from ..clock import utcnow
@@ -188,17 +188,35 @@ def mark_deleted(comment: Comment, now: datetime) -> None:
              .where((Comment.id == comment.parent_id) & (Comment.live_replies > 0)).execute())
 
 
-def _readable(query, viewer, state: rules.Switches):
-    """Only what ``viewer`` may see: visible text, placeholders that hold replies, own hidden
-    text; staff also see hidden text. Authors the owner's switch hides from kids are left out."""
+def _conditions(viewer, state: rules.Switches) -> tuple[list, bool]:
+    """What ``viewer`` may see: visible text, placeholders that hold replies, own hidden text;
+    staff also see hidden text; authors the owner's switch hides from kids are left out.
+    Returns the conditions and whether they need the author (``User``) joined."""
     if rules.is_staff(viewer):
         shown = (Comment.status != "deleted") | (Comment.live_replies > 0)
     else:
         shown = ((Comment.status == "visible") | (Comment.live_replies > 0)
                  | ((Comment.status == "hidden") & (Comment.user == viewer.id)))
-    query = query.where(shown)
     authors = rules.author_condition(viewer, state)
-    return query.where(authors) if authors is not None else query
+    return ([shown] if authors is None else [shown, authors]), authors is not None
+
+
+def _readable(query, viewer, state: rules.Switches):
+    """``query`` (comments joined with their authors) narrowed to what ``viewer`` may see."""
+    return query.where(*_conditions(viewer, state)[0])
+
+
+def _count_top(release_id: int, season, episode, viewer, state: rules.Switches) -> int:
+    """How many top-level comments ``viewer`` sees in a thread: a bare COUNT (Peewee's
+    ``count()`` would wrap the page's select, texts included), the author join only when the
+    kids switch needs it."""
+    conditions, needs_author = _conditions(viewer, state)
+    query = Comment.select(fn.COUNT(Comment.id))
+    if needs_author:
+        query = query.join(User, JOIN.INNER, on=(Comment.user == User.id))
+    query = _same_place(query.where((Comment.release == release_id) & Comment.parent.is_null()),
+                        season, episode)
+    return query.where(*conditions).scalar() or 0
 
 
 def _select():
@@ -225,7 +243,7 @@ def thread_page(viewer, release, state: rules.Switches, reader: Reader, season: 
     top = _readable(_same_place(_select().where((Comment.release == release.id)
                                                 & Comment.parent.is_null()), season, episode),
                     viewer, state)
-    total = top.count()
+    total = _count_top(release.id, season, episode, viewer, state)
     order = Comment.created_at.desc() if sort == "newest" else Comment.created_at.asc()
     rows = list(top.order_by(order, Comment.id.desc() if sort == "newest" else Comment.id.asc())
                 .paginate(page, per_page)) if total > (page - 1) * per_page else []
