@@ -126,6 +126,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (enable behind a TLS proxy).", _bool),
     Setting("INVITE_TTL_HOURS", 72, "Hours an invite link stays valid.", _int),
     Setting("BACKUP_SCHEDULE", "30 3 * * *", "Cron line (minute hour day month weekday, in TIMEZONE) for the nightly database backup; empty disables it."),
+    Setting("LEARN_SCHEDULE", "45 4 * * *", "Cron line (in TIMEZONE) for the nightly learning run (recommendations, similar titles, forecasts) in a separate process; empty disables it."),
+    Setting("LEARN_MAX_WAIT_MINUTES", 120, "Most minutes a scheduled learning run waits while someone is watching before it runs anyway.", _int),
     Setting("HOUSEKEEPING_SCHEDULE", "15 4 * * *", "Cron line (in TIMEZONE) for housekeeping: prune job history and old backups, optimize the database; empty disables it."),
     Setting("JOB_HISTORY_DAYS", 30, "Days of job run history kept by housekeeping (the newest JOB_HISTORY_KEEP runs of each job are kept regardless).", _int),
     Setting("JOB_HISTORY_KEEP", 20, "Runs of each job always kept by housekeeping, however old.", _int),

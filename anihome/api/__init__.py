@@ -23,6 +23,7 @@ API_MODULES = (
     "routes_comments",
     "routes_reviews",
     "routes_moderation",
+    "routes_learn",
 )
 
 API_PATH_PREFIX = "/api/"

@@ -16,6 +16,7 @@ JOB_PROVIDERS: tuple[str, ...] = (
     "anihome.jobs.housekeeping",
     "anihome.jobs.backup",
     "anihome.kodik.jobs",
+    "anihome.learn.job",
     "anihome.artwork.jobs",
     "anihome.ops.jobs",
 )

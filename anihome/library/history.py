@@ -115,3 +115,10 @@ def clear(user_id: int) -> int:
     log.info("history cleared user_id=%s events=%s", user_id, deleted)
     events.member_data_changed.send(None, user_id=user_id, kind="history")
     return deleted
+
+
+def seconds_watched(user_id: int, since: datetime) -> float:
+    """Seconds the member spent in the player since ``since`` (sum of viewing sessions)."""
+    rows = (WatchEvent.select(WatchEvent.started_at, WatchEvent.ended_at)
+            .where((WatchEvent.user == user_id) & (WatchEvent.started_at >= since)).tuples())
+    return sum(max(0.0, (ended - started).total_seconds()) for started, ended in rows)

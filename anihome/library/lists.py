@@ -222,3 +222,11 @@ def on_episode_watched(user_id: int, release: Release, season: int, number: int,
     entry.updated_at = now
     entry.save()
     return entry
+
+
+def statuses(user_id: int, release_ids=None) -> dict[int, str]:
+    """The member's list status per release (of ``release_ids``, or all), for other areas."""
+    query = ListEntry.select(ListEntry.release, ListEntry.status).where(ListEntry.user == user_id)
+    if release_ids is not None:
+        query = query.where(ListEntry.release.in_(list(release_ids)))
+    return dict(query.tuples())

@@ -3,6 +3,8 @@ from .accounts import ROLES, ApiToken, Invite, User
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .catalog_ui import CalendarFeed, ReleasePrefix
 from .jobs import JobRun
+from .learn import (Experiment, ExperimentExposure, ExperimentOutcome, Forecast, ForecastReport,
+                    Recommendation, SimilarRelease)
 from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                       ReleaseChoice, WatchEvent, WatchProgress)
 from .settings_store import AppSetting
@@ -14,3 +16,5 @@ __all__ += ["CalendarFeed", "ReleasePrefix"]
 __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListEntry",
             "ReleaseChoice", "WatchEvent", "WatchProgress"]
 __all__ += ["AuditEntry", "Comment", "Mute", "Report", "Review", "ReviewVote"]
+__all__ += ["Experiment", "ExperimentExposure", "ExperimentOutcome", "Forecast", "ForecastReport",
+            "Recommendation", "SimilarRelease"]

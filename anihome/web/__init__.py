@@ -20,6 +20,7 @@ WEB_MODULES = (
     "library",
     "library_collections",
     "library_io",
+    "learn",
     "artwork",
     "social",
     "admin_moderation",

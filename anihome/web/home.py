@@ -10,6 +10,7 @@ from ..security.access import access
 from ..cache import get_cache
 from ..catalog import cached
 from ..catalog.agecap import cap_of
+from .learn import for_you
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +33,5 @@ def _continue_watching(user) -> list:
 def index():
     """The member's home: continue watching, new episodes, ongoing, top rated, recently added."""
     rows = cached.home_rows(get_cache(current_app), cap_of(current_user))
-    return render_template("home/index.html", rows=rows,
+    return render_template("home/index.html", rows=rows, for_you=for_you(current_user),
                            continue_items=_continue_watching(current_user))

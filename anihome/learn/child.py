@@ -1,0 +1,143 @@
+"""The nightly learning child process: read, learn, write results, exit.
+
+Started by the ``learn`` job as ``python -m anihome.learn --run-id N`` with the parent's data
+dir and database URL in its environment. It reports progress on the job's run row, writes each
+result table in short transactions (so members using the app never wait on it), prints a
+one-line JSON summary (counts and peak RSS) for the parent and exits. A failure leaves the
+previous results in place: a table is only replaced once its new rows are computed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import sys
+import time
+from datetime import timedelta
+
+from .. import db
+from ..clock import utcnow
+from ..config import load_settings
+from ..models import Forecast, ForecastReport, JobRun, Recommendation, SimilarRelease
+from . import data
+
+log = logging.getLogger("anihome.learn")
+
+CHUNK = 500
+REPORTS_KEPT = 60
+
+
+class Progress:
+    """Writes progress to the parent's job run (at most twice a second)."""
+
+    def __init__(self, run_id: int | None):
+        self.run_id, self._last = run_id, 0.0
+
+    def __call__(self, fraction: float, text: str) -> None:
+        log.info("learn progress=%.2f step=%s", fraction, text)
+        if self.run_id is None or time.monotonic() - self._last < 0.5:
+            return
+        self._last = time.monotonic()
+        with db.write_transaction():
+            JobRun.update(progress=fraction, progress_text=text[:200]).where(JobRun.id == self.run_id).execute()
+
+
+def _chunks(rows: list, size: int = CHUNK):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def write_recommendations(recs: dict, now) -> int:
+    """Replace each member's recommendations, one member and blend per transaction."""
+    written = 0
+    for (user_id, blend), items in recs.items():
+        rows = [{"user": user_id, "blend": blend, "rank": rank, "release": r.release_id, "score": r.score,
+                 "reason": r.reason, "reason_release": r.reason_release, "computed_at": now}
+                for rank, r in enumerate(items, 1)]
+        with db.write_transaction():
+            Recommendation.delete().where((Recommendation.user == user_id) & (Recommendation.blend == blend)).execute()
+            for chunk in _chunks(rows):
+                Recommendation.insert_many(chunk).execute()
+        written += len(rows)
+    return written
+
+
+def write_similar(similar: dict) -> int:
+    written = 0
+    ids = list(similar)
+    for chunk in _chunks(ids, 200):
+        rows = [{"release": rid, "rank": rank, "similar": other, "score": score}
+                for rid in chunk for rank, (other, score) in enumerate(similar[rid], 1)]
+        with db.write_transaction():
+            SimilarRelease.delete().where(SimilarRelease.release.in_(chunk)).execute()
+            for part in _chunks(rows):
+                SimilarRelease.insert_many(part).execute()
+        written += len(rows)
+    with db.write_transaction():  # lists of releases no longer seeded
+        if ids:
+            SimilarRelease.delete().where(SimilarRelease.release.not_in(ids)).execute()
+        else:
+            SimilarRelease.delete().execute()
+    return written
+
+
+def write_forecasts(forecasts: dict, reports: list, now) -> int:
+    rows = [{"release": rid, "daily": json.dumps(daily), "spread": spread, "model": model, "start": now}
+            for rid, (daily, spread, model) in forecasts.items()]
+    with db.write_transaction():
+        Forecast.delete().execute()
+        for chunk in _chunks(rows):
+            Forecast.insert_many(chunk).execute()
+        for report in reports:
+            ForecastReport.create(model=report.model, mae=report.mae, coverage=report.coverage,
+                                  points=report.points, chosen=int(report.chosen), computed_at=now)
+        stale = [r.id for r in ForecastReport.select(ForecastReport.id)
+                 .order_by(ForecastReport.id.desc()).offset(REPORTS_KEPT)]
+        if stale:
+            ForecastReport.delete().where(ForecastReport.id.in_(stale)).execute()
+    return len(rows)
+
+
+def learn(progress) -> dict:
+    """The whole nightly run; returns its counts."""
+    from . import forecaster, recommender  # numpy, scipy, scikit-learn: this process only
+
+    now = utcnow()
+    progress(0.05, "reading the catalog")
+    catalog = data.load_catalog()
+    members = data.load_members()
+    counts = {"releases": len(catalog.ids), "members": len(members)}
+    if catalog.ids:
+        progress(0.2, "describing titles")
+        vectors = recommender.embed(catalog)
+        progress(0.5, "recommending")
+        counts["recommendations"] = write_recommendations(recommender.recommend(catalog, vectors, members), now)
+        progress(0.7, "finding similar titles")
+        seeds = recommender.similar_seeds(catalog, members)
+        counts["similar"] = write_similar(recommender.similar(catalog, vectors, seeds))
+    progress(0.85, "forecasting")
+    today = now.date()
+    views = data.daily_views(now - timedelta(days=forecaster.HISTORY_DAYS + 1))
+    forecasts, reports = forecaster.forecast(views, today, data.airing_releases())
+    counts["forecasts"] = write_forecasts(forecasts, reports, now)
+    counts["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    progress(1.0, "done")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m anihome.learn", description=__doc__.splitlines()[0])
+    parser.add_argument("--run-id", type=int, default=None, help="the job run to report progress on")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+    settings = load_settings()
+    database = db.open_database(settings)
+    db.bind(database)
+    try:
+        with database.connection_context():
+            counts = learn(Progress(args.run_id))
+    finally:
+        db.close_all(database)
+    print(json.dumps(counts, sort_keys=True), flush=True)
+    return 0

@@ -1,0 +1,117 @@
+"""What the nightly child reads from SQLite: the catalog's features and each member's taste.
+
+Plain Python structures (no numpy), read with a few queries. A member's taste is a weight per
+release built from lists, scores, favourites and watched episodes: completed and liked titles
+pull towards similar ones, dropped titles push away.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..models import (Favorite, Genre, ListEntry, Release, ReleaseGenre, ReleaseStudio, Studio,
+                      User, WatchEvent, WatchProgress)
+
+#: list status -> base weight of the title in the member's taste
+STATUS_WEIGHT = {"completed": 1.0, "watching": 0.8, "rewatching": 1.0, "on_hold": 0.3,
+                 "planned": 0.25, "dropped": -0.6}
+#: list statuses whose titles are never recommended back to the member
+EXCLUDED_STATUSES = ("completed", "dropped", "watching", "rewatching", "on_hold")
+FAVORITE_BONUS = 0.5
+WATCHED_ONLY_WEIGHT = 0.6
+
+
+@dataclass
+class CatalogFeatures:
+    ids: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)        # description + titles
+    tags: list[list[str]] = field(default_factory=list)  # genre:, studio:, kind:, era: tokens
+    popularity: list[float] = field(default_factory=list)
+    age_limit: list[int | None] = field(default_factory=list)
+
+
+@dataclass
+class Member:
+    id: int
+    age_cap: int | None
+    weights: dict[int, float] = field(default_factory=dict)   # release id -> taste weight
+    excluded: set[int] = field(default_factory=set)
+
+
+def load_catalog() -> CatalogFeatures:
+    """Every available release with its text, tags and a popularity prior in 0..1."""
+    genres = defaultdict(list)
+    for release_id, slug in (ReleaseGenre.select(ReleaseGenre.release, Genre.slug).join(Genre)
+                             .tuples().iterator()):
+        genres[release_id].append("genre:" + slug)
+    studios = defaultdict(list)
+    for release_id, slug in (ReleaseStudio.select(ReleaseStudio.release, Studio.slug).join(Studio)
+                             .tuples().iterator()):
+        studios[release_id].append("studio:" + slug)
+    out = CatalogFeatures()
+    rows = (Release.select(Release.id, Release.title, Release.title_en, Release.description, Release.kind,
+                           Release.year, Release.rating, Release.votes, Release.age_limit)
+            .where(Release.available == True).order_by(Release.id).tuples().iterator())  # noqa: E712
+    raw_pop = []
+    for rid, title, title_en, description, kind, year, rating, votes, age_limit in rows:
+        out.ids.append(rid)
+        out.text.append(f"{title} {title_en} {description or ''}")
+        era = f"era:{(year // 5) * 5}" if year else "era:unknown"
+        out.tags.append(genres.get(rid, []) + studios.get(rid, []) + [f"kind:{kind or 'unknown'}", era])
+        raw_pop.append((rating or 0.0) * _log1p(votes or 0))
+        out.age_limit.append(age_limit)
+    top = max(raw_pop, default=0.0) or 1.0
+    out.popularity = [value / top for value in raw_pop]
+    return out
+
+
+def _log1p(n: int) -> float:
+    import math
+
+    return math.log1p(n)
+
+
+def load_members() -> list[Member]:
+    """Every active member with their taste weights and the titles never to recommend back."""
+    members = {u.id: Member(u.id, u.age_cap) for u in User.select(User.id, User.age_cap)
+               .where(User.is_active == True)}  # noqa: E712
+    for user_id, release_id, status, score in (ListEntry.select(ListEntry.user, ListEntry.release,
+                                                                ListEntry.status, ListEntry.score)
+                                               .tuples().iterator()):
+        member = members.get(user_id)
+        if member is None:
+            continue
+        weight = STATUS_WEIGHT.get(status, 0.0)
+        if score and status != "dropped":
+            weight *= 0.5 + score / 10  # 1 -> 0.6x, 10 -> 1.5x
+        member.weights[release_id] = weight
+        if status in EXCLUDED_STATUSES:
+            member.excluded.add(release_id)
+    for user_id, release_id in Favorite.select(Favorite.user, Favorite.release).tuples().iterator():
+        if user_id in members:
+            weights = members[user_id].weights
+            weights[release_id] = weights.get(release_id, 0.0) + FAVORITE_BONUS
+    watched = (WatchProgress.select(WatchProgress.user, WatchProgress.release)
+               .where(WatchProgress.watched == True).distinct().tuples().iterator())  # noqa: E712
+    for user_id, release_id in watched:
+        member = members.get(user_id)
+        if member is not None and release_id not in member.weights:
+            member.weights[release_id] = WATCHED_ONLY_WEIGHT
+            member.excluded.add(release_id)
+    return list(members.values())
+
+
+def daily_views(since: datetime) -> dict[int, dict]:
+    """Episode starts per release per day since ``since``: {release_id: {date: count}}."""
+    out: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    rows = (WatchEvent.select(WatchEvent.release, WatchEvent.started_at)
+            .where(WatchEvent.started_at >= since).tuples().iterator())
+    for release_id, started_at in rows:
+        out[release_id][started_at.date()] += 1
+    return out
+
+
+def airing_releases() -> set[int]:
+    """Releases still airing (new episodes arrive: views follow the weekly rhythm)."""
+    return {rid for (rid,) in Release.select(Release.id).where(Release.status == "ongoing").tuples()}

@@ -1,0 +1,165 @@
+"""The recommender (child process only: imports numpy and scikit-learn).
+
+Each release becomes a short dense vector: TF-IDF over its titles and description plus its
+genre, studio, kind and era tags, reduced by truncated SVD and L2-normalised. A member's
+profile is the taste-weighted sum of the vectors of what they watched and scored. Three
+signals are blended per candidate:
+
+- content: cosine of the profile and the candidate;
+- household: item-item co-watching, what members with overlapping taste liked;
+- popularity: the rating x log(votes) prior, which alone serves members with no history.
+
+Two blends are computed ("a" content-led, "b" household-led); the For-you experiment shows
+one or the other. Every recommendation carries its reason: the title it is most similar to,
+the household, or popularity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .data import CatalogFeatures, Member
+
+#: blend name -> weights of (content, household, popularity)
+BLENDS = {"a": (0.6, 0.25, 0.15), "b": (0.35, 0.45, 0.2)}
+DIMENSIONS = 48
+KEEP_PER_MEMBER = 60
+SIMILAR_KEEP = 12
+SIMILAR_SEED_POPULAR = 2000
+TAG_WEIGHT = 2.0
+
+
+@dataclass
+class Rec:
+    release_id: int
+    score: float
+    reason: str
+    reason_release: int | None
+
+
+def embed(catalog: CatalogFeatures, dimensions: int = DIMENSIONS):
+    """Release vectors (rows in ``catalog.ids`` order), L2-normalised float32."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    words = TfidfVectorizer(max_features=20000, min_df=2, sublinear_tf=True, dtype=np.float32)
+    try:
+        text = words.fit_transform(catalog.text)
+    except ValueError:  # a tiny catalog: no word seen twice
+        text = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(catalog.text)
+    tags = TfidfVectorizer(analyzer=lambda tokens: tokens, dtype=np.float32).fit_transform(catalog.tags)
+    matrix = hstack([normalize(text), normalize(tags) * TAG_WEIGHT]).tocsr()
+    k = max(1, min(dimensions, matrix.shape[1] - 1, matrix.shape[0] - 1))
+    if k < 2:
+        return normalize(matrix.toarray()).astype(np.float32)
+    reduced = TruncatedSVD(n_components=k, n_iter=4, random_state=7).fit_transform(matrix)
+    return normalize(reduced).astype(np.float32)
+
+
+def _scaled(values):
+    import numpy as np
+
+    top = float(values.max()) if values.size else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=BLENDS,
+              keep: int = KEEP_PER_MEMBER) -> dict[tuple[int, str], list[Rec]]:
+    """(member id, blend) -> ranked recommendations (within the member's age cap)."""
+    import numpy as np
+
+    index = {rid: i for i, rid in enumerate(catalog.ids)}
+    popularity = np.asarray(catalog.popularity, dtype=np.float32)
+    limits = np.asarray([-1 if a is None else a for a in catalog.age_limit], dtype=np.int32)
+    liked = {m.id: {rid for rid, w in m.weights.items() if w > 0 and rid in index} for m in members}
+    out: dict[tuple[int, str], list[Rec]] = {}
+    for member in members:
+        known = [(index[rid], w) for rid, w in member.weights.items() if rid in index]
+        content = np.zeros(len(catalog.ids), dtype=np.float32)
+        if known:
+            rows, weights = zip(*known)
+            profile = (vectors[list(rows)] * np.asarray(weights, dtype=np.float32)[:, None]).sum(axis=0)
+            if np.linalg.norm(profile) > 0:
+                content = np.clip(vectors @ (profile / np.linalg.norm(profile)), 0, None)
+        household = np.zeros(len(catalog.ids), dtype=np.float32)
+        mine = liked[member.id]
+        for other in members:
+            if other.id == member.id or not liked[other.id]:
+                continue
+            overlap = len(mine & liked[other.id]) / (len(mine | liked[other.id]) or 1)
+            if overlap <= 0 and mine:
+                continue
+            for rid in liked[other.id] - mine:
+                household[index[rid]] += max(overlap, 0.1)
+        allowed = np.ones(len(catalog.ids), dtype=bool)
+        if member.age_cap is not None:
+            allowed = (limits >= 0) & (limits <= member.age_cap)
+        for rid in member.excluded | set(member.weights):
+            if rid in index:
+                allowed[index[rid]] = False
+        signals = (_scaled(content), _scaled(household), popularity)
+        for blend, (wc, wh, wp) in blends.items():
+            score = wc * signals[0] + wh * signals[1] + wp * signals[2]
+            score[~allowed] = -1.0
+            top = np.argsort(-score, kind="stable")[:keep]
+            recs = []
+            for i in top:
+                if score[i] <= 0:
+                    break
+                recs.append(_explain(int(i), float(score[i]), (wc * signals[0][i], wh * signals[1][i],
+                                                               wp * signals[2][i]), known, vectors, catalog))
+            out[(member.id, blend)] = recs
+    return out
+
+
+#: a title explains a recommendation ("because you watched X") only from this taste weight up:
+#: completed, watching or favourite, not merely planned
+EXPLAINS_FROM = 0.5
+
+
+def _explain(i, score, parts, known, vectors, catalog) -> Rec:
+    """Why candidate ``i`` is recommended: the strongest of the three signals; for content, the
+    member's title it is most like, or their genres when that title is only planned."""
+    strongest = max(range(3), key=lambda k: parts[k])
+    rid = catalog.ids[i]
+    positive = [(row, w) for row, w in known if w > 0]
+    if strongest == 0 and positive:
+        row, weight = max(positive, key=lambda rw: float(vectors[rw[0]] @ vectors[i]))
+        if weight >= EXPLAINS_FROM:
+            return Rec(rid, score, "similar", catalog.ids[row])
+        return Rec(rid, score, "genre", None)
+    if strongest == 1:
+        return Rec(rid, score, "household", None)
+    return Rec(rid, score, "popular", None)
+
+
+def similar(catalog: CatalogFeatures, vectors, seeds: list[int], keep: int = SIMILAR_KEEP,
+            chunk: int = 256) -> dict[int, list[tuple[int, float]]]:
+    """release id -> its ``keep`` nearest releases (cosine), for each id in ``seeds``."""
+    import numpy as np
+
+    index = {rid: i for i, rid in enumerate(catalog.ids)}
+    rows = [index[rid] for rid in seeds if rid in index]
+    out = {}
+    for start in range(0, len(rows), chunk):
+        block = rows[start:start + chunk]
+        scores = vectors[block] @ vectors.T
+        scores[np.arange(len(block)), block] = -1.0  # never itself
+        take = min(keep, scores.shape[1] - 1)
+        if take <= 0:
+            continue
+        best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        for r, row in enumerate(block):
+            order = best[r][np.argsort(-scores[r, best[r]])]
+            out[catalog.ids[row]] = [(catalog.ids[j], float(scores[r, j])) for j in order if scores[r, j] > 0]
+    return out
+
+
+def similar_seeds(catalog: CatalogFeatures, members: list[Member], popular: int = SIMILAR_SEED_POPULAR) -> list[int]:
+    """Which releases get a stored "similar titles" list: all the household touched, and the most
+    popular ones (the release page falls back to shared genres for the rest)."""
+    touched = {rid for m in members for rid in m.weights}
+    ranked = sorted(range(len(catalog.ids)), key=lambda i: -catalog.popularity[i])[:popular]
+    return sorted(touched | {catalog.ids[i] for i in ranked})
