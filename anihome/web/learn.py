@@ -16,6 +16,15 @@ from .templating import gettext as _
 
 bp = Blueprint("learn", __name__)
 
+#: what to fix, per field the experiments service refuses (translated when shown)
+EXPERIMENT_FIELD_HELP = {
+    "name": "The name takes lowercase letters, digits, '-' and '_', and must be new.",
+    "variants": "Give at least two variants with different names and weights that add up to more than zero.",
+    "metric": "Choose a metric from the list.",
+    "min_sample": "Members per variant: a whole number from 2 to 100000.",
+    "description": "The description is at most 500 characters.",
+}
+
 FOR_YOU_LIMIT = 12
 
 
@@ -76,7 +85,8 @@ def create_experiment():
         experiments.create(form.get("name", ""), variants, form.get("metric"), min_sample, form.get("description", ""))
         flash(_("Experiment started."), "success")
     except AppError as exc:
-        flash(_("Could not start the experiment: %(reason)s", reason=_(exc.message)), "error")
+        help_text = EXPERIMENT_FIELD_HELP.get(exc.field or "", "Check the form.")
+        flash(_("Could not start the experiment: %(reason)s", reason=_(help_text)), "error")
     return redirect(url_for("learn.admin"))
 
 
