@@ -40,7 +40,8 @@ class Member:
 
 
 def load_catalog() -> CatalogFeatures:
-    """Every available release with its text, tags and a popularity prior in 0..1."""
+    """Every available release with its text, tags and a popularity prior in 0..1 (the catalog's
+    rating x log(votes) popularity, scaled by the most popular title)."""
     genres = defaultdict(list)
     for release_id, slug in (ReleaseGenre.select(ReleaseGenre.release, Genre.slug).join(Genre)
                              .tuples().iterator()):
@@ -51,25 +52,19 @@ def load_catalog() -> CatalogFeatures:
         studios[release_id].append("studio:" + slug)
     out = CatalogFeatures()
     rows = (Release.select(Release.id, Release.title, Release.title_en, Release.description, Release.kind,
-                           Release.year, Release.rating, Release.votes, Release.age_limit)
+                           Release.year, Release.popularity, Release.age_limit)
             .where(Release.available == True).order_by(Release.id).tuples().iterator())  # noqa: E712
     raw_pop = []
-    for rid, title, title_en, description, kind, year, rating, votes, age_limit in rows:
+    for rid, title, title_en, description, kind, year, popularity, age_limit in rows:
         out.ids.append(rid)
         out.text.append(f"{title} {title_en} {description or ''}")
         era = f"era:{(year // 5) * 5}" if year else "era:unknown"
         out.tags.append(genres.get(rid, []) + studios.get(rid, []) + [f"kind:{kind or 'unknown'}", era])
-        raw_pop.append((rating or 0.0) * _log1p(votes or 0))
+        raw_pop.append(popularity or 0.0)
         out.age_limit.append(age_limit)
     top = max(raw_pop, default=0.0) or 1.0
     out.popularity = [value / top for value in raw_pop]
     return out
-
-
-def _log1p(n: int) -> float:
-    import math
-
-    return math.log1p(n)
 
 
 def load_members() -> list[Member]:

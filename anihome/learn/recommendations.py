@@ -35,7 +35,7 @@ def visible(ids: list[int], cap: int | None) -> list[int]:
     """``ids`` in order, keeping those available and allowed under ``cap``."""
     if not ids:
         return []
-    allowed = {rid for (rid,) in visible_releases(cap, Release.id).where(Release.id.in_(ids)).tuples()}
+    allowed = {rid for (rid,) in visible_releases(cap, Release.id, narrow=True).where(Release.id.in_(ids)).tuples()}
     return [rid for rid in ids if rid in allowed]
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .data import CatalogFeatures, Member
 
 #: blend name -> weights of (content, household, popularity)
-BLENDS = {"a": (0.6, 0.25, 0.15), "b": (0.35, 0.45, 0.2)}
+BLENDS = {"a": (0.45, 0.2, 0.35), "b": (0.25, 0.45, 0.3)}
 DIMENSIONS = 48
 KEEP_PER_MEMBER = 60
 SIMILAR_KEEP = 12

@@ -1,0 +1,217 @@
+"""Learning: offline quality of the recommender and the forecaster, and the cost of the nightly run.
+
+1. catalog   — a fake Kodik with --items items synced into a fresh data dir (bench/sync_bench.py);
+2. household — 8 members with genre tastes and a year of watching: list entries with scores,
+               and --events watch events (bulk inserted), dated over 365 days;
+3. quality   — leave-last-out: for each member the --holdout last completed titles are hidden,
+               the recommender (the child's own code) ranks the catalog, and hit rate@10 and
+               NDCG@10 are compared with a popularity baseline and a random one, same run;
+               the forecaster's rolling-origin backtest (MAE, interval coverage) for both models;
+4. nightly   — the ``learn`` job as the server runs it: the child process's wall time and peak
+               RSS, and the serving process's RSS before and after it;
+5. serving   — in-process p50/p99 of the recommendations API answer and the tonight planner.
+Steps 4 and 5 run before step 3, which imports scikit-learn into the bench process.
+
+Run: python3 bench/learn_bench.py [--items 20000] [--events 200000] [--holdout 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+MEMBERS = 8
+
+
+def synced(items: int, seed: int) -> str:
+    from anihome.kodik.fake.server import FakeKodik
+
+    data = tempfile.mkdtemp(prefix="anihome-learnbench-")
+    with FakeKodik(items=items, seed=seed) as fake:
+        out = subprocess.run([sys.executable, str(ROOT / "bench" / "sync_bench.py"), "--role", "sync", "--url",
+                              fake.base_url, "--data", data, "--mode", "full"], cwd=ROOT, capture_output=True,
+                             text=True)
+    if out.returncode:
+        raise SystemExit(f"sync failed:\n{out.stderr[-3000:]}")
+    return data
+
+
+def household(events: int, rng: random.Random) -> dict:
+    """Members with 2 favourite genres each; what they watched, in order, per member."""
+    from anihome.clock import utcnow
+    from anihome.db import write_transaction
+    from anihome.models import Genre, ListEntry, Release, ReleaseGenre, User, WatchEvent
+
+    now = utcnow()
+    genres = [g.id for g in Genre.select()]
+    by_genre: dict[int, list[int]] = {}
+    for release_id, genre_id in ReleaseGenre.select(ReleaseGenre.release, ReleaseGenre.genre).tuples():
+        by_genre.setdefault(genre_id, []).append(release_id)
+    popular = [rid for (rid,) in Release.select(Release.id).where(Release.available == True)  # noqa: E712
+               .order_by(Release.popularity.desc()).tuples()]
+    weight = {rid: 1.0 / (rank + 10) for rank, rid in enumerate(popular)}
+    history = {}
+    with write_transaction():
+        for m in range(MEMBERS):
+            user = User.create(username=f"member{m}", username_key=f"member{m}", password_hash="x", role="member",
+                               created_at=now)
+            tastes = rng.sample([g for g in genres if len(by_genre.get(g, ())) > 30], 2)
+            pool = sorted({rid for g in tastes for rid in by_genre[g] if rid in weight})
+            titles, seen = [], set()
+            while len(titles) < 60:
+                source = pool if rng.random() < 0.8 else popular[:3000]
+                rid = rng.choices(source, weights=[weight[r] for r in source])[0]
+                if rid not in seen:
+                    seen.add(rid)
+                    titles.append(rid)
+            for i, rid in enumerate(titles):
+                liked = rid in pool
+                status = "completed" if liked or rng.random() < 0.5 else "dropped"
+                ListEntry.create(user=user, release=rid, status=status, score=rng.randint(7, 10) if liked else
+                                 rng.randint(3, 6), created_at=now - timedelta(days=365 - i * 6),
+                                 updated_at=now - timedelta(days=365 - i * 6))
+            history[user.id] = [rid for rid in titles]
+    rows = []
+    users = list(history)
+    for n in range(events):
+        user = rng.choice(users)
+        rid = rng.choice(history[user][:40])
+        when = now - timedelta(days=rng.random() * 365)
+        rows.append({"user": user, "release": rid, "season": 1, "number": 1 + n % 12, "started_at": when,
+                     "ended_at": when + timedelta(minutes=24), "position": 1400, "duration": 1440,
+                     "completed": True})
+        if len(rows) == 5000:
+            with write_transaction():
+                WatchEvent.insert_many(rows).execute()
+            rows = []
+    if rows:
+        with write_transaction():
+            WatchEvent.insert_many(rows).execute()
+    return history
+
+
+def quality(history: dict, holdout: int, rng: random.Random) -> dict:
+    """Leave-last-out hit rate@10 and NDCG@10: recommender vs popularity vs random."""
+    from anihome.learn import data, recommender
+    from anihome.models import ListEntry
+
+    catalog = data.load_catalog()
+    vectors = recommender.embed(catalog)
+    members = data.load_members()
+    by_id = {m.id: m for m in members}
+    scores = {"recommender": [], "popularity": [], "random": []}
+    popular = [catalog.ids[i] for i in sorted(range(len(catalog.ids)), key=lambda i: -catalog.popularity[i])]
+    for user_id, titles in history.items():
+        completed = {rid for (rid,) in ListEntry.select(ListEntry.release).where(
+            (ListEntry.user == user_id) & (ListEntry.status == "completed")).tuples()}
+        hidden = [rid for rid in titles if rid in completed][-holdout:]
+        for target in hidden:
+            member = by_id[user_id]
+            trimmed = data.Member(member.id, member.age_cap,
+                                  {rid: w for rid, w in member.weights.items() if rid != target},
+                                  member.excluded - {target})
+            others = [m for m in members if m.id != user_id] + [trimmed]
+            ranked = [r.release_id for r in recommender.recommend(catalog, vectors, others, keep=10,
+                                                                  blends={"a": recommender.BLENDS["a"]})
+                      [(user_id, "a")]]
+            seen = set(trimmed.weights)
+            pop = [rid for rid in popular if rid not in seen][:10]
+            pool = [rid for rid in catalog.ids if rid not in seen]
+            rand = rng.sample(pool, 10)
+            for name, top in (("recommender", ranked), ("popularity", pop), ("random", rand)):
+                rank = top.index(target) + 1 if target in top else None
+                scores[name].append((1.0 if rank else 0.0, 1 / math.log2(rank + 1) if rank else 0.0))
+    return {name: {"hit_rate@10": round(statistics.mean(h for h, _ in s), 3),
+                   "ndcg@10": round(statistics.mean(n for _, n in s), 3), "cases": len(s)}
+            for name, s in scores.items()}
+
+
+def forecast_backtest() -> list[dict]:
+    from anihome.clock import utcnow
+    from anihome.learn import data, forecaster
+
+    now = utcnow()
+    views = data.daily_views(now - timedelta(days=forecaster.HISTORY_DAYS + 1))
+    _, reports = forecaster.forecast(views, now.date(), data.airing_releases())
+    return [{"model": r.model, "mae": round(r.mae, 4) if r.mae is not None else None,
+             "coverage": round(r.coverage, 3) if r.coverage is not None else None, "points": r.points,
+             "served": r.chosen} for r in reports]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timed(fn, repeat: int) -> dict:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"p50_ms": round(times[len(times) // 2], 2), "p99_ms": round(times[int(len(times) * 0.99) - 1], 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=20000)
+    parser.add_argument("--events", type=int, default=200000)
+    parser.add_argument("--holdout", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+    data_dir = synced(args.items, args.seed)
+    sync_seconds = time.perf_counter() - started
+
+    from tests.conftest import make_app
+    from tests.support.web import sign_in_as
+
+    from anihome.jobs.runner import run_job
+    from anihome.learn import tonight
+    from anihome.models import Release, User
+
+    app = make_app(Path(data_dir), TESTING=False, API_RATE_LIMIT=0)
+    report = {"items": args.items, "events": args.events, "sync_seconds": round(sync_seconds, 1)}
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        report["releases"] = Release.select().where(Release.available == True).count()  # noqa: E712
+        t = time.perf_counter()
+        history = household(args.events, rng)
+        report["household_seconds"] = round(time.perf_counter() - t, 1)
+        before = rss_mb()  # before anything imports scikit-learn into this process
+        t = time.perf_counter()
+        run = run_job(app, "learn")
+        report["nightly"] = {"status": run.status, "seconds": round(time.perf_counter() - t, 1),
+                             "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"),
+                             "serving_rss_before_mb": round(before, 1), "serving_rss_after_mb": round(rss_mb(), 1),
+                             "error": run.error}
+        members = list(User.select().where(User.username.startswith("member")))
+    client = app.test_client()
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        sign_in_as(client, members[0])
+    report["serving"] = {"recommendations_api": timed(lambda: client.get("/api/v1/recommendations"), 200)}
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        report["serving"]["tonight_3_members"] = timed(lambda: tonight.plan(members[:3], 90), 200)
+        report["quality"] = quality(history, args.holdout, rng)  # imports scikit-learn here: last
+        report["forecast_backtest"] = forecast_backtest()
+    report["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
