@@ -113,9 +113,14 @@ class Cache:
         events.catalog_changed.connect(self._on_catalog_changed)
         events.member_data_changed.connect(self._on_member_changed)
         events.user_changed.connect(self._on_member_changed)
+        events.job_finished.connect(self._on_job_finished)
 
     def _on_catalog_changed(self, sender, **kwargs) -> None:
         self.invalidate_tag("catalog")
+
+    def _on_job_finished(self, sender, job_id=None, **kwargs) -> None:
+        if job_id is not None:
+            self.invalidate_tag(f"job:{job_id}")
 
     def _on_member_changed(self, sender, user_id=None, **kwargs) -> None:
         if user_id is not None:

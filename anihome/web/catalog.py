@@ -15,7 +15,7 @@ from ..cache import get_cache
 from ..catalog import cached, feeds
 from ..catalog import calendar as calendar_service
 from ..catalog.agecap import cap_of
-from ..learn.recommendations import similar_to
+from .learn import similar_titles
 from ..catalog.ical import feed_text
 from ..catalog.args import parse_int
 from ..catalog.filters import BROWSE_KINDS, SORT_NAMES
@@ -71,7 +71,7 @@ def release(release_id: int):
     body = _fragment(f"release:{release_id}:{translation_id}", lambda: render_template(
         "catalog/_release_body.html", page=page, release=page["release"]))
     return render_template("catalog/release.html", body=body, release=page["release"],
-                           similar=similar_to(release_id, cap_of(current_user)))
+                           similar=similar_titles(release_id, cap_of(current_user)))
 
 
 @bp.get("/search")

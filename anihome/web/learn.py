@@ -3,9 +3,10 @@
 (forecast backtest, top forecasts, experiments)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..cache import get_cache
 from ..catalog.agecap import cap_of
 from ..errors import AppError
 from ..jobs.history import recent_runs
@@ -29,9 +30,25 @@ FOR_YOU_LIMIT = 12
 
 
 def for_you(user) -> list:
-    """The member's For-you row: the blend their experiment variant names (exposure recorded)."""
-    blend = experiments.expose(experiments.BUILTIN, user.id) or "a"
-    return recommendations.for_member(user, FOR_YOU_LIMIT, blend if blend in recommendations.BLENDS else "a")
+    """The member's For-you row: the blend their experiment variant names (exposure recorded).
+
+    Cached per member until their lists or account change, the catalog changes or a learning
+    run finishes; the variant for five minutes (a stopped experiment stops showing by then)."""
+    cache = get_cache(current_app)
+    blend = cache.get_or_set(f"learn:variant:{user.id}",
+                             lambda: experiments.expose(experiments.BUILTIN, user.id) or "a",
+                             ttl=300, tags=("job:learn",))
+    blend = blend if blend in recommendations.BLENDS else "a"
+    return cache.get_or_set(f"learn:foryou:{user.id}:{blend}",
+                            lambda: recommendations.for_member(user, FOR_YOU_LIMIT, blend),
+                            tags=(f"user:{user.id}", "job:learn", "catalog"))
+
+
+def similar_titles(release_id: int, cap: int | None) -> list[dict]:
+    """Similar titles for a release page, cached per age cap until the catalog or a learning run changes."""
+    return get_cache(current_app).get_or_set(f"learn:similar:{release_id}:{cap}",
+                                             lambda: recommendations.similar_to(release_id, cap),
+                                             tags=("catalog", "job:learn"))
 
 
 @bp.get("/foryou/open/<int:release_id>")
