@@ -33,7 +33,8 @@ def _method(rule):
 
 @pytest.fixture
 def inventory_app(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
+    # every route is called in a row: the API rate limit (per address) is not what this test checks
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, API_RATE_LIMIT=0)
     db = app.extensions["anihome.db"]
     with app.app_context(), db.connection_context():
         app.test_users = {role: _user(role).id for role in ("owner", "admin", "moderator", "member")}
