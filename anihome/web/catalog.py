@@ -21,8 +21,9 @@ from ..catalog.args import parse_int
 from ..catalog.filters import BROWSE_KINDS, SORT_NAMES
 from ..catalog.params import parse_browse
 from ..clock import utcnow
-from ..social import ranking
+from ..library import release_state
 from ..models.catalog import STATUSES
+from ..social import ranking
 from .templating import current_language
 from .templating import gettext as _
 
@@ -62,15 +63,36 @@ def browse():
     return render_template("catalog/browse.html", body=body)
 
 
+def _fill(fragment: Markup, holes: dict[str, str]) -> Markup:
+    """A cached fragment with its ``<!--member:NAME-->`` holes filled by per-request HTML."""
+    html = str(fragment)
+    for name, part in holes.items():
+        html = html.replace(f"<!--member:{name}-->", str(part), 1)
+    return Markup(html)
+
+
 @bp.get("/releases/<int:release_id>")
 @access("member")
 def release(release_id: int):
-    """One release: titles, facts, translations, seasons x episodes, franchise."""
-    translation_id = parse_int(request.args, "translation", 1, 2**31)
+    """One release: titles, facts, the member's controls, translations, seasons x episodes
+    (with the member's progress), franchise. The shared part is cached; the member's parts
+    are rendered per request into its holes."""
+    translation_id = (parse_int(request.args, "translation", 1, 2**31)
+                      or release_state.chosen_dub(current_user.id, release_id))
     page = cached.release_page(_cache(), release_id, cap_of(current_user), translation_id)
+    release = page["release"]
     body = _fragment(f"release:{release_id}:{translation_id}", lambda: render_template(
-        "catalog/_release_body.html", page=page, release=page["release"]))
-    return render_template("catalog/release.html", body=body, release=page["release"],
+        "catalog/_release_body.html", page=page, release=release))
+    st = release_state.state(current_user.id, release_id, with_progress=True)
+    part = {"page": page, "release": release, "st": st}
+    episodes = (render_template("catalog/_release_episodes.html", marks=st.marks, **part)
+                if st.marks and page["seasons"] else
+                _fragment(f"episodes:{release_id}:{translation_id}", lambda: render_template(
+                    "catalog/_release_episodes.html", marks={}, **part)))
+    body = _fill(body, {"actions": render_template("catalog/_release_member.html", **part),
+                        "episode-tools": render_template("catalog/_release_episode_tools.html", **part),
+                        "episodes": episodes})
+    return render_template("catalog/release.html", body=body, release=release,
                            similar=similar_titles(release_id, cap_of(current_user)))
 
 

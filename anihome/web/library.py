@@ -5,26 +5,42 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..security.access import access
+from ..cache import get_cache
 from ..errors import AppError
-from ..library import continue_watching, favorites, history, lists, release_state
+from ..library import continue_watching, favorites, history, lists, mark_watched, release_state
 from ..models.library import LIST_STATUSES
+from ..security.access import access
+from .library_forms import episode_field, form_action, int_field
 from .templating import gettext as _
-from .library_forms import form_action, int_field
 
 bp = Blueprint("library", __name__)
 
 PER_PAGE = 50
+LIST_STATUS_LABELS = {"watching": "Watching", "planned": "Plan to watch", "completed": "Completed",
+                      "on_hold": "On hold", "dropped": "Dropped", "rewatching": "Rewatching"}
 
 
 @bp.app_context_processor
 def _library_globals():
-    """``library_state(release_id)`` for the release-actions partial (None when signed out)."""
+    """``library_state(release_id)`` for the release-actions partial (None when signed out),
+    and ``card_marks()``: the member's favorites and list statuses for the cards' quick
+    buttons (static/js/cards.js), with their labels in the member's language."""
     def library_state(release_id: int):
         if not current_user.is_authenticated:
             return None
         return release_state.state(current_user.id, release_id)
-    return {"library_state": library_state}
+
+    def card_marks():
+        uid = current_user.id
+        marks = dict(get_cache(current_app).get_or_set(  # dropped by member_data_changed
+            f"member:{uid}:card-marks", lambda: release_state.card_marks(uid), tags=(f"user:{uid}",)))
+        marks["labels"] = {
+            "fav_add": _("Add to favorites"), "fav_remove": _("Remove from favorites"),
+            "plan_add": _("Plan to watch"), "plan_remove": _("Take off Plan to watch"),
+            "on_list": _("On your list: %(status)s", status="{status}"), "failed": _("Could not save. Try again."),
+            "statuses": {s: _(LIST_STATUS_LABELS[s]) for s in LIST_STATUSES}}
+        return marks
+    return {"library_state": library_state, "card_marks": card_marks}
 
 
 def _page() -> int:
@@ -72,6 +88,18 @@ def set_status(release_id: int):
         raise AppError("Choose a list first.", "status")
     lists.set_entry(current_user.id, release_id, changes)
     flash(_("Saved."), "success")
+
+
+@bp.post("/lists/<int:release_id>/watched-through")
+@access("member")
+@form_action("/lists")
+def watched_through(release_id: int):
+    """Mark every episode of a dub up to the chosen one as watched (seen elsewhere)."""
+    season, number = episode_field("through")
+    result = mark_watched.watched_through(current_user.id, release_id, request.form.get("translation_id"),
+                                          season, number, age_cap=current_user.age_cap)
+    flash(_("Marked %(n)s episodes as watched.", n=result.marked) if result.marked
+          else _("These episodes were already watched."), "success")
 
 
 @bp.post("/lists/<int:release_id>/delete")

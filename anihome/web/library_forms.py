@@ -9,6 +9,7 @@ from flask import flash, redirect, request
 from ..errors import AppError, NotFound
 from .templating import gettext as _
 
+
 def safe_next(default: str) -> str:
     """The form's ``next`` when it is a path on this site, else ``default``."""
     target = request.form.get("next") or request.args.get("next") or ""
@@ -47,3 +48,11 @@ def int_field(name: str, required: bool = True):
         return int(raw)
     except ValueError:
         raise AppError(f"{name} must be a whole number.", name) from None
+
+
+def episode_field(name: str) -> tuple[int, int]:
+    """(season, episode) from a form value like ``2-5`` (the episode pickers' option values)."""
+    season, sep, number = (request.form.get(name) or "").strip().partition("-")
+    if not sep or not season.isdigit() or not number.isdigit():
+        raise AppError("Choose an episode.", name)
+    return int(season), int(number)

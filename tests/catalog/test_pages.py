@@ -142,17 +142,21 @@ def test_browse_and_release_page_bound_their_queries(app, as_owner, catalog):
             as_owner.get("/browse?genre=action&sort=rating")
         with count_queries() as release_count:
             as_owner.get(f"/releases/{catalog.aot}")
+        with count_queries() as release_cached:
+            as_owner.get(f"/releases/{catalog.aot}")
         with count_queries() as home_count:
             as_owner.get("/")
         with count_queries() as home_again:
             as_owner.get("/")
     # the first request checks first-run setup once; then the member's session row, the page
     # (count, page ids, cards) and the facets (genres, studios, teams x 2, years)
-    assert browse_count.count <= 10
+    assert browse_count.count <= 12  # + the member's card marks (favorites, list statuses), then cached
     assert browse_cached.count <= 1  # at most the session's member
-    # + the comments and reviews panel (social/panel.py) and similar titles (nightly list or shared
-    # genres, visibility, cards; cached per cap)
-    assert release_count.count <= 7 + 9 + 4
+    # the release's seven, the comments and reviews panel (social/panel.py, nine), similar titles
+    # (nightly list or shared genres, visibility, cards; cached per cap), and the member's own
+    # part (chosen dub, list entry, favorite, collections, episode marks), never cached
+    assert release_count.count <= 7 + 9 + 4 + 5
+    assert release_cached.count <= 1 + 9 + 5
     # + the For-you row (experiment variant, recommendations or the cold start, visibility,
     # the member's lists, cards), cached per member: a second visit reads none of it again
     assert home_count.count <= 14

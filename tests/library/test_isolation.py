@@ -60,6 +60,7 @@ def html_cases(cat, ids):
         ("POST", "/collections/", {"name": "Bob's own"}),
         ("POST", "/collections/add", {"collection_id": str(p), "release_id": str(cat.ongoing.id)}),
         ("POST", f"/lists/{cat.movie.id}", {"score": "1"}),
+        ("POST", f"/lists/{r}/watched-through", {"translation_id": str(cat.movie_tr.id), "through": "1-1"}),
         ("POST", "/import/apply", {"token": "0" * 32}),
     ]
 
