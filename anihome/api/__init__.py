@@ -47,8 +47,6 @@ def register_api(app) -> None:
     app.extensions["anihome.csrf"].exempt(bp)
     ratelimit.init_limiter(app)
 
-    limiter = app.extensions[ratelimit.EXTENSION]
-
     @app.before_request
     def _api_guard():
         req = request._get_current_object()  # one proxy lookup: this runs on every API call
@@ -56,8 +54,9 @@ def register_api(app) -> None:
             return None
         caller = auth.identify(req.environ)
         g.api_caller = caller
+        limiter, key = ratelimit.budget(app, caller, req.endpoint, req.remote_addr)
         if limiter.enabled:
-            refused = ratelimit.check(limiter, caller.rate_key(req.remote_addr))
+            refused = ratelimit.check(limiter, key)
             if refused is not None:
                 return refused
         return auth.enforce(caller, app, req.endpoint, req.method)
