@@ -5,9 +5,11 @@ JSON errors always have one shape: ``{"error": {"code", "message", "field"?}}``.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +72,26 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, message: str, code: str | None = None, field: str | None = None,
+def _render(status: int, message: str | None, code: str | None = None, field: str | None = None,
             headers: dict | None = None):
+    """JSON under /api/, else the error page in the layout (title and explanation by status,
+    in the member's language; ``message`` when it says more; a way back)."""
     if wants_json():
-        return json_error(status, message, code, field, headers)
-    return render_template("errors/error.html", status=status, message=message), status, headers or {}
+        return json_error(status, message or HTTP_STATUS_CODES.get(status, "Error"), code, field, headers)
+    return (render_template("errors/error.html", status=status, message=message, back=_back()),
+            status, headers or {})
+
+
+def _back() -> str | None:
+    """The page the visitor came from, when it is on this site (a path), else None."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return None if path == request.full_path.rstrip("?") else path
 
 
 def register_error_handlers(app) -> None:
@@ -90,7 +107,10 @@ def register_error_handlers(app) -> None:
         retry = getattr(exc, "retry_after", None)
         if retry:
             headers["Retry-After"] = str(retry)
-        return _render(exc.code or 500, exc.description or exc.name, headers=headers)
+        message = exc.description or exc.name
+        if not wants_json() and exc.description == type(exc).description:
+            message = None  # Werkzeug's stock text is English-only: the page explains the status
+        return _render(exc.code or 500, message, headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

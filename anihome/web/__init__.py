@@ -24,6 +24,7 @@ WEB_MODULES = (
     "artwork",
     "social",
     "admin_moderation",
+    "error_pages",
 )
 
 

@@ -9,9 +9,11 @@ from anihome.i18n import catalog
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["templates/catalog/_release_member.html", "templates/catalog/_release_episode_tools.html",
          "templates/catalog/_release_episodes.html", "templates/library/_release_actions.html",
-         "anihome/web/library.py", "anihome/web/library_forms.py", "anihome/library/mark_watched.py"]
+         "anihome/web/library.py", "anihome/web/library_forms.py", "anihome/library/mark_watched.py",
+         "templates/errors/error.html", "anihome/web/error_pages.py", "anihome/errors.py",
+         "templates/catalog/_browse_body.html"]
 CALL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
-RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden)\(\s*"((?:[^"\\]|\\.)*)"')
+RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden|_render\(\s*\d+,)\(?\s*"((?:[^"\\]|\\.)*)"')
 
 
 def _english() -> set[str]:
@@ -19,7 +21,9 @@ def _english() -> set[str]:
     for name in FILES:
         text = (ROOT / name).read_text(encoding="utf-8")
         found |= set(CALL.findall(text)) | set(RAISED.findall(text))
-    return found
+    from anihome.web.error_pages import STALE_FORM
+
+    return found | set(STALE_FORM.values())
 
 
 def test_the_household_ui_strings_all_have_russian_translations():
