@@ -46,12 +46,15 @@ def translation_json(tr) -> dict:
 
 
 def translations_of(release_id: int) -> list[dict]:
-    """Available translations of a release: voice first, then most episodes, then by team."""
+    """Available translations of a release: playable ones first (the rights holder has not
+    blocked their latest season), then voice, then most episodes, then by team. The first
+    one is the release page's default."""
     rows = (Translation.select().where((Translation.release == release_id)
                                        & (Translation.available == True)))  # noqa: E712
-    items = [translation_json(tr) for tr in rows]
-    items.sort(key=lambda t: (t["type"] != "voice", -(t["episodes_count"] or 0), t["title"].casefold()))
-    return items
+    items = [(tr.is_blocked(), translation_json(tr)) for tr in rows]
+    items.sort(key=lambda p: (p[0], p[1]["type"] != "voice", -(p[1]["episodes_count"] or 0),
+                              p[1]["title"].casefold()))
+    return [item for _, item in items]
 
 
 def _blocked_value(raw: str):

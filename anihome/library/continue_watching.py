@@ -57,12 +57,10 @@ def watch_url(release_id: int, translation_id: int, season: int, episode: int) -
 
 
 def default_translation(release_id: int) -> Translation | None:
-    """The dub offered when a member has not chosen one: voice first, then most episodes."""
-    return (Translation.select()
-            .where((Translation.release == release_id) & (Translation.available == True))  # noqa: E712
-            .order_by(Translation.voice.desc(), Translation.episodes_count.desc(nulls="LAST"),
-                      Translation.id)
-            .first())
+    """The dub offered when a member has not chosen one: one the rights holder has not
+    blocked, voice first, then most episodes."""
+    return _default(list(Translation.select().where(
+        (Translation.release == release_id) & (Translation.available == True))))  # noqa: E712
 
 
 def translation_for(user_id: int, release_id: int, hint: int | None = None) -> Translation | None:
@@ -78,7 +76,8 @@ def translation_for(user_id: int, release_id: int, hint: int | None = None) -> T
 
 def _default(translations: list[Translation]) -> Translation | None:
     """``default_translation``'s choice among already loaded translations."""
-    key = lambda t: (not t.voice, -(t.episodes_count if t.episodes_count is not None else -1), t.id)  # noqa: E731
+    key = lambda t: (t.is_blocked(), not t.voice,  # noqa: E731
+                     -(t.episodes_count if t.episodes_count is not None else -1), t.id)
     return min(translations, key=key) if translations else None
 
 

@@ -41,6 +41,14 @@ class WatchPage:
     next_label: tuple[int, int] | None
     prev_url: str | None
     team_ids: dict[int, int] = field(default_factory=dict)
+    blocked: bool = False  # the rights holder blocked this episode in this translation
+    blocked_ids: set[int] = field(default_factory=set)  # translations whose latest season is blocked
+
+    @property
+    def alternatives(self) -> list[Translation]:
+        """Other translations worth offering when this one does not play: unblocked first."""
+        others = [t for t in self.translations if t.id != self.translation.id]
+        return sorted(others, key=lambda t: t.id in self.blocked_ids)
 
 
 def _optional_int(value, name: str) -> int | None:
@@ -100,4 +108,6 @@ def build(user_id: int, release_id: int, translation=None, season=None, episode=
         next_url=(continue_watching.watch_url(release.id, chosen.id, *following)
                   if following else None),
         next_label=following, prev_url=before[-1].url if before else None,
-        team_ids={t.team_id: t.id for t in available})
+        team_ids={t.team_id: t.id for t in available},
+        blocked=chosen.is_blocked(ref.season, None if chosen.is_movie else ref.number),
+        blocked_ids={t.id for t in available if t.is_blocked()})

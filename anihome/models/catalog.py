@@ -87,6 +87,28 @@ class Translation(BaseModel):
     def is_movie(self) -> bool:
         return self.kodik_id.startswith("movie-")
 
+    @property
+    def blocked_map(self) -> dict | str:
+        """Kodik's blocked_seasons: "all", or {"season": "all" | ["episode", ...]} ({} = none)."""
+        try:
+            value = json.loads(self.blocked_seasons or "{}")
+        except ValueError:
+            return {}
+        return value if value == "all" or isinstance(value, dict) else {}
+
+    def is_blocked(self, season: int | None = None, number: int | None = None) -> bool:
+        """Whether the rights holder blocked this episode (or, without ``number``, the whole
+        season; without ``season``, the latest season) in this translation."""
+        blocked = self.blocked_map
+        if blocked == "all":
+            return True
+        if season is None:
+            season = self.last_season if self.last_season is not None else 1
+        entry = blocked.get(str(season))
+        if entry == "all":
+            return True
+        return number is not None and isinstance(entry, list) and str(number) in map(str, entry)
+
 
 class Episode(BaseModel):
     translation = ForeignKeyField(Translation, on_delete="CASCADE", backref="episodes", index=False)  # m0007

@@ -5,6 +5,11 @@
  * data-origin). Progress goes to PUT /api/v1/progress at most every 15 s while playing,
  * and at once on pause, end, the 90 % mark, an episode switch and when the page is hidden
  * (fetch with keepalive, which, unlike sendBeacon, carries the CSRF header).
+ *
+ * Honest failures: when the player has not said a word within data-load-timeout seconds,
+ * an overlay offers a retry, other translations and Kodik's own page (it goes away as soon
+ * as the player speaks); when a save fails, a notice says so (signed out, too many requests,
+ * or offline) until a later save succeeds. Every text comes translated in data-msg-*.
  */
 (function () {
   "use strict";
@@ -38,6 +43,57 @@
 
   function say(text) { if (status) { status.textContent = text; } }
 
+  /* --- the player did not load --------------------------------------------------------- */
+  var overlay = document.getElementById("player-overlay");
+  var loadTimeout = (Number(root.dataset.loadTimeout) || 15) * 1000;
+  var spoke = false, loadTimer = null;
+
+  function waitForPlayer() {
+    clearTimeout(loadTimer);
+    loadTimer = setTimeout(function () {
+      if (!spoke && overlay) { overlay.hidden = false; root.dataset.overlay = "shown"; }
+    }, loadTimeout);
+  }
+
+  function playerSpoke() {
+    if (spoke) { return; }
+    spoke = true;
+    clearTimeout(loadTimer);
+    if (overlay) { overlay.hidden = true; }
+    root.dataset.overlay = "";
+  }
+
+  if (overlay) {
+    overlay.querySelector("[data-player-retry]").addEventListener("click", function () {
+      overlay.hidden = true;
+      root.dataset.overlay = "";
+      var src = iframe.src;
+      iframe.src = "about:blank";
+      iframe.src = src;
+      waitForPlayer();
+    });
+    overlay.querySelector("[data-player-dismiss]").addEventListener("click", function () {
+      overlay.hidden = true;
+      root.dataset.overlay = "dismissed";
+    });
+  }
+  waitForPlayer();
+
+  /* --- saves that fail ----------------------------------------------------------------- */
+  var problem = document.getElementById("save-problem");
+  function saveProblem(kind) {
+    if (!problem) { return; }
+    if (kind) {
+      problem.textContent = root.dataset["msg" + kind] || root.dataset.msgFailed;
+      problem.hidden = false;
+      root.dataset.saveProblem = kind;
+    } else if (!problem.hidden) {
+      problem.textContent = root.dataset.msgSavedAgain;
+      root.dataset.saveProblem = "";
+      setTimeout(function () { if (!root.dataset.saveProblem) { problem.hidden = true; } }, 4000);
+    }
+  }
+
   function payload(extra) {
     var body = {position: Math.max(0, Math.round(state.position)), duration: state.duration || null};
     if (state.episodeId) {
@@ -57,13 +113,23 @@
     state.savedPosition = Math.round(state.position);
     var request = window.AniHome.api("/api/v1/progress", {method: "PUT", json: payload(extra), keepalive: !!keepalive});
     request.then(function (response) {
-      if (!response.ok) { say(root.dataset.msgFailed || "Could not save your place."); return null; }
+      if (!response.ok) {
+        state.savedPosition = null;  /* the next tick tries again */
+        saveProblem(response.status === 401 || response.status === 403 ? "SignedOut"
+                    : response.status === 429 ? "Busy" : "Failed");
+        return null;
+      }
       return response.json();
     }).then(function (data) {
       if (!data) { return; }
+      saveProblem(null);
       root.dataset.lastSaved = String(data.progress.position);
       if (data.progress.watched) { markWatched(); }
-    }).catch(function () { /* offline or the page is closing: the next save catches up */ });
+    }).catch(function () {
+      /* offline (or the page is closing: then nobody sees it and the next visit catches up) */
+      state.savedPosition = null;
+      if (!keepalive) { saveProblem("Failed"); }
+    });
   }
 
   function markWatched() {
@@ -111,6 +177,7 @@
       try { data = JSON.parse(data); } catch (e) { return; }
     }
     if (!data || typeof data.key !== "string") { return; }
+    playerSpoke();
     var t;
     switch (data.key) {
       case "kodik_player_time_update":

@@ -2,7 +2,9 @@
 origin that posts the same messages as Kodik's iframe.
 
 Three origins: the AniHome server, the fake player (a second port) and a foreign page (a
-third port). The player page must save progress from the fake player's messages only.
+third port). The player page must save progress from the fake player's messages only, and be
+honest when things fail: an overlay when the player stays silent, a notice when saves fail,
+blocked episodes said plainly, in Russian too.
 """
 from __future__ import annotations
 
@@ -231,3 +233,92 @@ def test_opening_and_leaving_without_playing_saves_nothing(app, setup, live_serv
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         from anihome.models import WatchEvent
         assert WatchEvent.select().count() == 1
+
+
+# --- honest playback: a silent player, failed saves, blocked episodes ----------------------
+
+def _silent_player(app, page, live_server, setup, seconds=2):
+    app.config["PLAYER_LOAD_TIMEOUT"] = seconds
+    page.clock.install()
+    frame = open_player(page, live_server, setup, 2)
+    return frame
+
+
+def test_a_silent_player_gets_an_overlay_with_retry_other_dubs_and_kodiks_page(app, setup, live_server, page):
+    frame = _silent_player(app, page, live_server, setup)
+    assert page.is_hidden("#player-overlay")
+    page.clock.fast_forward(2500)
+    overlay = page.locator("#player-overlay")
+    overlay.wait_for(state="visible")
+    assert "did not answer within 2 seconds" in overlay.inner_text()
+    assert overlay.get_by_role("link", name="Open on Kodik's site").get_attribute("href") == \
+        page.get_attribute("#kodik-player", "src")
+    other = overlay.get_by_role("link", name="Fake Subs")
+    assert f"translation={setup['subs']}" in other.get_attribute("href")
+    assert "season=1" in other.get_attribute("href") and "episode=2" in other.get_attribute("href")
+
+    overlay.get_by_role("button", name="Retry").click()  # reloads the frame and waits again
+    assert page.is_hidden("#player-overlay")
+    page.clock.fast_forward(2500)
+    overlay.wait_for(state="visible")
+
+    frame = page.frame(url=lambda url: "/seria/" in url)
+    frame.wait_for_load_state()
+    frame.evaluate("kodik('kodik_player_play')")  # the player speaks: the overlay goes away
+    overlay.wait_for(state="hidden")
+
+
+def test_a_player_that_speaks_in_time_never_shows_the_overlay(app, setup, live_server, page):
+    frame = _silent_player(app, page, live_server, setup)
+    frame.evaluate("kodik('kodik_player_duration_update', 1440)")
+    page.clock.fast_forward(10_000)
+    page.wait_for_timeout(100)
+    assert page.is_hidden("#player-overlay")
+
+
+def test_the_overlay_speaks_russian(app, setup, live_server, page):
+    page.context.add_cookies([{"name": "lang", "value": "ru", "url": live_server}])
+    _silent_player(app, page, live_server, setup)
+    page.clock.fast_forward(2500)
+    overlay = page.locator("#player-overlay")
+    overlay.wait_for(state="visible")
+    text = overlay.inner_text()
+    assert "Плеер не загрузился" in text and "Повторить" in text and "Открыть на сайте Kodik" in text
+
+
+def test_failed_saves_are_announced_until_a_save_succeeds_again(app, setup, live_server, page):
+    page.clock.install()
+    frame = open_player(page, live_server, setup, 2)
+    page.route("**/api/v1/progress", lambda route: route.fulfill(status=500, body="{}",
+                                                                  content_type="application/json"))
+    frame.evaluate("kodik('kodik_player_duration_update', 1440)")
+    frame.evaluate("kodik('kodik_player_time_update', 400)")
+    frame.evaluate("kodik('kodik_player_pause')")
+    notice = page.locator("#save-problem")
+    notice.wait_for(state="visible")
+    assert "could not be saved" in notice.inner_text()
+    page.unroute("**/api/v1/progress")
+    frame.evaluate("kodik('kodik_player_pause')")  # the same position is tried again
+    assert wait_for(page, lambda: row(app, setup, 2).position == 400)
+    page.wait_for_function("document.getElementById('save-problem').textContent.includes('saved again')")
+
+
+def test_a_signed_out_member_is_told_their_place_is_not_saved(app, setup, live_server, page):
+    page.clock.install()
+    frame = open_player(page, live_server, setup, 2)
+    page.route("**/api/v1/progress", lambda route: route.fulfill(status=401, body="{}",
+                                                                  content_type="application/json"))
+    frame.evaluate("kodik('kodik_player_time_update', 400)")
+    frame.evaluate("kodik('kodik_player_pause')")
+    page.locator("#save-problem").wait_for(state="visible")
+    assert "signed out" in page.inner_text("#save-problem")
+
+
+def test_a_blocked_episode_is_said_plainly_with_the_dubs_that_play(app, setup, live_server, page):
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        Translation.update(blocked_seasons='{"1": "all"}').where(Translation.id == setup["translation"]).execute()
+    open_player(page, live_server, setup, 2)
+    notice = page.locator("#blocked-notice")
+    assert "blocked this episode" in notice.inner_text()
+    assert f"translation={setup['subs']}" in notice.get_by_role("link", name="Fake Subs").get_attribute("href")
+    assert "(blocked)" in page.locator("#dub option[selected]").inner_text()

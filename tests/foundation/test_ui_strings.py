@@ -11,8 +11,9 @@ FILES = ["templates/catalog/_release_member.html", "templates/catalog/_release_e
          "templates/catalog/_release_episodes.html", "templates/library/_release_actions.html",
          "anihome/web/library.py", "anihome/web/library_forms.py", "anihome/library/mark_watched.py",
          "templates/errors/error.html", "anihome/web/error_pages.py", "anihome/errors.py",
-         "templates/catalog/_browse_body.html"]
+         "templates/catalog/_browse_body.html", "templates/player/watch.html"]
 CALL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
+CALL_SINGLE = re.compile(r"_\(\s*'((?:[^'\\]|\\.)*)'")
 RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden|_render\(\s*\d+,)\(?\s*"((?:[^"\\]|\\.)*)"')
 
 
@@ -20,7 +21,7 @@ def _english() -> set[str]:
     found = set()
     for name in FILES:
         text = (ROOT / name).read_text(encoding="utf-8")
-        found |= set(CALL.findall(text)) | set(RAISED.findall(text))
+        found |= set(CALL.findall(text)) | set(CALL_SINGLE.findall(text)) | set(RAISED.findall(text))
     from anihome.web.error_pages import STALE_FORM
 
     return found | set(STALE_FORM.values())
