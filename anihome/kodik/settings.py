@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ..db import write_transaction
 from ..errors import AppError
-from . import state
+from . import connection, state
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9._~-]{8,200}$")
 
@@ -49,13 +49,37 @@ def current_token(settings: Mapping[str, Any]) -> TokenInfo:
     return TokenInfo(configured, "setting" if configured else "")
 
 
-def save_token(token: str) -> None:
-    """Store a token from the admin page; rejects text that cannot be a Kodik token."""
+def _clean(token: str) -> str:
     token = (token or "").strip()
     if not _TOKEN_SHAPE.match(token):
         raise AppError("A Kodik token is 8 to 200 letters, digits, dots, dashes or underscores.", field="token")
+    return token
+
+
+def save_token(token: str, settings: Mapping[str, Any] | None = None, test: bool = False):
+    """Store a token from the admin page; rejects text that cannot be a Kodik token and, with
+    ``test``, a token Kodik refuses or cannot be asked about (``TokenCheckFailed``: nothing
+    is stored). Returns the ``ConnectionCheck`` when tested, else None."""
+    token = _clean(token)
+    check = None
+    if test:
+        check = connection.test_token(settings or {}, token)
+        if not check.ok:
+            raise connection.TokenCheckFailed(check)
     with write_transaction():
         state.put(state.TOKEN_KEY, token)
+    return check
+
+
+def test_connection(settings: Mapping[str, Any], token: str | None = None):
+    """Test ``token`` (or, when empty, the token in use) against Kodik without storing it."""
+    token = (token or "").strip() or current_token(settings).token
+    if not token:
+        raise AppError("Enter a token to test, or save one first.", field="token")
+    check = connection.test_token(settings, _clean(token))
+    if not check.ok:
+        raise connection.TokenCheckFailed(check)
+    return check
 
 
 def clear_token() -> None:
@@ -71,4 +95,5 @@ def token_saved_at():
     return row.updated_at if row else None
 
 
-__all__ = ["TokenInfo", "clear_token", "current_token", "mask", "save_token", "token_saved_at"]
+__all__ = ["TokenInfo", "clear_token", "current_token", "mask", "save_token", "test_connection",
+           "token_saved_at"]

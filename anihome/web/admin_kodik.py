@@ -13,7 +13,9 @@ from ..security.access import access
 from ..errors import AppError
 from ..jobs.runner import JobAlreadyRunning, start_job_in_background
 from ..kodik import settings as kodik_settings
+from ..kodik.connection import TokenCheckFailed
 from ..kodik.jobs import DEMO_JOB, FULL_JOB, INCREMENTAL_JOB
+from ..jobs.state import registry_of
 from ..kodik.status import sync_status
 from .templating import gettext as _
 
@@ -22,9 +24,16 @@ bp = Blueprint("admin_kodik", __name__, url_prefix="/admin/kodik")
 MODES = {"incremental": INCREMENTAL_JOB, "full": FULL_JOB}
 
 
-def _page(status_code: int = 200, token_error: str | None = None):
+def _page(status_code: int = 200, token_error: str | None = None, offer_untested: bool = False):
     return render_template("admin/kodik.html", status=sync_status(current_app), token_error=token_error,
+                           offer_untested=offer_untested, specs=registry_of(current_app),
                            poll_url=url_for("api.admin_kodik_status")), status_code
+
+
+def _works(check) -> str:
+    if check.total:
+        return _("Kodik accepted the token: %(n)s titles are available.", n=check.total)
+    return _("Kodik accepted the token.")
 
 
 @bp.get("/")
@@ -37,12 +46,28 @@ def index():
 @bp.post("/token")
 @access("admin")
 def save_token():
-    """Store a new token (never shown again in full); bad input changes nothing."""
+    """Test a new token against Kodik, then store it (never shown again in full); a token Kodik
+    refuses, and bad input, change nothing. ``action=test`` only tests (the entered token, or
+    the one in use); ``untested=1`` stores without asking Kodik (offline set-ups)."""
+    token = request.form.get("token", "")
+    testing = request.form.get("action") == "test"
     try:
-        kodik_settings.save_token(request.form.get("token", ""))
+        if testing:
+            check = kodik_settings.test_connection(current_app.config, token)
+        else:
+            check = kodik_settings.save_token(token, current_app.config,
+                                              test=request.form.get("untested") != "1")
+    except TokenCheckFailed as exc:
+        return _page(400, token_error=_(exc.message, **exc.values),
+                     offer_untested=not testing and exc.check.problem != "rejected")
     except AppError as exc:
         return _page(400, token_error=_(exc.message))
-    flash(_("The Kodik token was saved."), "success")
+    if testing:
+        flash(_works(check), "success")
+    elif check is None:
+        flash(_("The Kodik token was saved without testing it."), "success")
+    else:
+        flash(_("The Kodik token was saved.") + " " + _works(check), "success")
     return redirect(url_for(".index"))
 
 
@@ -62,7 +87,7 @@ def _start(job_id: str, started_message: str):
         flash(_("A Kodik sync is already running; its progress is shown below."), "warning")
     else:
         flash(started_message, "success")
-    return redirect(url_for(".index"))
+    return redirect(url_for(".index") + "#kodik-status")  # the live progress, in view
 
 
 @bp.post("/sync")

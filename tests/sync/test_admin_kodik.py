@@ -2,6 +2,7 @@
 import time
 
 from anihome.kodik import settings as kodik_settings
+from anihome.kodik.fake.server import FakeKodik
 from tests.support.kodik import Fault
 from anihome.models import AppSetting, JobRun, Release
 from tests.conftest import make_app
@@ -25,9 +26,11 @@ def test_the_kodik_page_is_for_admins_only(client, member, login):
     assert client.get("/api/v1/admin/kodik/status").status_code == 403
 
 
-def test_a_saved_token_is_only_ever_shown_masked(client, admin, login, csrf):
+def test_a_saved_token_is_only_ever_shown_masked(app, client, admin, login, csrf):
     login(client, "admin")
-    response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"), "token": TOKEN})
+    with FakeKodik(items=5, seed=3, token=TOKEN) as fake:
+        app.config["KODIK_URL"] = fake.base_url
+        response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"), "token": TOKEN})
     assert response.status_code == 302
     page = client.get("/admin/kodik/").get_data(as_text=True)
     assert TOKEN not in page and "1234" in page
@@ -143,3 +146,76 @@ def test_the_kodik_page_speaks_russian(client, admin, login):
     client.set_cookie("lang", "ru")
     page = client.get("/admin/kodik/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "Токен" in page and "Загрузить демо-каталог" in page
+
+
+# --- "Test connection": a token is tested against Kodik (here the project's fake) first ------
+
+def _stored_token(app):
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        row = AppSetting.get_or_none(AppSetting.key == "kodik.token")
+        return row.value if row else None
+
+
+def test_a_wrong_token_is_refused_with_kodiks_reason_and_not_saved(app, client, admin, login, csrf):
+    login(client, "admin")
+    with FakeKodik(items=5, seed=3, token=TOKEN) as fake:
+        app.config["KODIK_URL"] = fake.base_url
+        response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                           "token": "wrong-token-5678"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Kodik refused this token: Отсутствует или неверный токен" in page
+    assert 'name="untested"' not in page  # a refused token cannot be saved "anyway"
+    assert "wrong-token-5678" not in page and _stored_token(app) is None
+
+
+def test_a_good_token_is_saved_with_what_kodik_answered(app, client, admin, login, csrf):
+    login(client, "admin")
+    with FakeKodik(items=5, seed=3, token=TOKEN) as fake:
+        app.config["KODIK_URL"] = fake.base_url
+        response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                           "token": TOKEN}, follow_redirects=True)
+    assert "The Kodik token was saved. Kodik accepted the token: 5 titles are available." in \
+        response.get_data(as_text=True)
+    assert _stored_token(app) == TOKEN
+
+
+def test_an_unreachable_kodik_refuses_the_save_but_offers_saving_untested(app, client, admin, login, csrf):
+    login(client, "admin")
+    with FakeKodik(items=1) as fake:
+        closed = fake.base_url  # the port is closed once the fake stops
+    app.config["KODIK_URL"] = closed
+    token = csrf(client, "/admin/kodik/")
+    response = client.post("/admin/kodik/token", data={"csrf_token": token, "token": TOKEN})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Kodik could not be reached" in page and 'name="untested"' in page
+    assert _stored_token(app) is None
+    response = client.post("/admin/kodik/token", data={"csrf_token": token, "token": TOKEN, "untested": "1"},
+                           follow_redirects=True)
+    assert "saved without testing" in response.get_data(as_text=True) and _stored_token(app) == TOKEN
+
+
+def test_test_connection_checks_the_token_in_use_without_saving_anything(app, client, admin, login, csrf):
+    login(client, "admin")
+    with FakeKodik(items=5, seed=3, token=TOKEN) as fake:
+        app.config["KODIK_URL"] = fake.base_url
+        app.config["KODIK_TOKEN"] = TOKEN
+        ok = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                     "token": "", "action": "test"}, follow_redirects=True)
+        wrong = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                        "token": "another-wrong-1", "action": "test"})
+    assert "Kodik accepted the token: 5 titles are available." in ok.get_data(as_text=True)
+    assert wrong.status_code == 400 and "Kodik refused this token" in wrong.get_data(as_text=True)
+    assert _stored_token(app) is None
+
+
+def test_the_token_form_speaks_russian(app, client, admin, login, csrf):
+    login(client, "admin")
+    client.set_cookie("lang", "ru")
+    with FakeKodik(items=5, seed=3, token=TOKEN) as fake:
+        app.config["KODIK_URL"] = fake.base_url
+        response = client.post("/admin/kodik/token", data={"csrf_token": csrf(client, "/admin/kodik/"),
+                                                           "token": "wrong-token-5678"})
+    page = response.get_data(as_text=True)
+    assert "Kodik отклонил этот токен: Отсутствует или неверный токен" in page
+    assert "Проверить соединение" in page
