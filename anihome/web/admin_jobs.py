@@ -14,9 +14,12 @@ from flask_login import current_user
 from ..errors import AppError
 from ..jobs.runner import JobAlreadyRunning, UnknownJob, clear_run, start_job_in_background
 from ..jobs.state import registry_of
+from .schedules import local_time, schedule_words
 from .templating import gettext as _
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
+bp.add_app_template_filter(schedule_words, "schedule_words")
+bp.add_app_template_filter(local_time, "local_time")
 
 HISTORY_LIMIT = 50
 

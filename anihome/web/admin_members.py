@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..security.access import access
 from ..accounts import invites, users
 from ..errors import AppError
+from .public_url import links_stay_on_this_machine, public_url_for
 from .templating import gettext as _
 
 bp = Blueprint("admin_members", __name__, url_prefix="/admin/members")
@@ -25,7 +26,7 @@ def _index(status: int = 200, **context):
     return render_template(
         "admin/members.html", members=users.list_users(), invites=invites.pending_invites(),
         roles=users.assignable_roles(actor()), invite_ttl=current_app.config["INVITE_TTL_HOURS"],
-        **context), status
+        local_links=links_stay_on_this_machine(), **context), status
 
 
 def _error(exc: AppError) -> dict[str, str]:
@@ -69,7 +70,7 @@ def invite():
     except AppError as exc:
         errors = {"invite_" + (exc.field or "form"): _(exc.message)}
         return _index(exc.status, errors=errors, values=values, open_form="invite")
-    link = url_for("invite.accept", token=token, _external=True)
+    link = public_url_for("invite.accept", token=token)
     response = make_response(_index(201, new_invite=created, new_invite_link=link))
     response.headers["Cache-Control"] = "no-store"  # the link must not linger in caches
     return response

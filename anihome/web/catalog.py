@@ -24,6 +24,7 @@ from ..clock import utcnow
 from ..library import release_state
 from ..models.catalog import STATUSES
 from ..social import ranking
+from .public_url import public_base, public_url_for
 from .templating import current_language
 from .templating import gettext as _
 
@@ -122,7 +123,7 @@ def calendar():
     else:
         days = cached.calendar_days(_cache(), cap_of(current_user), utcnow(), tz)
     token = feeds.feed_token(current_user.id)
-    feed_url = url_for("catalog.ical", token=token, _external=True) if token else None
+    feed_url = public_url_for("catalog.ical", token=token) if token else None
     return render_template("catalog/calendar.html", days=days, feed_url=feed_url, mine=mine)
 
 
@@ -153,7 +154,7 @@ def ical(token: str):
         abort(404)
     now = utcnow()
     items = cached.upcoming(_cache(), cap_of(user), now, current_app.config["TIMEZONE"])
-    body = feed_text(items, now, request.host_url, name=f"AniHome · {user.username}")
+    body = feed_text(items, now, public_base(), name=f"AniHome · {user.username}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="anihome.ics"'
     response.headers["Cache-Control"] = "private, max-age=900"

@@ -11,7 +11,9 @@ FILES = ["templates/catalog/_release_member.html", "templates/catalog/_release_e
          "templates/catalog/_release_episodes.html", "templates/library/_release_actions.html",
          "anihome/web/library.py", "anihome/web/library_forms.py", "anihome/library/mark_watched.py",
          "templates/errors/error.html", "anihome/web/error_pages.py", "anihome/errors.py",
-         "templates/catalog/_browse_body.html", "templates/player/watch.html"]
+         "templates/catalog/_browse_body.html", "templates/player/watch.html",
+         "anihome/web/admin_kodik.py", "anihome/kodik/settings.py", "templates/admin/kodik.html",
+         "templates/admin/members.html"]
 CALL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
 CALL_SINGLE = re.compile(r"_\(\s*'((?:[^'\\]|\\.)*)'")
 RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden|_render\(\s*\d+,)\(?\s*"((?:[^"\\]|\\.)*)"')
@@ -22,9 +24,13 @@ def _english() -> set[str]:
     for name in FILES:
         text = (ROOT / name).read_text(encoding="utf-8")
         found |= set(CALL.findall(text)) | set(CALL_SINGLE.findall(text)) | set(RAISED.findall(text))
+    from anihome.jobs.schedule_words import DAYS
+    from anihome.kodik.connection import TokenCheckFailed
     from anihome.web.error_pages import STALE_FORM
 
-    return found | set(STALE_FORM.values())
+    source = (ROOT / "anihome/jobs/schedule_words.py").read_text(encoding="utf-8")
+    said = set(re.findall(r'"([^"]+)",\s*\{', source))  # (text, values) pairs
+    return found | set(STALE_FORM.values()) | set(TokenCheckFailed.MESSAGES.values()) | said | set(DAYS)
 
 
 def test_the_household_ui_strings_all_have_russian_translations():
