@@ -297,6 +297,22 @@ def set_locale(user_id: int, language: str) -> User:
     return user
 
 
+TITLE_LANGUAGES = ("ru", "romaji", "en")
+
+
+def set_title_language(user_id: int, choice: str) -> User:
+    """Remember which of a release's titles the member reads first (see m0013)."""
+    if choice not in TITLE_LANGUAGES:
+        raise AppError("Choose Russian, romaji or English titles.", "title_language")
+    with write_transaction():
+        user = get_user(user_id)
+        user.title_language = choice
+        user.save()
+    log.info("title language set user_id=%s title_language=%s", user.id, choice)
+    _changed(user.id)
+    return user
+
+
 def authenticate(username: str, password: str) -> User:
     """The active member with these credentials (last sign-in recorded), else an ``AppError``."""
     user = find_user(username or "")

@@ -15,6 +15,7 @@ class User(BaseModel):
     age_cap = IntegerField(null=True)
     is_active = BooleanField(default=True)
     locale = CharField(max_length=8, null=True)
+    title_language = CharField(max_length=8, null=True)  # m0013: "ru" | "romaji" | "en"
     created_at = DateTimeField()
     last_login_at = DateTimeField(null=True)
     password_changed_at = DateTimeField(null=True)

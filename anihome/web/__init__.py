@@ -25,6 +25,7 @@ WEB_MODULES = (
     "social",
     "admin_moderation",
     "error_pages",
+    "titles",
 )
 
 

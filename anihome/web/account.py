@@ -8,7 +8,7 @@ from flask_login import current_user, login_user
 from ..security.access import access
 from ..accounts.signin import SignInThrottled, change_password
 from ..accounts.throttle import login_throttle
-from ..accounts.users import set_locale
+from ..accounts.users import TITLE_LANGUAGES, set_locale, set_title_language
 from ..errors import AppError
 from ..i18n import LANGUAGES
 from .templating import gettext as _
@@ -21,7 +21,7 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def _page(errors: dict | None = None, status: int = 200):
-    return render_template("account/index.html", errors=errors or {}), status
+    return render_template("account/index.html", errors=errors or {}, title_languages=TITLE_LANGUAGES), status
 
 
 @bp.get("/")
@@ -65,3 +65,16 @@ def language():
     response.set_cookie("lang", choice, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+@bp.post("/title-language")
+@access("member")
+def title_language():
+    """Which title of a release the member reads first: Russian, romaji or English."""
+    try:
+        set_title_language(current_user.id, request.form.get("title_language", ""))
+    except AppError as exc:
+        flash(_(exc.message), "error")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("account.index") + "#titles")

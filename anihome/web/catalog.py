@@ -26,6 +26,7 @@ from ..models.catalog import STATUSES
 from ..social import ranking
 from .public_url import public_base, public_url_for
 from .templating import current_language
+from .titles import title_mode
 from .templating import gettext as _
 
 bp = Blueprint("catalog", __name__)
@@ -39,9 +40,10 @@ def _fragment(key: str, render) -> Markup:
     """HTML rendered once per language, age cap and ``key``, cached under the "catalog" tag.
 
     Fragments hold nothing member-specific (no names, no CSRF tokens), so members with the
-    same cap and language share them; the page around them is rendered per request.
+    same cap, language and title language share them; the page around them is rendered per
+    request.
     """
-    full_key = f"catalog:html:{current_language()}:{cap_of(current_user)}:{key}"
+    full_key = f"catalog:html:{current_language()}:{cap_of(current_user)}:{title_mode()}:{key}"
     return Markup(_cache().get_or_set(full_key, render, tags=("catalog",)))
 
 

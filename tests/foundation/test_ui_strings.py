@@ -13,7 +13,7 @@ FILES = ["templates/catalog/_release_member.html", "templates/catalog/_release_e
          "templates/errors/error.html", "anihome/web/error_pages.py", "anihome/errors.py",
          "templates/catalog/_browse_body.html", "templates/player/watch.html",
          "anihome/web/admin_kodik.py", "anihome/kodik/settings.py", "templates/admin/kodik.html",
-         "templates/admin/members.html"]
+         "templates/admin/members.html", "templates/account/index.html", "anihome/web/account.py"]
 CALL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
 CALL_SINGLE = re.compile(r"_\(\s*'((?:[^'\\]|\\.)*)'")
 RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden|_render\(\s*\d+,)\(?\s*"((?:[^"\\]|\\.)*)"')
@@ -30,6 +30,7 @@ def _english() -> set[str]:
 
     source = (ROOT / "anihome/jobs/schedule_words.py").read_text(encoding="utf-8")
     said = set(re.findall(r'"([^"]+)",\s*\{', source))  # (text, values) pairs
+    found.add("Choose Russian, romaji or English titles.")  # accounts/users.set_title_language
     return found | set(STALE_FORM.values()) | set(TokenCheckFailed.MESSAGES.values()) | said | set(DAYS)
 
 
