@@ -5,6 +5,7 @@ JSON-in-text columns (other_titles, blocked_seasons, blocked_countries) hold sma
 ``age_limit`` is the age in years derived from minimal_age / rating_mpaa (None = unknown).
 ``release_search`` (FTS5, SQLite only) is maintained by the catalog search service.
 """
+import json
 
 from peewee import (BooleanField, CharField, CompositeKey, DateField, DateTimeField, FloatField,
                     ForeignKeyField, IntegerField, TextField)

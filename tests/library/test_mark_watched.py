@@ -5,7 +5,7 @@ from anihome.errors import AppError, NotFound
 from anihome.library import episodes, lists, mark_watched, progress
 from anihome.models import ListEntry, WatchEvent, WatchProgress
 
-from .conftest import csrf_token, sign_in
+from .conftest import meta_csrf, sign_in_as
 
 
 def _watched(user, release):
@@ -49,11 +49,11 @@ def test_marking_refuses_another_releases_translation_a_missing_episode_and_a_ca
 
 
 def test_the_release_page_form_marks_episodes_and_goes_back_to_the_grid(app, client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     page = client.get(f"/releases/{cat.serial.id}").get_data(as_text=True)
     assert 'name="through"' in page and "I have watched up to" in page
     r = client.post(f"/lists/{cat.serial.id}/watched-through",
-                    data={"csrf_token": csrf_token(client), "translation_id": str(cat.voice.id),
+                    data={"csrf_token": meta_csrf(client), "translation_id": str(cat.voice.id),
                           "through": "1-2", "next": f"/releases/{cat.serial.id}#episodes"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/releases/{cat.serial.id}#episodes")
     assert _watched(alice, cat.serial) == [(1, 1), (1, 2)]
@@ -62,9 +62,9 @@ def test_the_release_page_form_marks_episodes_and_goes_back_to_the_grid(app, cli
 
 
 def test_a_garbled_episode_choice_is_a_form_error_and_changes_nothing(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     r = client.post(f"/lists/{cat.serial.id}/watched-through", follow_redirects=True,
-                    data={"csrf_token": csrf_token(client), "translation_id": str(cat.voice.id),
+                    data={"csrf_token": meta_csrf(client), "translation_id": str(cat.voice.id),
                           "through": "two", "next": f"/releases/{cat.serial.id}"})
     assert r.status_code == 200 and "Choose an episode." in r.get_data(as_text=True)
     assert _watched(alice, cat.serial) == []

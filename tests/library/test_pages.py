@@ -227,10 +227,10 @@ def test_library_pages_do_not_query_per_row(app, client, cat, alice):
 
 
 def test_an_import_with_nothing_to_import_shows_plain_counts_and_cannot_be_applied(client, cat, alice):
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     xml = (b"<myanimelist><anime><series_animedb_id>77777</series_animedb_id><series_title>Missing One</series_title>"
            b"<my_status>Dropped</my_status></anime></myanimelist>")
-    r = client.post("/import", data={"csrf_token": csrf_token(client), "file": (io.BytesIO(xml), "animelist.xml")},
+    r = client.post("/import", data={"csrf_token": meta_csrf(client), "file": (io.BytesIO(xml), "animelist.xml")},
                     content_type="multipart/form-data")
     html = r.get_data(as_text=True)
     assert "<built-in" not in html and "object at 0x" not in html
