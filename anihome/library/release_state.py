@@ -46,8 +46,13 @@ def episode_marks(user_id: int, release_id: int) -> dict[tuple[int, int], int]:
     """(season, episode) -> percent watched (100 once watched) for episodes the member started."""
     rows = (WatchProgress.select(WatchProgress.season, WatchProgress.number, WatchProgress.position,
                                  WatchProgress.duration, WatchProgress.watched)
-            .where((WatchProgress.user == user_id) & (WatchProgress.release == release_id)))
-    return {(row.season, row.number): row.percent for row in rows if row.watched or row.percent > 0}
+            .where((WatchProgress.user == user_id) & (WatchProgress.release == release_id)).tuples())
+    marks = {}
+    for season, number, position, duration, watched in rows:
+        percent = 100 if watched else (max(0, min(99, int(position * 100 / duration))) if duration else 0)
+        if percent:
+            marks[(season, number)] = percent
+    return marks
 
 
 def card_marks(user_id: int) -> dict:
