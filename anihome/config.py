@@ -111,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", _int),
     Setting("KODIK_FULL_SYNC_SCHEDULE", "0 5 * * 0", "Cron line (in TIMEZONE) for the weekly full Kodik sync, which also retires titles Kodik dropped; empty disables it."),
     Setting("API_RATE_LIMIT", 60, "Requests per minute allowed to one API token or client address (0 turns the limit off).", _int),
-    Setting("PLAYER_LOAD_TIMEOUT", 15, "Seconds the player page waits for Kodik's player to answer before it offers a retry, another translation or Kodik's own site.", _int),
+    Setting("PLAYER_LOAD_TIMEOUT", 10, "Seconds the player page waits for Kodik's player to answer before it offers a retry, another translation or Kodik's own site.", _int),
     Setting("SESSION_RATE_LIMIT", 600, "API requests per minute allowed to a signed-in browser session for each kind of call (search-as-you-type, progress saves, the rest), counted apart so one never starves another (0 turns the limit off).", _int),
     Setting("LOGIN_RATE_LIMIT", 10, "Failed sign-ins allowed per client address in 15 minutes.", _int),
     Setting("LOGIN_ACCOUNT_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes before it is locked for the rest of the window.", _int),

@@ -45,7 +45,7 @@
 
   /* --- the player did not load --------------------------------------------------------- */
   var overlay = document.getElementById("player-overlay");
-  var loadTimeout = (Number(root.dataset.loadTimeout) || 15) * 1000;
+  var loadTimeout = (Number(root.dataset.loadTimeout) || 10) * 1000;
   var spoke = false, loadTimer = null;
 
   function waitForPlayer() {
