@@ -30,7 +30,7 @@ def test_the_progress_bar_moves_without_a_reload_and_the_run_lands_in_history(ap
     fake.set_faults(Fault("slow", count=None, seconds=0.6, path="/list"))
     page.goto(f"{live_server}/admin/kodik/")
     page.click("button[name=mode][value=full]")
-    page.wait_for_url(f"{live_server}/admin/kodik/")
+    page.wait_for_url(f"{live_server}/admin/kodik/#kodik-status")  # "Sync now" lands on the live progress
     page.evaluate("window.__sameDocument = true")
     page.wait_for_function(
         "Number(document.querySelector('[data-kodik-done]').textContent) > 0 && window.__sameDocument",
