@@ -33,8 +33,12 @@ def in_maintenance(app) -> bool:
     return _flag(app).is_set()
 
 
-def restore_in_server(app, name: str, by: str) -> RestoreResult:
-    """Restore backup ``name`` into this running app; raise ``Conflict`` while a job runs."""
+def restore_in_server(app, name: str, by: str, restore=None) -> RestoreResult:
+    """Restore backup ``name`` into this running app; raise ``Conflict`` while a job runs.
+
+    ``restore(settings, head, lock_held)`` replaces the default (``restore_backup`` of ``name``),
+    e.g. to import a household archive from the first-run page.
+    """
     from ..cache import get_cache
     from ..migrations import head_version
     from ..serving.startup import prepare_database
@@ -53,8 +57,8 @@ def restore_in_server(app, name: str, by: str) -> RestoreResult:
                 database.close()  # this request's connection
             _drain(pool)
             close_all(pool)
-            result = restore_backup(app.config["ANIHOME_SETTINGS"], name, head_version(),
-                                    lock_held="anihome.server_lock" in app.extensions)
+            restore = restore or (lambda settings, head, lock_held: restore_backup(settings, name, head, lock_held))
+            result = restore(app.config["ANIHOME_SETTINGS"], head_version(), "anihome.server_lock" in app.extensions)
             prepare_database(app)
             get_cache(app).clear()
             app.extensions.pop("anihome.setup_done", None)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from .access import decide, level_of
 from ..accounts.setup import needs_setup
 
-SETUP_EXEMPT = {"static", "setup.setup"}
+SETUP_EXEMPT = {"static", "setup.setup", "setup.restore_archive"}
 
 
 def install_access_control(app) -> None:

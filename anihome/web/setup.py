@@ -1,7 +1,7 @@
 """First-run setup page: creates the owner account, then is gone for good (404)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from ..security.access import access
 from ..accounts.setup import SetupDone, create_owner, needs_setup
@@ -28,3 +28,40 @@ def setup():
               "success")
         return redirect(after_setup_url())
     return render_template("setup/setup.html", errors=form.errors, username=form.username), form.status
+
+
+#: A household archive holds the whole catalog: far more than MAX_UPLOAD_MB allows other forms.
+ARCHIVE_MAX_BYTES = 4 * 1024 ** 3
+
+
+@bp.post("/setup/restore")
+@access("public")
+def restore_archive():
+    """First run only: move a household here from an archive made by ``anihome export-household``."""
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import AppError
+    from ..ops.household import import_household
+    from ..ops.maintenance import restore_in_server
+    from ..ops.restore import RestoreError
+
+    if not needs_setup():
+        raise SetupDone()
+    request.max_content_length = ARCHIVE_MAX_BYTES
+    upload = request.files.get("archive")
+    if upload is None or not upload.filename:
+        flash(_("Choose the archive file first."), "error")
+        return redirect(url_for(".setup"))
+    data_dir = Path(current_app.config["ANIHOME_SETTINGS"]["DATA_DIR"])
+    with tempfile.TemporaryDirectory(prefix="anihome-upload-", dir=data_dir) as scratch:
+        archive = Path(scratch) / "household.zip"
+        upload.save(archive)
+        try:
+            restore_in_server(current_app._get_current_object(), archive.name, "first-run page",
+                              restore=lambda settings, head, held: import_household(settings, archive, head, held))
+        except (AppError, RestoreError) as exc:
+            flash(_("The archive was not restored: %(reason)s", reason=getattr(exc, "message", str(exc))), "error")
+            return redirect(url_for(".setup"))
+    flash(_("The household was restored from the archive. Sign in with your account from there."), "success")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,137 @@
+"""A household moves in one file: export, dry-run import shows the change, import brings it back."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from anihome.cli import build_cli
+from anihome.db import close_all
+
+from tests.conftest import make_app, make_user
+
+
+def _invoke(*args):
+    return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+
+def _household(tmp_path, monkeypatch, name="data"):
+    monkeypatch.setenv("ANIHOME_DATA_DIR", str(tmp_path / name))
+    monkeypatch.setenv("ANIHOME_KODIK_TOKEN", "a-secret-kodik-token")
+    app = make_app(tmp_path, DATA_DIR=str(tmp_path / name))
+    return app
+
+
+def test_export_writes_one_archive_with_the_snapshot_each_member_and_no_secrets(tmp_path, monkeypatch):
+    app = _household(tmp_path, monkeypatch)
+    make_user(app, "owner", "owner")
+    make_user(app, "Маша")
+    from anihome.kodik.settings import save_token
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        save_token("stored-token-from-the-admin-page")
+    close_all(app.extensions["anihome.db"])
+
+    result = _invoke("export-household", str(tmp_path / "home.zip"))
+
+    assert result.exit_code == 0, result.output
+    assert "2 members: owner, Маша" in result.output
+    with zipfile.ZipFile(tmp_path / "home.zip") as archive:
+        names = set(archive.namelist())
+        assert {"manifest.json", "settings.json", "anihome.db", "members/owner.mal.xml", "members/owner.json",
+                "members/Маша.mal.xml", "members/Маша.json"} <= names
+        settings = json.loads(archive.read("settings.json"))
+        manifest = json.loads(archive.read("manifest.json"))
+        everything = b"".join(archive.read(name) for name in names)
+    assert "KODIK_TOKEN" not in settings and "SECRET_KEY" not in settings and "DATA_DIR" not in settings
+    assert settings["TIMEZONE"] == "UTC"
+    assert manifest["members"] == ["owner", "Маша"] and manifest["counts"]["user"] == 2
+    assert b"a-secret-kodik-token" not in everything and b"stored-token-from-the-admin-page" not in everything
+    assert not list(tmp_path.glob(".home.zip.partial"))
+
+
+def test_import_dry_run_shows_the_change_then_import_moves_the_household(tmp_path, monkeypatch):
+    old = _household(tmp_path, monkeypatch, "old")
+    make_user(old, "owner", "owner")
+    make_user(old, "masha")
+    close_all(old.extensions["anihome.db"])
+    assert _invoke("export-household", str(tmp_path / "home.zip")).exit_code == 0
+
+    new = _household(tmp_path, monkeypatch, "new")  # a fresh install elsewhere
+    make_user(new, "someone", "owner")
+    close_all(new.extensions["anihome.db"])
+
+    dry = _invoke("import-household", str(tmp_path / "home.zip"), "--dry-run")
+
+    assert dry.exit_code == 0, dry.output
+    assert "members added: masha, owner" in dry.output and "members removed: someone" in dry.output
+    assert "  user: 1 -> 2" in dry.output and "nothing was changed" in dry.output
+    assert _names(tmp_path / "new") == ["someone"]
+
+    done = _invoke("import-household", str(tmp_path / "home.zip"), "--yes")
+
+    assert done.exit_code == 0, done.output
+    assert _names(tmp_path / "new") == ["masha", "owner"]
+    assert len(list((tmp_path / "new" / "replaced").glob("*.db"))) == 1
+
+
+def test_a_file_that_is_not_an_archive_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANIHOME_DATA_DIR", str(tmp_path / "data"))
+    bogus = tmp_path / "notes.zip"
+    bogus.write_text("not a zip")
+    result = _invoke("import-household", str(bogus), "--dry-run")
+    assert result.exit_code == 1 and "cannot be read as a household archive" in result.output
+
+
+def _names(data_dir: Path) -> list[str]:
+    connection = sqlite3.connect(data_dir / "anihome.db")
+    try:
+        return sorted(row[0] for row in connection.execute("SELECT username FROM user"))
+    finally:
+        connection.close()
+
+
+def test_the_first_run_page_restores_a_household_from_an_archive(tmp_path, monkeypatch):
+    import io
+
+    from tests.conftest import csrf_token, sign_in
+
+    old = _household(tmp_path, monkeypatch, "old")
+    make_user(old, "owner", "owner")
+    make_user(old, "masha")
+    close_all(old.extensions["anihome.db"])
+    assert _invoke("export-household", str(tmp_path / "home.zip")).exit_code == 0
+
+    new = make_app(tmp_path, DATA_DIR=str(tmp_path / "new"))  # no owner yet: the first-run page
+    client = new.test_client()
+    page = client.get("/setup").get_data(as_text=True)
+    assert 'id="restore-archive"' in page
+
+    answer = client.post("/setup/restore", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/setup"),
+        "archive": (io.BytesIO((tmp_path / "home.zip").read_bytes()), "home.zip")})
+
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/login")
+    assert _names(tmp_path / "new") == ["masha", "owner"]
+    assert sign_in(client, "masha").status_code == 302  # her old password works here
+    assert client.get("/setup").status_code == 404
+    assert client.post("/setup/restore", data={}).status_code in (400, 404)  # gone once an owner exists
+    close_all(new.extensions["anihome.db"])
+
+
+def test_a_broken_archive_on_the_first_run_page_changes_nothing(tmp_path):
+    import io
+
+    from tests.conftest import csrf_token
+
+    app = make_app(tmp_path)
+    client = app.test_client()
+    answer = client.post("/setup/restore", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/setup"), "archive": (io.BytesIO(b"not a zip"), "home.zip")})
+
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/setup")
+    assert "cannot be read as a household archive" in client.get("/setup").get_data(as_text=True)
+    close_all(app.extensions["anihome.db"])
