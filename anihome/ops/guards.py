@@ -11,6 +11,7 @@ that restores it.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -82,8 +83,9 @@ def schema_objects(db) -> dict[str, set[str]]:
     return objects
 
 
-def reference_schema() -> dict[str, set[str]]:
-    """What the migrations create, from migrating an empty in-memory database."""
+@lru_cache(maxsize=1)
+def reference_schema() -> dict[str, frozenset[str]]:
+    """What the migrations create, from migrating an empty in-memory database (once per process)."""
     from peewee import SqliteDatabase
 
     from ..migrations import migrate
@@ -92,7 +94,7 @@ def reference_schema() -> dict[str, set[str]]:
     memory.connect()
     try:
         migrate(memory)
-        return schema_objects(memory)
+        return {name: frozenset(parts) for name, parts in schema_objects(memory).items()}
     finally:
         memory.close()
 

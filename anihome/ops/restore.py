@@ -167,7 +167,7 @@ def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreRes
     if target.exists():
         aside = Path(settings["DATA_DIR"]) / "replaced"
         aside.mkdir(exist_ok=True)
-        replaced = aside / f"anihome-{utcnow():%Y%m%d-%H%M%S}.db"
+        replaced = aside / f"anihome-{utcnow():%Y%m%d-%H%M%S-%f}.db"
         for side in ("", *_SIDE_FILES):
             current = target.with_name(target.name + side)
             if current.exists():
