@@ -126,3 +126,19 @@ def test_a_healthy_database_starts_and_is_checked_once(tmp_path):
     again = _new_app(tmp_path / "data")
     assert prepare_database(again) == []
     close_all(again.extensions["anihome.db"])
+
+
+def test_a_migration_that_meets_a_full_disk_says_disk_full_not_cannot_rollback(tmp_path, monkeypatch):
+    import anihome.serving.startup as startup
+    from anihome.migrations import MigrationError
+
+    from tests.ops.test_health import _disk_full_error
+
+    def full(db, before=None):
+        error = _disk_full_error()
+        raise MigrationError(f"migration 0017_job_liveness failed: {error}") from error
+
+    monkeypatch.setattr(startup, "migrate", full)
+    message = _refusal(tmp_path / "data")
+
+    assert message.startswith("disk full: migrating") and "cannot rollback" not in message
