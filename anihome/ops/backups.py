@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from ..clock import utcnow
 from .diskspace import is_disk_full
-from .integrity import check_file, file_problem
+from .integrity import check_file, file_problem, private_dir, private_file
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def make_backup(db_path: Path, folder: Path, family: str, version: int | None = 
     problem = file_problem(db_path)
     if problem:
         raise BackupError(f"cannot back up {db_path}: {problem}")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # 0700 when made here; backups are 0600 like the database
     remove_stale_partials(folder)
     label = f"{family}-v{version}" if version is not None else family
     final = folder / f"{label}-{utcnow().strftime(_STAMP_FORMAT)}.db"
@@ -140,7 +140,7 @@ def make_backup(db_path: Path, folder: Path, family: str, version: int | None = 
 
 def _copy(source_path: Path, target: Path) -> None:
     """SQLite's online backup API into ``target``, then a rollback journal so it stands alone."""
-    target.unlink(missing_ok=True)
+    private_file(target)
     source = sqlite3.connect(str(source_path), timeout=30)
     try:
         dest = sqlite3.connect(str(target))

@@ -103,6 +103,8 @@ def _backups(settings) -> Finding:
 def _kodik(settings) -> Finding:
     if settings.get("KODIK_TOKEN"):
         return Finding("kodik token", "ok", "set by the KODIK_TOKEN setting")
+    if (Path(settings["DATA_DIR"]) / "kodik_token").is_file():
+        return Finding("kodik token", "ok", "set on Admin → Kodik")
     path = Path(settings["DATA_DIR"]) / "anihome.db"
     if not path.exists() or file_problem(path):
         return Finding("kodik token", "warn", "no KODIK_TOKEN setting (and no database to look in)",

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 from ..clock import utcnow
 from ..db import database, sqlite_path
 from ..version import __version__
-from .integrity import check_file
+from .integrity import check_file, private_file
 from .restore import RestoreError, RestoreResult, restore_backup, schema_of
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary
         public = {name: value for name, value in settings.items()
                   if name.isupper() and name not in SECRET_SETTINGS and not name.startswith(("TESTING", "WTF_"))}
         try:
+            private_file(partial)  # it holds password hashes: 0600 like the database
             with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
                 archive.writestr("settings.json", json.dumps(public, ensure_ascii=False, indent=2, default=str))

@@ -6,6 +6,7 @@ alike: a missing or empty file, a file that is not SQLite, and every SQLite erro
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,3 +68,20 @@ def check_file(path: str | Path, full: bool = True, read_only: bool = True) -> V
     if problems == ["ok"]:
         return Verdict(True, "ok")
     return Verdict(False, "; ".join(problems) or "no answer from the check")
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if missing; a folder made here gets mode 0700 whatever the umask."""
+    made = not path.is_dir()
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # a file in the way raises FileExistsError
+    if made:
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 (before SQLite or zip writes a byte into it)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path

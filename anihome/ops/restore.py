@@ -21,7 +21,7 @@ from ..clock import utcnow
 from ..db import sqlite_path
 from .backups import list_backups
 from .diskspace import is_disk_full
-from .integrity import check_file
+from .integrity import check_file, private_dir, private_file
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ def restore_backup(settings: Mapping[str, Any], name: str, head: int, lock_held:
 def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreResult:
     target = sqlite_path(settings)
     staged = target.with_name(f".{target.name}.restoring")
-    staged.unlink(missing_ok=True)
     try:
+        private_file(staged)
         src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             dest = sqlite3.connect(staged)
@@ -166,7 +166,7 @@ def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreRes
     replaced = None
     if target.exists():
         aside = Path(settings["DATA_DIR"]) / "replaced"
-        aside.mkdir(exist_ok=True)
+        private_dir(aside)
         replaced = aside / f"anihome-{utcnow():%Y%m%d-%H%M%S-%f}.db"
         for side in ("", *_SIDE_FILES):
             current = target.with_name(target.name + side)

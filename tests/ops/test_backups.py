@@ -200,3 +200,12 @@ def test_the_system_page_reports_a_failed_backup(app, client, monkeypatch):
     html = client.get("/admin/system/").get_data(as_text=True)
 
     assert 'id="backup-failed"' in html and "disk full" in html
+
+
+def test_backups_are_private_to_the_account_that_runs_anihome(app):
+    import stat
+
+    assert run_job(app, "backup").status == "succeeded"
+    [copy] = _folder(app).iterdir()
+    assert stat.S_IMODE(_folder(app).stat().st_mode) == 0o700
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600

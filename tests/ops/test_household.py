@@ -51,6 +51,7 @@ def test_export_writes_one_archive_with_the_snapshot_each_member_and_no_secrets(
     assert manifest["members"] == ["owner", "Маша"] and manifest["counts"]["user"] == 2
     assert b"a-secret-kodik-token" not in everything and b"stored-token-from-the-admin-page" not in everything
     assert not list(tmp_path.glob(".home.zip.partial"))
+    assert (tmp_path / "home.zip").stat().st_mode & 0o777 == 0o600  # it holds password hashes
 
 
 def test_import_dry_run_shows_the_change_then_import_moves_the_household(tmp_path, monkeypatch):
