@@ -140,6 +140,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("POSTER_RETRY_DAYS", 7, "Days before a poster that could not be fetched is tried again.", _int),
     Setting("POSTER_TIMEOUT", 10.0, "Seconds to wait for a poster host to connect or send data.", _float),
     Setting("SOCIAL_RATE_LIMIT", 10, "Comments and reviews one member may post per minute (0 turns the limit off).", _int),
+    Setting("ANALYTICS_ROLLUP_SCHEDULE", "45 2 * * *", "Cron line (in TIMEZONE) for the analytics-rollup job, which rolls new view and watch events into the daily analytics tables; empty disables it."),
+    Setting("ANALYTICS_VIEW_RETENTION_DAYS", 400, "Days a view event (release page opened, episode started) is kept; the daily roll-ups are kept regardless.", _int),
+    Setting("ANALYTICS_VIEW_FLUSH_SECONDS", 10, "View events wait in memory at most this many seconds (or until 100 are waiting) before one batched write after a response; 0 writes each one after its response.", _int),
+    Setting("ANALYTICS_PDF_FONT", "", "A TrueType font with Cyrillic glyphs for PDF reports; empty looks for DejaVu Sans (Debian's fonts-dejavu-core) and falls back to a Latin-only built-in font."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -22,3 +22,5 @@ job_finished = signals.signal("job-finished")
 comment_replied = signals.signal("comment-replied")
 #: A member posted (or rewrote) a review. kwargs: review_id, release_id, user_id, score.
 review_posted = signals.signal("review-posted")
+#: The analytics roll-up wrote new daily rows. kwargs: full (bool).
+analytics_rolled_up = signals.signal("analytics-rolled-up")

@@ -24,6 +24,7 @@ API_MODULES = (
     "routes_reviews",
     "routes_moderation",
     "routes_learn",
+    "routes_analytics",
 )
 
 API_PATH_PREFIX = "/api/"

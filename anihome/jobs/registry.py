@@ -19,6 +19,7 @@ JOB_PROVIDERS: tuple[str, ...] = (
     "anihome.learn.job",
     "anihome.artwork.jobs",
     "anihome.ops.jobs",
+    "anihome.analytics.jobs",
 )
 
 

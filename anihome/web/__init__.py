@@ -26,6 +26,7 @@ WEB_MODULES = (
     "admin_moderation",
     "error_pages",
     "titles",
+    "analytics",
 )
 
 

@@ -1,0 +1,99 @@
+"""Completion and drop-off per release: how many members started it, finished it, are still
+on it, or stopped -- and at which episode they stopped.
+
+Reads the watching progress (``watch_progress``) with one grouped read-only query. A member
+"stopped" when the release is unfinished and their progress on it is older than
+``STALE_DAYS`` (the same rule marks "at risk of dropping" in member analytics).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from peewee import fn
+
+from ..catalog.agecap import apply_age_cap
+from ..clock import utcnow
+from ..models import Release, WatchProgress
+
+STALE_DAYS = 21
+
+
+def _total(release: Release) -> int | None:
+    if release.kind == "movie":
+        return 1
+    return release.episodes_total or release.episodes_aired or None
+
+
+def per_member_release(user_id: int | None = None):
+    """(user_id, release_id, watched episodes, last progress time) for every started pair."""
+    watched = fn.SUM(WatchProgress.watched.cast("INTEGER"))
+    query = (WatchProgress.select(WatchProgress.user, WatchProgress.release, watched,
+                                  fn.MAX(WatchProgress.updated_at))
+             .group_by(WatchProgress.user, WatchProgress.release))
+    if user_id is not None:
+        query = query.where(WatchProgress.user == user_id)
+    return [(u, r, int(w or 0), _dt(t)) for u, r, w, t in query.tuples()]
+
+
+def _dt(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def completion(limit: int = 20, age_cap: int | None = None, now: datetime | None = None) -> list[dict]:
+    """Releases with the most members who started them: started, completed, watching,
+    stopped, completion rate, and a drop-off histogram {episode: members who stopped there}."""
+    now = now or utcnow()
+    stale = now - timedelta(days=STALE_DAYS)
+    pairs = defaultdict(list)
+    for user_id, release_id, watched, last in per_member_release():
+        pairs[release_id].append((watched, last))
+    if not pairs:
+        return []
+    releases = {r.id: r for r in apply_age_cap(
+        Release.select(Release.id, Release.title, Release.kind, Release.episodes_total,
+                       Release.episodes_aired, Release.age_limit)
+        .where(Release.id.in_(list(pairs))), age_cap)}
+    out = []
+    for release_id, members in pairs.items():
+        release = releases.get(release_id)
+        if release is None:
+            continue
+        total = _total(release)
+        done = stopped = watching = 0
+        dropoff = Counter()
+        for watched, last in members:
+            if total and watched >= total:
+                done += 1
+            elif last < stale:
+                stopped += 1
+                dropoff[watched] += 1
+            else:
+                watching += 1
+        out.append({"release_id": release_id, "title": release.title, "episodes_total": total,
+                    "started": len(members), "completed": done, "watching": watching,
+                    "stopped": stopped, "completion_rate": round(done / len(members), 3),
+                    "dropoff": dict(sorted(dropoff.items()))})
+    out.sort(key=lambda r: (-r["started"], -r["completed"], r["title"]))
+    return out[:limit]
+
+
+def at_risk(user_id: int, now: datetime | None = None) -> list[dict]:
+    """A member's started, unfinished releases without progress for STALE_DAYS days."""
+    now = now or utcnow()
+    stale = now - timedelta(days=STALE_DAYS)
+    rows = [(r, w, t) for _, r, w, t in per_member_release(user_id) if t < stale]
+    if not rows:
+        return []
+    releases = {r.id: r for r in Release.select().where(Release.id.in_([r for r, _, _ in rows]))}
+    out = []
+    for release_id, watched, last in rows:
+        release = releases[release_id]
+        total = _total(release)
+        if total and watched >= total:
+            continue
+        out.append({"release_id": release_id, "title": release.title, "watched": watched,
+                    "episodes_total": total, "last_progress": last,
+                    "days_idle": (now - last).days})
+    out.sort(key=lambda r: r["last_progress"], reverse=True)
+    return out

@@ -1,0 +1,201 @@
+"""A member's own statistics (``/me/stats``, ``GET /api/v1/me/stats``) and year in review.
+
+Everything comes from the daily roll-ups (``analytics_daily_member``, ``_member_release``,
+``_dub``, ``_hour``) plus two read-only looks at the member's list (titles completed, mean
+score), so a page costs a few indexed queries over at most a few thousand small rows.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from peewee import fn
+
+from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, Genre, ListEntry,
+                      Release, ReleaseGenre, ReleaseStudio, Studio, Translation)
+from . import periods
+
+TOP_LIMIT = 5
+
+
+def _between(model, start: date | None, end: date | None):
+    condition = True
+    if start is not None:
+        condition = model.day >= start
+    if end is not None:
+        condition = (model.day <= end) if condition is True else condition & (model.day <= end)
+    return condition
+
+
+def _where(model, user_id: int, start: date | None, end: date | None):
+    condition = _between(model, start, end)
+    own = model.user == user_id
+    return own if condition is True else own & condition
+
+
+def totals(user_id: int, start: date | None = None, end: date | None = None) -> dict:
+    """Episodes, hours, sessions and active days of one member between two days (inclusive)."""
+    row = (DailyMember.select(fn.COALESCE(fn.SUM(DailyMember.episodes), 0),
+                              fn.COALESCE(fn.SUM(DailyMember.watch_seconds), 0),
+                              fn.COALESCE(fn.SUM(DailyMember.sessions), 0),
+                              fn.COUNT(DailyMember.id))
+           .where(_where(DailyMember, user_id, start, end)).tuples().first())
+    episodes, seconds, sessions, days = (int(v or 0) for v in row)
+    return {"episodes": episodes, "watch_seconds": seconds, "hours": round(seconds / 3600, 1),
+            "sessions": sessions, "active_days": days}
+
+
+def period_totals(user_id: int, current: date) -> dict[str, dict]:
+    """``totals`` for this week, month, year and all time (the periods end today)."""
+    return {"week": totals(user_id, periods.week_start(current), current),
+            "month": totals(user_id, periods.month_start(current), current),
+            "year": totals(user_id, current.replace(month=1, day=1), current),
+            "all": totals(user_id)}
+
+
+def daily_series(user_id: int, start: date, end: date, group: str = "day") -> list[dict]:
+    """Episodes and watch seconds per day/week/month between two days, empty buckets included."""
+    sums: dict[date, list[int]] = {b: [0, 0] for b in periods.buckets(start, end, group)}
+    for day, episodes, seconds in (DailyMember.select(DailyMember.day, DailyMember.episodes,
+                                                      DailyMember.watch_seconds)
+                                   .where(_where(DailyMember, user_id, start, end)).tuples()):
+        key = periods.bucket(rollup_day(day), group)
+        sums[key][0] += episodes
+        sums[key][1] += seconds
+    return [{"day": b, "episodes": v[0], "watch_seconds": v[1]} for b, v in sums.items()]
+
+
+def rollup_day(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def completed_titles(user_id: int) -> int:
+    """Titles on the member's list as completed (or being rewatched, which means completed once)."""
+    return ListEntry.select().where((ListEntry.user == user_id)
+                                    & ListEntry.status.in_(("completed", "rewatching"))).count()
+
+
+def mean_score(user_id: int) -> float | None:
+    value = (ListEntry.select(fn.AVG(ListEntry.score))
+             .where((ListEntry.user == user_id) & ListEntry.score.is_null(False)).scalar())
+    return round(float(value), 2) if value is not None else None
+
+
+def _top_by(link_model, link_field, name_model, user_id, start, end, limit):
+    seconds = fn.SUM(DailyMemberRelease.watch_seconds)
+    query = (DailyMemberRelease
+             .select(name_model.name, seconds.alias("seconds"),
+                     fn.SUM(DailyMemberRelease.episodes).alias("episodes"))
+             .join(link_model, on=(link_model.release == DailyMemberRelease.release))
+             .join(name_model, on=(getattr(link_model, link_field) == name_model.id))
+             .where(_where(DailyMemberRelease, user_id, start, end))
+             .group_by(name_model.id, name_model.name)
+             .order_by(seconds.desc(), name_model.name).limit(limit))
+    return [{"name": name, "watch_seconds": int(secs or 0), "episodes": int(eps or 0)}
+            for name, secs, eps in query.tuples()]
+
+
+def top_genres(user_id: int, start: date | None = None, end: date | None = None,
+               limit: int = TOP_LIMIT) -> list[dict]:
+    """Genres by the member's watch time (a release's time counts for each of its genres)."""
+    return _top_by(ReleaseGenre, "genre", Genre, user_id, start, end, limit)
+
+
+def top_studios(user_id: int, start: date | None = None, end: date | None = None,
+                limit: int = TOP_LIMIT) -> list[dict]:
+    return _top_by(ReleaseStudio, "studio", Studio, user_id, start, end, limit)
+
+
+def dubs(user_id: int, start: date | None = None, end: date | None = None,
+         limit: int = TOP_LIMIT) -> list[dict]:
+    """Dub teams by the member's watch time."""
+    seconds = fn.SUM(DailyDub.watch_seconds)
+    query = (DailyDub.select(Translation.team, seconds, fn.SUM(DailyDub.episodes))
+             .join(Translation, on=(DailyDub.translation == Translation.id))
+             .where(_where(DailyDub, user_id, start, end))
+             .group_by(Translation.team).order_by(seconds.desc(), Translation.team).limit(limit))
+    return [{"name": team, "watch_seconds": int(secs or 0), "episodes": int(eps or 0)}
+            for team, secs, eps in query.tuples()]
+
+
+def top_releases(user_id: int, start: date | None = None, end: date | None = None,
+                 limit: int = TOP_LIMIT) -> list[dict]:
+    seconds = fn.SUM(DailyMemberRelease.watch_seconds)
+    query = (DailyMemberRelease.select(Release.id, Release.title, seconds,
+                                       fn.SUM(DailyMemberRelease.episodes))
+             .join(Release, on=(DailyMemberRelease.release == Release.id))
+             .where(_where(DailyMemberRelease, user_id, start, end))
+             .group_by(Release.id, Release.title).order_by(seconds.desc(), Release.title).limit(limit))
+    return [{"release_id": rid, "title": title, "watch_seconds": int(secs or 0),
+             "episodes": int(eps or 0)} for rid, title, secs, eps in query.tuples()]
+
+
+def heatmap(user_id: int, start: date | None = None, end: date | None = None) -> list[list[int]]:
+    """Watch seconds by local weekday (0 = Monday) x hour of the day when sessions started."""
+    grid = [[0] * 24 for _ in range(7)]
+    for day, hour, seconds in (DailyHour.select(DailyHour.day, DailyHour.hour, DailyHour.watch_seconds)
+                               .where(_where(DailyHour, user_id, start, end)).tuples()):
+        grid[rollup_day(day).weekday()][hour] += seconds
+    return grid
+
+
+def longest_streak(user_id: int, start: date | None = None, end: date | None = None) -> dict:
+    """The longest run of consecutive days with at least one viewing session."""
+    days = sorted(rollup_day(d) for (d,) in DailyMember.select(DailyMember.day)
+                  .where(_where(DailyMember, user_id, start, end) & (DailyMember.sessions > 0))
+                  .tuples())
+    best = (0, None, None)
+    run_start = previous = None
+    for day in days:
+        if previous is None or day != previous + timedelta(days=1):
+            run_start = day
+        length = (day - run_start).days + 1
+        if length > best[0]:
+            best = (length, run_start, day)
+        previous = day
+    return {"days": best[0], "first": best[1], "last": best[2]}
+
+
+def stats(user_id: int, current: date) -> dict:
+    """Everything on the member's statistics page, JSON-ready apart from dates."""
+    return {
+        "periods": period_totals(user_id, current),
+        "completed_titles": completed_titles(user_id),
+        "mean_score": mean_score(user_id),
+        "top_genres": top_genres(user_id),
+        "top_studios": top_studios(user_id),
+        "dubs": dubs(user_id),
+        "heatmap": heatmap(user_id),
+        "longest_streak": longest_streak(user_id),
+        "weekly": daily_series(user_id, periods.week_start(current) - timedelta(weeks=11),
+                               current, "week"),
+    }
+
+
+def years(user_id: int) -> list[int]:
+    """Years in which the member watched anything, newest first."""
+    found = {rollup_day(d).year for (d,) in DailyMember.select(DailyMember.day)
+             .where(DailyMember.user == user_id).tuples()}
+    return sorted(found, reverse=True)
+
+
+def year_in_review(user_id: int, year: int) -> dict:
+    """One member's year: totals, top titles, genres, dubs, busiest month, longest streak."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    months = Counter()
+    for day, seconds in (DailyMember.select(DailyMember.day, DailyMember.watch_seconds)
+                         .where(_where(DailyMember, user_id, start, end)).tuples()):
+        months[rollup_day(day).month] += seconds
+    busiest = max(months.items(), key=lambda kv: (kv[1], -kv[0]))[0] if months else None
+    finished = (ListEntry.select().where((ListEntry.user == user_id)
+                                         & (ListEntry.status == "completed")
+                                         & (ListEntry.finished_on >= start)
+                                         & (ListEntry.finished_on <= end)).count())
+    return {"year": year, "totals": totals(user_id, start, end),
+            "completed_titles": finished,
+            "top_releases": top_releases(user_id, start, end),
+            "top_genres": top_genres(user_id, start, end),
+            "dubs": dubs(user_id, start, end, 3),
+            "busiest_month": busiest,
+            "months": [months.get(m, 0) for m in range(1, 13)],
+            "longest_streak": longest_streak(user_id, start, end)}

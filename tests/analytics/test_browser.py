@@ -1,0 +1,33 @@
+"""A real browser on the dashboard and the statistics page at phone (390 px) and desktop
+(1280 px) widths: nothing overflows sideways, the SVG charts are drawn and labelled."""
+import pytest
+
+SHOTS = None  # set to a folder path to keep screenshots while working on the pages
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_dashboard_fits_and_draws_its_charts(built, live_server, page, browser_sign_in, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, built.owner)
+    page.goto(live_server + "/admin/analytics/?from=2026-11-01&to=2026-11-20")
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").first.bounding_box()["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("#top").inner_text().count("Атака титанов") == 1
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/dashboard-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_stats_page_fits_and_draws_the_heatmap(built, live_server, page, browser_sign_in, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, built.kid)
+    page.context.add_cookies([{"name": "lang", "value": "ru", "url": live_server}])
+    page.goto(live_server + "/me/stats")
+    assert page.locator("h1").inner_text() == "Моя статистика"
+    heat = page.locator("svg.chart-heat")
+    assert heat.locator("rect").count() == 7 * 24
+    assert heat.bounding_box()["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/stats-{width}.png", full_page=True)
