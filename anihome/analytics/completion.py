@@ -46,7 +46,7 @@ def completion(limit: int = 20, age_cap: int | None = None, now: datetime | None
     now = now or utcnow()
     stale = now - timedelta(days=STALE_DAYS)
     pairs = defaultdict(list)
-    for user_id, release_id, watched, last in per_member_release():
+    for _user, release_id, watched, last in per_member_release():
         pairs[release_id].append((watched, last))
     if not pairs:
         return []

@@ -13,7 +13,7 @@ from flask import Response, current_app, jsonify, request
 from ..analytics import cached, cohorts, dashboard, member_analytics, member_stats, periods, privacy
 from ..analytics import reports
 from ..catalog.agecap import cap_of
-from ..templating import gettext
+from ..web.templating import gettext
 from .auth import current_api_user
 from .blueprint import api_route
 from .spec import array, integer, obj, query, ref, string

@@ -10,13 +10,13 @@ from __future__ import annotations
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, url_for)
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..analytics import (cached, charts, cohorts, completion, dashboard, member_analytics,
                          member_stats, periods, privacy, views)
 from ..analytics.reports import pdf_writer
 from ..catalog.agecap import cap_of
 from ..errors import AppError
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("analytics", __name__)
 

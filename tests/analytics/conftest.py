@@ -19,7 +19,7 @@ from anihome.db import close_all
 from anihome.library import episodes, progress
 from anihome.models import (Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio,
                             Translation, User, ViewEvent)
-from anihome.security import session_id_for
+from anihome.security.login import session_id_for
 
 from tests.conftest import make_app
 
