@@ -73,7 +73,16 @@ def test_a_pdf_without_a_unicode_font_still_renders(built, tmp_path, caplog):
     original = pdf_writer.FONT_CANDIDATES
     pdf_writer.FONT_CANDIDATES = ()
     try:
-        data = pdf_writer.write(report, font_path=str(tmp_path / "missing.ttf"))
+        data = pdf_writer.write_here(report, font_path=str(tmp_path / "missing.ttf"))
     finally:
         pdf_writer.FONT_CANDIDATES = original
     assert data.startswith(b"%PDF") and "without a Unicode font" in caplog.text
+
+
+def test_pdf_reports_are_made_in_a_child_so_fpdf_never_loads_here(built, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fpdf", None)  # importing fpdf in this process would now fail
+    report = reports.Report("x", "Итоги", "", [("a", "Title")], [["Атака титанов"]])
+    data = reports.render(report, "pdf")
+    assert "Атака титанов" in pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()

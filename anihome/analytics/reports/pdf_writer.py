@@ -1,13 +1,23 @@
-"""PDF reports through fpdf2 (imported only here), with a Unicode TrueType font so that
-Cyrillic titles render: ANALYTICS_PDF_FONT, else DejaVu Sans from Debian's fonts-dejavu-core.
-Without either, the built-in Helvetica is used and characters it lacks become "?" (a
-warning is logged) -- the report is still made.
+"""PDF reports through fpdf2, with a Unicode TrueType font so that Cyrillic titles render:
+ANALYTICS_PDF_FONT, else DejaVu Sans from Debian's fonts-dejavu-core. Without either, the
+built-in Helvetica is used and characters it lacks become "?" (a warning is logged) -- the
+report is still made.
+
+fpdf2 brings Pillow and fontTools: importing it costs ~40 MB of RSS that would never leave
+the serving process. So ``write`` makes the PDF in a short-lived child process
+(``python -m anihome.analytics.reports.pdf_writer``, the report as JSON on stdin, the PDF on
+stdout); ``write_here`` is the in-process writer the child runs.
 """
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
+
+from ...errors import AppError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +48,28 @@ def _text(value) -> str:
     return str(value)
 
 
-def write(report, font_path: str | None = None) -> bytes:
+def write(report, font_path: str | None = None, timeout: float = 120) -> bytes:
+    """The report as PDF bytes, made by a child process (keeps fpdf2 out of this one)."""
+    payload = json.dumps({"name": report.name, "title": report.title, "subtitle": report.subtitle,
+                          "columns": report.columns, "rows": [[_text(v) for v in row] for row in report.rows],
+                          "font": font_path or configured_font}, ensure_ascii=False)
+    try:
+        done = subprocess.run([sys.executable, "-m", __name__], input=payload.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise AppError("The PDF report took too long; choose a shorter range.", "format", status=503,
+                       code="report_timeout") from None
+    for line in done.stderr.decode("utf-8", "replace").splitlines():
+        if line.startswith("WARNING "):
+            log.warning(line[8:])
+    if done.returncode or not done.stdout.startswith(b"%PDF"):
+        log.error("pdf report failed rc=%s stderr=%s", done.returncode, done.stderr[-2000:])
+        raise RuntimeError("the PDF writer failed")
+    return done.stdout
+
+
+def write_here(report, font_path: str | None = None) -> bytes:
+    """Make the PDF in this process (imports fpdf2)."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -72,3 +103,22 @@ def write(report, font_path: str | None = None) -> bytes:
             for value in values:
                 row.cell(clean(value))
     return bytes(pdf.output())
+
+
+class _Rows:
+    """A report read back from JSON in the child."""
+
+    def __init__(self, data: dict):
+        self.name, self.title, self.subtitle = data["name"], data["title"], data["subtitle"]
+        self.columns = [tuple(c) for c in data["columns"]]
+        self.rows = data["rows"]
+
+
+def _child() -> None:
+    data = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s", stream=sys.stderr)
+    sys.stdout.buffer.write(write_here(_Rows(data), data.get("font") or None))
+
+
+if __name__ == "__main__":
+    _child()
