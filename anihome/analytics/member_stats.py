@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from peewee import fn
 
+from ..catalog.agecap import apply_age_cap
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, Genre, ListEntry,
                       Release, ReleaseGenre, ReleaseStudio, Studio, Translation)
 from . import periods
@@ -119,13 +120,15 @@ def dubs(user_id: int, start: date | None = None, end: date | None = None,
 
 
 def top_releases(user_id: int, start: date | None = None, end: date | None = None,
-                 limit: int = TOP_LIMIT) -> list[dict]:
+                 limit: int = TOP_LIMIT, age_cap: int | None = None) -> list[dict]:
+    """The member's releases by watch time (only those allowed under ``age_cap``: a shared
+    year in review shown to a capped member never names a title beyond their cap)."""
     seconds = fn.SUM(DailyMemberRelease.watch_seconds)
-    query = (DailyMemberRelease.select(Release.id, Release.title, seconds,
-                                       fn.SUM(DailyMemberRelease.episodes))
-             .join(Release, on=(DailyMemberRelease.release == Release.id))
-             .where(_where(DailyMemberRelease, user_id, start, end))
-             .group_by(Release.id, Release.title).order_by(seconds.desc(), Release.title).limit(limit))
+    query = apply_age_cap(DailyMemberRelease.select(Release.id, Release.title, seconds,
+                                                    fn.SUM(DailyMemberRelease.episodes))
+                          .join(Release, on=(DailyMemberRelease.release == Release.id))
+                          .where(_where(DailyMemberRelease, user_id, start, end)), age_cap)
+    query = query.group_by(Release.id, Release.title).order_by(seconds.desc(), Release.title).limit(limit)
     return [{"release_id": rid, "title": title, "watch_seconds": int(secs or 0),
              "episodes": int(eps or 0)} for rid, title, secs, eps in query.tuples()]
 
@@ -179,8 +182,9 @@ def years(user_id: int) -> list[int]:
     return sorted(found, reverse=True)
 
 
-def year_in_review(user_id: int, year: int) -> dict:
-    """One member's year: totals, top titles, genres, dubs, busiest month, longest streak."""
+def year_in_review(user_id: int, year: int, age_cap: int | None = None) -> dict:
+    """One member's year: totals, top titles (under the reader's ``age_cap``), genres, dubs,
+    busiest month, longest streak."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     months = Counter()
     for day, seconds in (DailyMember.select(DailyMember.day, DailyMember.watch_seconds)
@@ -193,7 +197,7 @@ def year_in_review(user_id: int, year: int) -> dict:
                                          & (ListEntry.finished_on <= end)).count())
     return {"year": year, "totals": totals(user_id, start, end),
             "completed_titles": finished,
-            "top_releases": top_releases(user_id, start, end),
+            "top_releases": top_releases(user_id, start, end, age_cap=age_cap),
             "top_genres": top_genres(user_id, start, end),
             "dubs": dubs(user_id, start, end, 3),
             "busiest_month": busiest,

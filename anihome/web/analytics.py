@@ -129,8 +129,9 @@ def shared_year(user_id: int, year: int):
 def _year_page(member, year: int):
     if not 2000 <= year <= 2100:
         raise AppError(_("year must be between 2000 and 2100."), "year")
-    data = cached.cached(current_app, "stats", ("year", member.id, year),
-                         lambda: member_stats.year_in_review(member.id, year), member.id)
+    cap = cap_of(current_user)
+    data = cached.cached(current_app, "stats", ("year", member.id, year, cap),
+                         lambda: member_stats.year_in_review(member.id, year, cap), member.id)
     months = charts.bar_chart([(_(MONTHS[i]), v / 3600) for i, v in enumerate(data["months"])],
                               fmt=_hours_value, label_every=2)
     share_url = url_for(".shared_year", user_id=member.id, year=year, _external=True)

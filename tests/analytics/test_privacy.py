@@ -59,3 +59,13 @@ def test_a_bad_sharing_value_changes_nothing(app, client, built):
     sign_in(client, built.alice)
     client.post("/me/stats/sharing", data={"share": "maybe", "csrf_token": csrf_token(client)})
     assert in_db(app, lambda: privacy.shares(built.alice)) is False
+
+
+def test_a_shared_year_never_names_titles_beyond_the_readers_age_cap(app, client, built):
+    in_db(app, lambda: privacy.set_share(built.alice.id, True))
+    sign_in(client, built.kid)  # age cap 12; alice watched a 16+ title
+    html = client.get(f"/members/{built.alice.id}/year/2026").get_data(as_text=True)
+    assert "Атака титанов" not in html
+    owner = app.test_client()
+    sign_in(owner, built.owner)
+    assert "Атака титанов" in owner.get(f"/members/{built.alice.id}/year/2026").get_data(as_text=True)
