@@ -1,20 +1,20 @@
 """Completion and drop-off per release: how many members started it, finished it, are still
 on it, or stopped -- and at which episode they stopped.
 
-Reads the watching progress (``watch_progress``) with one grouped read-only query. A member
-"stopped" when the release is unfinished and their progress on it is older than
-``STALE_DAYS`` (the same rule marks "at risk of dropping" in member analytics).
+Reads the roll-up's per (member, release) rows (``analytics_member_release``: episodes marked
+watched and the latest progress, copied from ``watch_progress`` by the roll-up), so a page
+never groups the whole progress table. A member "stopped" when the release is unfinished and
+their progress on it is older than ``STALE_DAYS`` (the same rule marks "at risk of dropping"
+in member analytics).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from peewee import fn
-
 from ..catalog.agecap import apply_age_cap
 from ..clock import utcnow
-from ..models import Release, WatchProgress
+from ..models import MemberRelease, Release
 
 STALE_DAYS = 21
 
@@ -27,12 +27,11 @@ def _total(release: Release) -> int | None:
 
 def per_member_release(user_id: int | None = None):
     """(user_id, release_id, watched episodes, last progress time) for every started pair."""
-    watched = fn.SUM(WatchProgress.watched.cast("INTEGER"))
-    query = (WatchProgress.select(WatchProgress.user, WatchProgress.release, watched,
-                                  fn.MAX(WatchProgress.updated_at))
-             .group_by(WatchProgress.user, WatchProgress.release))
+    query = (MemberRelease.select(MemberRelease.user, MemberRelease.release,
+                                  MemberRelease.watched_episodes, MemberRelease.last_progress_at)
+             .where(MemberRelease.last_progress_at.is_null(False)))
     if user_id is not None:
-        query = query.where(WatchProgress.user == user_id)
+        query = query.where(MemberRelease.user == user_id)
     return [(u, r, int(w or 0), _dt(t)) for u, r, w, t in query.tuples()]
 
 

@@ -1,8 +1,9 @@
 """A member's own statistics (``/me/stats``, ``GET /api/v1/me/stats``) and year in review.
 
-Everything comes from the daily roll-ups (``analytics_daily_member``, ``_member_release``,
-``_dub``, ``_hour``) plus two read-only looks at the member's list (titles completed, mean
-score), so a page costs a few indexed queries over at most a few thousand small rows.
+Everything comes from the roll-ups (``analytics_daily_member``, ``_daily_member_release``,
+``_daily_dub``, ``_daily_hour``, and ``analytics_member_release`` for all-time favourites)
+plus two read-only looks at the member's list (titles completed, mean score), so a page
+costs a few indexed queries over at most a few thousand small rows.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from peewee import fn
 
 from ..catalog.agecap import apply_age_cap
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, Genre, ListEntry,
-                      Release, ReleaseGenre, ReleaseStudio, Studio, Translation)
+                      MemberRelease, Release, ReleaseGenre, ReleaseStudio, Studio, Translation)
 from . import periods
 
 TOP_LIMIT = 5
@@ -82,14 +83,21 @@ def mean_score(user_id: int) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
+def _grain(user_id: int, start: date | None, end: date | None):
+    """All time: the per-release totals (one row per release); a period: the daily rows."""
+    if start is None and end is None:
+        return MemberRelease, MemberRelease.user == user_id
+    return DailyMemberRelease, _where(DailyMemberRelease, user_id, start, end)
+
+
 def _top_by(link_model, link_field, name_model, user_id, start, end, limit):
-    seconds = fn.SUM(DailyMemberRelease.watch_seconds)
-    query = (DailyMemberRelease
-             .select(name_model.name, seconds.alias("seconds"),
-                     fn.SUM(DailyMemberRelease.episodes).alias("episodes"))
-             .join(link_model, on=(link_model.release == DailyMemberRelease.release))
+    source, condition = _grain(user_id, start, end)
+    seconds = fn.SUM(source.watch_seconds)
+    query = (source
+             .select(name_model.name, seconds.alias("seconds"), fn.SUM(source.episodes).alias("episodes"))
+             .join(link_model, on=(link_model.release == source.release))
              .join(name_model, on=(getattr(link_model, link_field) == name_model.id))
-             .where(_where(DailyMemberRelease, user_id, start, end))
+             .where(condition)
              .group_by(name_model.id, name_model.name)
              .order_by(seconds.desc(), name_model.name).limit(limit))
     return [{"name": name, "watch_seconds": int(secs or 0), "episodes": int(eps or 0)}
@@ -123,11 +131,10 @@ def top_releases(user_id: int, start: date | None = None, end: date | None = Non
                  limit: int = TOP_LIMIT, age_cap: int | None = None) -> list[dict]:
     """The member's releases by watch time (only those allowed under ``age_cap``: a shared
     year in review shown to a capped member never names a title beyond their cap)."""
-    seconds = fn.SUM(DailyMemberRelease.watch_seconds)
-    query = apply_age_cap(DailyMemberRelease.select(Release.id, Release.title, seconds,
-                                                    fn.SUM(DailyMemberRelease.episodes))
-                          .join(Release, on=(DailyMemberRelease.release == Release.id))
-                          .where(_where(DailyMemberRelease, user_id, start, end)), age_cap)
+    source, condition = _grain(user_id, start, end)
+    seconds = fn.SUM(source.watch_seconds)
+    query = apply_age_cap(source.select(Release.id, Release.title, seconds, fn.SUM(source.episodes))
+                          .join(Release, on=(source.release == Release.id)).where(condition), age_cap)
     query = query.group_by(Release.id, Release.title).order_by(seconds.desc(), Release.title).limit(limit)
     return [{"release_id": rid, "title": title, "watch_seconds": int(secs or 0),
              "episodes": int(eps or 0)} for rid, title, secs, eps in query.tuples()]

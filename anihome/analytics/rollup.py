@@ -22,7 +22,7 @@ from .. import events
 from ..clock import utcnow
 from ..db import database, portable_sql, write_transaction
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                      RollupDirty, RollupState, User)
+                      MemberRelease, RollupDirty, RollupState, User)
 from ..models.analytics import ROLLUP_TABLES
 from . import periods
 
@@ -182,6 +182,29 @@ def _redo_member(user_id: int, days: set[date] | None, tz) -> set[date]:
     return touched
 
 
+def _redo_totals(user_id: int) -> None:
+    """Rebuild one member's all-time rows per release from their daily rows and progress."""
+    totals: dict[int, dict] = {}
+    for release_id, views, starts, secs, eps, sessions, first, last in _select(
+            "SELECT release_id, SUM(views), SUM(starts), SUM(watch_seconds), SUM(episodes),"
+            " SUM(sessions), MIN(day), MAX(day) FROM analytics_daily_member_release"
+            " WHERE user_id = ? GROUP BY release_id", [user_id]):
+        totals[release_id] = {"user": user_id, "release": release_id, "views": views, "starts": starts,
+                              "watch_seconds": secs, "episodes": eps, "sessions": sessions,
+                              "first_day": _day(first), "last_day": _day(last),
+                              "watched_episodes": 0, "last_progress_at": None}
+    for release_id, watched, latest in _select(
+            "SELECT release_id, SUM(CASE WHEN watched THEN 1 ELSE 0 END), MAX(updated_at)"
+            " FROM watch_progress WHERE user_id = ? GROUP BY release_id", [user_id]):
+        row = totals.setdefault(release_id, {
+            "user": user_id, "release": release_id, "views": 0, "starts": 0, "watch_seconds": 0,
+            "episodes": 0, "sessions": 0, "first_day": None, "last_day": None})
+        row["watched_episodes"], row["last_progress_at"] = int(watched or 0), _dt(latest)
+    with write_transaction():
+        MemberRelease.delete().where(MemberRelease.user == user_id).execute()
+        _insert(MemberRelease, list(totals.values()))
+
+
 _RELEASE_SQL = (
     "INSERT INTO analytics_daily_release (day, release_id, views, starts, watch_seconds,"
     " episodes, sessions, members)"
@@ -254,6 +277,7 @@ def run(tz_name: str, full: bool = False, now: datetime | None = None, progress=
         if member_days is not ALL and not member_days:
             continue
         days |= _redo_member(user_id, member_days, tz)
+        _redo_totals(user_id)
         if progress:
             progress((index + 1) / max(len(pairs), 1) * 0.9, f"member {index + 1} of {len(pairs)}")
     _redo_releases(None if full else days)

@@ -1,5 +1,6 @@
 """Analytics: the view-event log, daily roll-ups (per member x release, release, member,
-dub, hour), the roll-up's watermark and dirty members, and the "share my statistics" choice."""
+dub, hour), all-time totals per member x release, the roll-up's watermark and dirty members,
+and the "share my statistics" choice."""
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField, Model)
 
@@ -103,6 +104,24 @@ class AnalyticsDailyHour(Model):
         indexes = ((("user", "day", "hour"), True),)
 
 
+class AnalyticsMemberRelease(Model):
+    user = ForeignKeyField(User, on_delete="CASCADE", index=False)
+    release = ForeignKeyField(Release, on_delete="CASCADE", index=True)
+    views = IntegerField(default=0)
+    starts = IntegerField(default=0)
+    watch_seconds = IntegerField(default=0)
+    episodes = IntegerField(default=0)
+    sessions = IntegerField(default=0)
+    first_day = DateField(null=True)
+    last_day = DateField(null=True)
+    watched_episodes = IntegerField(default=0)
+    last_progress_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "analytics_member_release"
+        indexes = ((("user", "release"), True),)
+
+
 class AnalyticsRollupState(Model):
     last_view_id = IntegerField(default=0)
     event_watermark = DateTimeField(null=True)
@@ -133,4 +152,4 @@ class AnalyticsMemberShare(Model):
 def up(db):
     create_tables(db, AnalyticsView, AnalyticsDailyMemberRelease, AnalyticsDailyRelease,
                   AnalyticsDailyMember, AnalyticsDailyDub, AnalyticsDailyHour,
-                  AnalyticsRollupState, AnalyticsRollupDirty, AnalyticsMemberShare)
+                  AnalyticsMemberRelease, AnalyticsRollupState, AnalyticsRollupDirty, AnalyticsMemberShare)

@@ -1,7 +1,7 @@
 """Peewee tables, one module per domain. The schema itself is owned by ``anihome.migrations``."""
 from .accounts import ROLES, ApiToken, Invite, User
 from .analytics import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                        MemberShare, RollupDirty, RollupState, ViewEvent)
+                        MemberRelease, MemberShare, RollupDirty, RollupState, ViewEvent)
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .catalog_ui import CalendarFeed, ReleasePrefix
 from .jobs import JobRun
@@ -24,4 +24,4 @@ from .analytics import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, Da
                         MemberShare, RollupDirty, RollupState, ViewEvent)
 
 __all__ += ["DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease", "DailyRelease",
-            "MemberShare", "RollupDirty", "RollupState", "ViewEvent"]
+            "MemberRelease", "MemberShare", "RollupDirty", "RollupState", "ViewEvent"]

@@ -12,6 +12,9 @@ TIMEZONE; ``watch_seconds`` is the wall time of viewing sessions (see docs/analy
 - ``DailyMember`` (``analytics_daily_member``): per (day, member).
 - ``DailyDub`` (``analytics_daily_dub``): per (day, member, translation).
 - ``DailyHour`` (``analytics_daily_hour``): per (day, member, local hour) for the heatmap.
+- ``MemberRelease`` (``analytics_member_release``): all-time sums per (member, release), first
+  and last active day, and progress (episodes watched, latest progress): completion, drop-off,
+  favourites and "at risk" read it.
 - ``RollupState`` / ``RollupDirty``: where the incremental roll-up stopped, and members whose
   history was deleted (their days are rolled again).
 - ``MemberShare`` (``analytics_member_share``): "share my statistics with the household".
@@ -100,6 +103,21 @@ class DailyHour(BaseModel):
         indexes = ((("user", "day", "hour"), True),)
 
 
+class MemberRelease(_Counts):
+    """All-time totals per (member, release), with the member's progress on it: episodes
+    marked watched and the time of their latest progress (from ``watch_progress``)."""
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    release = ForeignKeyField(Release, on_delete="CASCADE", backref="+")
+    first_day = DateField(null=True)
+    last_day = DateField(null=True)
+    watched_episodes = IntegerField(default=0)
+    last_progress_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "analytics_member_release"
+        indexes = ((("user", "release"), True),)
+
+
 class RollupState(BaseModel):
     last_view_id = IntegerField(default=0)
     event_watermark = DateTimeField(null=True)
@@ -127,4 +145,4 @@ class MemberShare(BaseModel):
         table_name = "analytics_member_share"
 
 
-ROLLUP_TABLES = (DailyMemberRelease, DailyRelease, DailyMember, DailyDub, DailyHour)
+ROLLUP_TABLES = (DailyMemberRelease, DailyRelease, DailyMember, DailyDub, DailyHour, MemberRelease)

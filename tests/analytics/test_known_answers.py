@@ -69,6 +69,16 @@ def test_member_statistics_per_period_favourites_heatmap_and_streak(house):
     assert kid["periods"]["all"]["episodes"] == 3
 
 
+def test_all_time_totals_per_member_and_release_carry_progress(house):
+    from anihome.models import MemberRelease
+
+    rollup.run("Europe/Moscow")
+    row = MemberRelease.get((MemberRelease.user == house.alice.id) & (MemberRelease.release == house.a.id))
+    assert (row.views, row.watch_seconds, row.episodes, row.sessions) == (3, 3480, 2, 3)
+    assert (row.first_day, row.last_day, row.watched_episodes) == (D(2026, 11, 2), D(2026, 11, 4), 2)
+    assert row.last_progress_at == datetime(2026, 11, 3, 22, 10)
+
+
 def test_year_in_review_sums_the_year(house):
     rollup.run("Europe/Moscow")
     year = member_stats.year_in_review(house.owner.id, 2026)
@@ -123,6 +133,7 @@ def test_retention_matrix_by_first_view_and_by_release_start(house):
 
 
 def test_completion_and_drop_off_per_release(house):
+    rollup.run("Europe/Moscow")
     rows = {r["title"]: r for r in completion.completion(now=datetime(2026, 12, 20))}
     a = rows["Атака титанов"]
     assert (a["started"], a["completed"], a["stopped"], a["dropoff"]) == (3, 0, 3, {1: 2, 2: 1})
