@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
+from peewee import fn
+
 from ..catalog.agecap import apply_age_cap
 from ..clock import utcnow
 from ..models import MemberRelease, Release
@@ -44,20 +46,27 @@ def completion(limit: int = 20, age_cap: int | None = None, now: datetime | None
     stopped, completion rate, and a drop-off histogram {episode: members who stopped there}."""
     now = now or utcnow()
     stale = now - timedelta(days=STALE_DAYS)
-    pairs = defaultdict(list)
-    for _user, release_id, watched, last in per_member_release():
-        pairs[release_id].append((watched, last))
-    if not pairs:
+    started = fn.COUNT(MemberRelease.id)
+    top = apply_age_cap(
+        MemberRelease.select(Release.id, Release.title, Release.kind, Release.episodes_total,
+                             Release.episodes_aired, started)
+        .join(Release, on=(MemberRelease.release == Release.id))
+        .where(MemberRelease.last_progress_at.is_null(False)), age_cap)
+    top = top.group_by(Release.id, Release.title, Release.kind, Release.episodes_total,
+                       Release.episodes_aired).order_by(started.desc(), Release.title).limit(limit)
+    releases = {rid: Release(id=rid, title=title, kind=kind, episodes_total=total, episodes_aired=aired)
+                for rid, title, kind, total, aired, _ in top.tuples()}
+    if not releases:
         return []
-    releases = {r.id: r for r in apply_age_cap(
-        Release.select(Release.id, Release.title, Release.kind, Release.episodes_total,
-                       Release.episodes_aired, Release.age_limit)
-        .where(Release.id.in_(list(pairs))), age_cap)}
+    pairs = defaultdict(list)
+    for release_id, watched, last in (MemberRelease.select(MemberRelease.release, MemberRelease.watched_episodes,
+                                                           MemberRelease.last_progress_at)
+                                      .where(MemberRelease.release.in_(list(releases))
+                                             & MemberRelease.last_progress_at.is_null(False)).tuples()):
+        pairs[release_id].append((int(watched or 0), _dt(last)))
     out = []
     for release_id, members in pairs.items():
-        release = releases.get(release_id)
-        if release is None:
-            continue
+        release = releases[release_id]
         total = _total(release)
         done = stopped = watching = 0
         dropoff = Counter()
@@ -74,7 +83,7 @@ def completion(limit: int = 20, age_cap: int | None = None, now: datetime | None
                     "stopped": stopped, "completion_rate": round(done / len(members), 3),
                     "dropoff": dict(sorted(dropoff.items()))})
     out.sort(key=lambda r: (-r["started"], -r["completed"], r["title"]))
-    return out[:limit]
+    return out
 
 
 def at_risk(user_id: int, now: datetime | None = None) -> list[dict]:

@@ -68,11 +68,14 @@ def top_content(start: date | None, end: date, by: str = "views", limit: int = 1
              "episodes": int(e or 0), "watch_seconds": int(s or 0)}
             for rid, title, value, v, e, s in query.tuples()]
     if by != "members" and rows:
-        members = dict(DailyMemberRelease
-                       .select(DailyMemberRelease.release, fn.COUNT(DailyMemberRelease.user.distinct()))
-                       .where(_range(DailyMemberRelease, start, end)
-                              & DailyMemberRelease.release.in_([r["release_id"] for r in rows]))
-                       .group_by(DailyMemberRelease.release).tuples())
+        # The period's (release, member) pairs, read by day: an IN over the top releases would
+        # walk the busiest releases' whole history through the release index.
+        wanted = {r["release_id"]: set() for r in rows}
+        for release_id, user_id in (DailyMemberRelease.select(DailyMemberRelease.release, DailyMemberRelease.user)
+                                    .where(_range(DailyMemberRelease, start, end)).tuples()):
+            if release_id in wanted:
+                wanted[release_id].add(user_id)
+        members = {rid: len(users) for rid, users in wanted.items()}
     else:
         members = {r["release_id"]: r["value"] for r in rows}
     for row in rows:

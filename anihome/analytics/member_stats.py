@@ -143,9 +143,11 @@ def top_releases(user_id: int, start: date | None = None, end: date | None = Non
 def heatmap(user_id: int, start: date | None = None, end: date | None = None) -> list[list[int]]:
     """Watch seconds by local weekday (0 = Monday) x hour of the day when sessions started."""
     grid = [[0] * 24 for _ in range(7)]
-    for day, hour, seconds in (DailyHour.select(DailyHour.day, DailyHour.hour, DailyHour.watch_seconds)
-                               .where(_where(DailyHour, user_id, start, end)).tuples()):
-        grid[rollup_day(day).weekday()][hour] += seconds
+    for weekday, hour, seconds in (DailyHour.select(DailyHour.weekday, DailyHour.hour,
+                                                    fn.SUM(DailyHour.watch_seconds))
+                                   .where(_where(DailyHour, user_id, start, end))
+                                   .group_by(DailyHour.weekday, DailyHour.hour).tuples()):
+        grid[weekday][hour] = int(seconds or 0)
     return grid
 
 

@@ -174,8 +174,8 @@ def _member_rows(user_id: int, sums: _Sums) -> tuple[list, list, list, list]:
                    for day, t in per_day.items()]
     dub_rows = [{"day": day, "user": user_id, "translation": tid, "watch_seconds": v[0],
                  "episodes": v[1], "sessions": v[2]} for (day, tid), v in sums.dub.items()]
-    hour_rows = [{"day": day, "user": user_id, "hour": hr, "watch_seconds": v[0],
-                  "sessions": v[1]} for (day, hr), v in sums.hour.items()]
+    hour_rows = [{"day": day, "user": user_id, "weekday": day.weekday(), "hour": hr,
+                  "watch_seconds": v[0], "sessions": v[1]} for (day, hr), v in sums.hour.items()]
     return mr_rows, member_rows, dub_rows, hour_rows
 
 

@@ -95,6 +95,7 @@ class AnalyticsDailyDub(Model):
 class AnalyticsDailyHour(Model):
     day = DateField()
     user = ForeignKeyField(User, on_delete="CASCADE", index=False)
+    weekday = IntegerField()
     hour = IntegerField()
     watch_seconds = IntegerField(default=0)
     sessions = IntegerField(default=0)

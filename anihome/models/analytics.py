@@ -94,6 +94,7 @@ class DailyDub(BaseModel):
 class DailyHour(BaseModel):
     day = DateField()
     user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    weekday = IntegerField()  # of ``day``, 0 = Monday (the heatmap groups by it in SQL)
     hour = IntegerField()
     watch_seconds = IntegerField(default=0)
     sessions = IntegerField(default=0)
