@@ -66,17 +66,19 @@ def test_every_report_renders_in_every_format(app, client, built, name, fmt):
     assert len(_get(app, client, built, name, fmt).data) > 20
 
 
-def test_a_pdf_without_a_unicode_font_still_renders(built, tmp_path, caplog):
-    report = reports.Report("x", "Атака", "", [("a", "Title")], [["Атака титанов"]])
-    from anihome.analytics.reports import pdf_writer
+def test_a_pdf_without_a_unicode_font_still_renders(tmp_path):
+    from anihome.analytics.reports import pdf_child
 
-    original = pdf_writer.FONT_CANDIDATES
-    pdf_writer.FONT_CANDIDATES = ()
+    warnings = []
+    original = pdf_child.FONT_CANDIDATES
+    pdf_child.FONT_CANDIDATES = ()
     try:
-        data = pdf_writer.write_here(report, font_path=str(tmp_path / "missing.ttf"))
+        data = pdf_child.render({"title": "Атака", "subtitle": "", "columns": [["a", "Title"]],
+                                 "rows": [["Атака титанов"]], "font": str(tmp_path / "missing.ttf")},
+                                warn=warnings.append)
     finally:
-        pdf_writer.FONT_CANDIDATES = original
-    assert data.startswith(b"%PDF") and "without a Unicode font" in caplog.text
+        pdf_child.FONT_CANDIDATES = original
+    assert data.startswith(b"%PDF") and "without a Unicode font" in warnings[0]
 
 
 def test_pdf_reports_are_made_in_a_child_so_fpdf_never_loads_here(built, monkeypatch):
