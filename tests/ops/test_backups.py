@@ -34,10 +34,23 @@ def _fill(app, rows: int = 3000) -> None:
 
 
 def _corrupt_the_middle(path: Path, size: int = 64 * 1024) -> None:
+    """Overwrite about ``size`` bytes of table-leaf pages from the middle of the file on.
+
+    Only leaf pages (type 0x0D), so SQLite still finds its way to the end of each table and
+    can record new rows (a job run) while quick_check reports the damage; noise over interior
+    pages would depend on where other areas' tables happen to put them."""
     data = bytearray(path.read_bytes())
-    middle = len(data) // 2
-    noise = random.Random(15).randbytes(size)
-    data[middle:middle + size] = noise
+    page = int.from_bytes(data[16:18], "big") or 65536
+    page = 65536 if page == 1 else page
+    rng = random.Random(15)
+    start = (len(data) // 2) // page * page
+    done = 0
+    for offset in range(start, len(data) - page, page):
+        if done >= size:
+            break
+        if data[offset] == 0x0D:
+            data[offset + 1:offset + page] = rng.randbytes(page - 1)
+            done += page
     path.write_bytes(bytes(data))
 
 
