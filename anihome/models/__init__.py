@@ -20,8 +20,5 @@ __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListE
 __all__ += ["AuditEntry", "Comment", "Mute", "Report", "Review", "ReviewVote"]
 __all__ += ["Experiment", "ExperimentExposure", "ExperimentOutcome", "Forecast", "ForecastReport",
             "Recommendation", "SimilarRelease"]
-from .analytics import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                        MemberShare, RollupDirty, RollupState, ViewEvent)
-
 __all__ += ["DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease", "DailyRelease",
             "MemberRelease", "MemberShare", "RollupDirty", "RollupState", "ViewEvent"]
