@@ -24,3 +24,10 @@ comment_replied = signals.signal("comment-replied")
 review_posted = signals.signal("review-posted")
 #: The analytics roll-up wrote new daily rows. kwargs: full (bool).
 analytics_rolled_up = signals.signal("analytics-rolled-up")
+#: A sync chunk is about to commit (sent INSIDE its write transaction, so receivers can write
+#: an outbox in the same transaction; they must be quick and must not commit). kwargs:
+#: sync_id (str, one per sync run), new_episodes (list of (release_id, translation_id, season,
+#: episode) new to existing translations), status_changes (list of (release_id, old, new)).
+catalog_written = signals.signal("catalog-written")
+#: A member's list entry got a new status. kwargs: user_id, release_id, status, previous (or None).
+list_status_changed = signals.signal("list-status-changed")

@@ -25,6 +25,8 @@ API_MODULES = (
     "routes_moderation",
     "routes_learn",
     "routes_analytics",
+    "routes_notify",
+    "routes_channels",
 )
 
 API_PATH_PREFIX = "/api/"

@@ -20,6 +20,7 @@ JOB_PROVIDERS: tuple[str, ...] = (
     "anihome.artwork.jobs",
     "anihome.ops.jobs",
     "anihome.analytics.jobs",
+    "anihome.notify.jobs",
 )
 
 

@@ -5,7 +5,9 @@ episodes with a handful of set-based statements per chunk (no per-row ORM object
 keeps genres/studios and the search index in step, keeps each release's availability
 and Kodik time in step with its translations, and runs ``before_commit`` (the sync
 stores its cursor there) inside the same transaction, so a crash never separates data
-from the cursor that says it was written. Signals are sent after the commit.
+from the cursor that says it was written. Signals are sent after the commit, except
+``catalog_written`` (new episodes and airing-status changes), sent just before it so that
+notifications are written in the same transaction as the episodes they announce.
 
 A chunk's translations are all available, so a release it touches becomes available and
 its Kodik time rises to theirs with one small UPDATE (only for releases where that
@@ -19,6 +21,7 @@ without material_data fills a release only while no item with material_data has.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -60,6 +63,8 @@ class ChunkResult:
     moved_from: set[int] = field(default_factory=set)
     #: (release_id, translation_id, season, episode) of episodes new to an existing translation.
     new_episodes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: (release_id, old status, new status) of existing releases whose airing status changed.
+    status_changes: list[tuple[int, str, str]] = field(default_factory=list)
     newest_updated_at: str | None = None
 
 
@@ -90,6 +95,8 @@ class CatalogWriter:
 
     def __init__(self, announce: bool = True):
         self.announce = announce
+        #: One id per sync run: receivers of ``catalog_written`` group a run's chunks by it.
+        self.sync_id = uuid.uuid4().hex
         self._tags: dict[str, dict[str, int]] = {}
 
     # --- public ---------------------------------------------------------------------------
@@ -105,6 +112,9 @@ class CatalogWriter:
                 self._write(list(unique.values()), result)
                 if before_commit is not None:
                     before_commit(result)
+                if self.announce and (result.new_episodes or result.status_changes):
+                    events.catalog_written.send(None, sync_id=self.sync_id, new_episodes=result.new_episodes,
+                                                status_changes=result.status_changes)
         elif before_commit is not None:
             with write_transaction():
                 before_commit(result)
@@ -142,7 +152,8 @@ class CatalogWriter:
                 newest[key] = updated_at
         keys = list(best)
         existing = {row[1]: row for row in _select_in(
-            'SELECT id, "key", meta_updated_at, available, kodik_updated_at FROM "release" WHERE "key"', keys)}
+            'SELECT id, "key", meta_updated_at, available, kodik_updated_at, status FROM "release" WHERE "key"',
+            keys)}
         inserts, updates, revived, meta_items = [], [], [], {}
         for key, (_, item) in best.items():
             updated = mapping.kodik_time(item.get("updated_at"))
@@ -152,11 +163,13 @@ class CatalogWriter:
                 row = mapping.release_row(item)
                 inserts.append((*[row[c] for c in RELEASE_COLUMNS], meta_at, True, now, latest, now))
                 continue
-            rid, _, have, available, kodik_at = existing[key]
+            rid, _, have, available, kodik_at, old_status = existing[key]
             if meta_at is not None and (have is None or meta_at > str(have)) or meta_at is None and have is None:
                 row = mapping.release_row(item)
                 updates.append((*[row[c] for c in RELEASE_COLUMNS[1:]], meta_at, now, rid))
                 meta_items[rid] = item
+                if old_status and row["status"] and row["status"] != old_status:
+                    result.status_changes.append((rid, old_status, row["status"]))
             # The chunk's translations are all available: the release is too, and its Kodik time
             # is the newest of theirs (no need to recompute it from every translation).
             if not available or latest > str(kodik_at):

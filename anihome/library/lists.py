@@ -159,6 +159,7 @@ def set_entry(user_id: int, release_id, changes: dict, now: datetime | None = No
                 raise AppError("A new list entry needs a status.", "status")
             entry = ListEntry(user=user_id, release=release, created_at=now,
                               episodes_watched=_watched_count(user_id, release.id))
+        previous = entry.status if entry.id is not None else None
         if clean.get("status") == "completed" and entry.status != "completed":
             clean.setdefault("finished_on", now.date())
         if clean.get("status") in ("watching", "rewatching") and entry.started_on is None:
@@ -169,6 +170,9 @@ def set_entry(user_id: int, release_id, changes: dict, now: datetime | None = No
         entry.save()
     log.info("list entry set user_id=%s release_id=%s status=%s", user_id, release.id, entry.status)
     events.member_data_changed.send(None, user_id=user_id, kind="lists")
+    if entry.status != previous:
+        events.list_status_changed.send(None, user_id=user_id, release_id=release.id, status=entry.status,
+                                        previous=previous)
     return entry
 
 
@@ -193,6 +197,7 @@ def on_episode_watched(user_id: int, release: Release, season: int, number: int,
     Runs inside the caller's write transaction."""
     now = now or utcnow()
     entry = get_entry(user_id, release.id)
+    previous = entry.status if entry is not None else None
     final = episodes.final_episode(release)
     is_last = final is not None and (season, number) >= final
     first = episodes.is_first(translation, season, number)
@@ -221,6 +226,9 @@ def on_episode_watched(user_id: int, release: Release, season: int, number: int,
     entry.episodes_watched = max(entry.episodes_watched or 0, _watched_count(user_id, release.id))
     entry.updated_at = now
     entry.save()
+    if entry.status != previous:
+        events.list_status_changed.send(None, user_id=user_id, release_id=release.id, status=entry.status,
+                                        previous=previous)
     return entry
 
 

@@ -9,6 +9,7 @@ from .learn import (Experiment, ExperimentExposure, ExperimentOutcome, Forecast,
                     Recommendation, SimilarRelease)
 from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                       ReleaseChoice, WatchEvent, WatchProgress)
+from .notify import Channel, Delivery, Notification, NotifyPrefs, Subscription
 from .settings_store import AppSetting
 from .social import AuditEntry, Comment, Mute, Report, Review, ReviewVote
 
@@ -22,3 +23,4 @@ __all__ += ["Experiment", "ExperimentExposure", "ExperimentOutcome", "Forecast",
             "Recommendation", "SimilarRelease"]
 __all__ += ["DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease", "DailyRelease",
             "MemberRelease", "MemberShare", "RollupDirty", "RollupState", "ViewEvent"]
+__all__ += ["Channel", "Delivery", "Notification", "NotifyPrefs", "Subscription"]

@@ -9,10 +9,12 @@ from pathlib import Path
 _FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 _HANDLER_MARK = "_anihome_handler"
 
-# token=..., Bearer ..., and Kodik's token query parameter never reach a log line.
+# token=..., Bearer ..., Kodik's token query parameter and Telegram bot tokens in URL paths
+# (/bot123:ABC.../sendMessage, as urllib3 logs them) never reach a log line.
 _SECRET_PATTERNS = (
     re.compile(r"(?i)(token=)[^&\s\"']+"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(/bot)\d+:[A-Za-z0-9_-]+"),
 )
 
 
@@ -67,3 +69,6 @@ def configure_logging(data_dir: str | Path, level: str = "INFO", to_file: bool =
     logging.getLogger("waitress.queue").addFilter(_QuietWaitress())
     logging.getLogger("waitress").addFilter(_QuietWaitress())
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # peewee logs every query with its parameters at DEBUG: stored secrets (channel tokens, the
+    # Kodik token, SMTP password) would reach the log even when every message is scrubbed.
+    logging.getLogger("peewee").setLevel(max(logging.INFO, root.level))

@@ -27,6 +27,9 @@ WEB_MODULES = (
     "error_pages",
     "titles",
     "analytics",
+    "notify",
+    "notify_settings",
+    "admin_notify",
 )
 
 

@@ -1,0 +1,101 @@
+"""The in-app notifications: the unread count (one indexed COUNT), pages, mark read, delete."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from .. import events
+from ..db import write_transaction
+from ..errors import AppError, NotFound
+from ..models import Release, Translation
+from ..models.notify import Notification
+from .render import Rendered, data_of, render
+
+log = logging.getLogger(__name__)
+
+MAX_IDS = 500
+
+
+def unread_count(user_id: int) -> int:
+    """Unread notifications of a member: one COUNT on the (user, read) index."""
+    return (Notification.select().where((Notification.user == user_id) & (Notification.read == False))  # noqa: E712
+            .count())
+
+
+def _query(user_id: int, unread: bool = False):
+    query = Notification.select().where(Notification.user == user_id)
+    if unread:
+        query = query.where(Notification.read == False)  # noqa: E712
+    return query
+
+
+def count(user_id: int, unread: bool = False) -> int:
+    return _query(user_id, unread).count()
+
+
+@dataclass(frozen=True)
+class Item:
+    note: Notification
+    text: Rendered
+    release_title: str
+    dub: str
+    data: dict
+
+
+def page(user_id: int, unread: bool = False, limit: int = 50, offset: int = 0, lang: str = "en") -> list[Item]:
+    """Newest first, each with its text and link (release titles and dubs in two queries)."""
+    notes = list(_query(user_id, unread).order_by(Notification.created_at.desc(), Notification.id.desc())
+                 .limit(limit).offset(offset))
+    return with_text(notes, lang)
+
+
+def with_text(notes, lang: str = "en") -> list[Item]:
+    release_ids = {n.release_id for n in notes if n.release_id}
+    dub_ids = {n.translation_id for n in notes if n.translation_id}
+    titles = dict(Release.select(Release.id, Release.title).where(Release.id.in_(list(release_ids))).tuples()) \
+        if release_ids else {}
+    dubs = dict(Translation.select(Translation.id, Translation.team).where(
+        Translation.id.in_(list(dub_ids))).tuples()) if dub_ids else {}
+    return [Item(n, render(n, titles.get(n.release_id, ""), dubs.get(n.translation_id, ""), lang),
+                 titles.get(n.release_id, ""), dubs.get(n.translation_id, ""), data_of(n)) for n in notes]
+
+
+def grouped(items: list[Item], today: date) -> list[tuple[str, list[Item]]]:
+    """Items by day, newest day first: ("today" | "yesterday" | "YYYY-MM-DD", items)."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        day = item.note.created_at.date()
+        label = "today" if day == today else "yesterday" if (today - day).days == 1 else day.isoformat()
+        groups.setdefault(label, []).append(item)
+    return list(groups.items())
+
+
+def own(user_id: int, notification_id) -> Notification:
+    row = Notification.get_or_none((Notification.id == notification_id) & (Notification.user == user_id))
+    if row is None:
+        raise NotFound("No such notification.", "id")
+    return row
+
+
+def mark_read(user_id: int, ids=None, everything: bool = False, read: bool = True) -> int:
+    """Mark the given notifications (or all of them) read; returns how many changed."""
+    if not everything:
+        if not isinstance(ids, list) or not ids or len(ids) > MAX_IDS or any(
+                isinstance(i, bool) or not isinstance(i, int) for i in ids):
+            raise AppError(f"ids must be a list of 1 to {MAX_IDS} notification ids (or send all: true).", "ids")
+    query = Notification.update(read=read).where((Notification.user == user_id) & (Notification.read != read))
+    if not everything:
+        query = query.where(Notification.id.in_(ids))
+    with write_transaction():
+        changed = query.execute()
+    if changed:
+        events.member_data_changed.send(None, user_id=user_id, kind="notifications")
+    return changed
+
+
+def delete(user_id: int, notification_id) -> None:
+    row = own(user_id, notification_id)
+    with write_transaction():
+        row.delete_instance()
+    events.member_data_changed.send(None, user_id=user_id, kind="notifications")
