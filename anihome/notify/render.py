@@ -71,10 +71,9 @@ def render(note, release_title: str, dub: str, lang: str = "en") -> Rendered:
         return Rendered(release_title or t("Comments"), t("%(who)s replied to your comment.", who=who),
                         f"/releases/{rid}#comment-{data.get('comment_id', '')}" if rid else "")
     if note.kind == "dub_stalled":
-        return Rendered(release_title, t("%(dub)s has not added an episode for %(days)s days; %(other)s is ahead "
-                                          "(episode %(n)s).", dub=dub, days=data.get("days", ""),
-                                          other=data.get("other_dub", ""), n=data.get("other_episode", "")),
-                        f"/releases/{rid}")
+        text = t("%(dub)s has not added an episode for %(days)s days; %(other)s is ahead (episode %(n)s).",
+                 dub=dub, days=data.get("days", ""), other=data.get("other_dub", ""), n=data.get("other_episode", ""))
+        return Rendered(release_title, text, f"/releases/{rid}")
     if note.kind == "digest":
         return Rendered(t("Your week in AniHome"), "\n".join(digest_line(line, lang) for line in data.get("lines", [])),
                         "/notifications")

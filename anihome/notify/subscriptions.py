@@ -26,6 +26,15 @@ def for_user(user_id: int, limit: int = 100, offset: int = 0) -> list[Subscripti
                 .order_by(Subscription.created_at.desc(), Subscription.id.desc()).limit(limit).offset(offset))
 
 
+def followed_among(user_id: int, release_ids) -> set[int]:
+    """Which of ``release_ids`` the member follows (one query)."""
+    ids = sorted(release_ids)
+    if not ids:
+        return set()
+    return {r for (r,) in Subscription.select(Subscription.release).where(
+        (Subscription.user == user_id) & Subscription.release.in_(ids)).tuples()}
+
+
 def count(user_id: int) -> int:
     return Subscription.select().where(Subscription.user == user_id).count()
 
