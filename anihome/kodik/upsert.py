@@ -96,7 +96,7 @@ class CatalogWriter:
     def __init__(self, announce: bool = True):
         self.announce = announce
         #: One id per sync run: receivers of ``catalog_written`` group a run's chunks by it.
-        self.sync_id = uuid.uuid4().hex
+        self.sync_id = uuid.uuid4().hex[:12]
         self._tags: dict[str, dict[str, int]] = {}
 
     # --- public ---------------------------------------------------------------------------

@@ -15,11 +15,6 @@ class Release(Model):
         table_name = "release"
 
 
-class Translation(Model):
-    class Meta:
-        table_name = "translation"
-
-
 class NotifyPrefs(Model):
     user = ForeignKeyField(User, primary_key=True, on_delete="CASCADE")
     follow_watching = BooleanField(default=True)
@@ -49,12 +44,13 @@ class Notification(Model):
     user = ForeignKeyField(User, on_delete="CASCADE", index=False)
     kind = CharField(max_length=20)
     release = ForeignKeyField(Release, null=True, on_delete="CASCADE", index=True)
-    translation = ForeignKeyField(Translation, null=True, on_delete="SET NULL", index=True)
+    translation_id = IntegerField(null=True)
     season = IntegerField(null=True)
     episodes = TextField(default="")
     data = TextField(default="{}")
     key = CharField(max_length=120)
     read = BooleanField(default=False)
+    push_pending = BooleanField(default=False)
     created_at = DateTimeField()
 
     class Meta:
@@ -98,3 +94,5 @@ class Delivery(Model):
 
 def up(db):
     create_tables(db, NotifyPrefs, Subscription, Notification, Channel, Delivery)
+    # Only notifications still waiting for the sender are in this index (it stays tiny).
+    db.execute_sql("CREATE INDEX notification_push_pending ON notification (id) WHERE push_pending")

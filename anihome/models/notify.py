@@ -1,8 +1,9 @@
 """Subscriptions, notifications, delivery channels and the delivery outbox (``anihome.notify``).
 
-A ``Notification`` is what a member sees in the app; each enabled ``Channel`` of the member
-gets one ``Delivery`` row for it, written in the same transaction (the outbox). The sender
-job works through pending deliveries; ``idempotency_key`` travels with each push so a
+A ``Notification`` is what a member sees in the app. It is written in the same transaction
+as the event, with ``push_pending`` set when the member has a channel: that mark is the
+outbox. The sender job turns marked notifications into one ``Delivery`` per enabled channel
+and works through pending deliveries; ``idempotency_key`` travels with each push so a
 receiver can drop a repeat after a crash.
 """
 from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
@@ -10,7 +11,7 @@ from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, Int
 
 from .accounts import User
 from .base import BaseModel
-from .catalog import Release, Translation
+from .catalog import Release
 
 NOTIFICATION_KINDS = ("episodes", "airing_started", "airing_finished", "comment_reply",
                       "dub_stalled", "digest", "test")
@@ -53,12 +54,14 @@ class Notification(BaseModel):
     user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
     kind = CharField(max_length=20)
     release = ForeignKeyField(Release, null=True, on_delete="CASCADE", backref="+")
-    translation = ForeignKeyField(Translation, null=True, on_delete="SET NULL", backref="+")
+    translation_id = IntegerField(null=True)  # the dub; a plain id (no index to keep on the sync's path)
     season = IntegerField(null=True)
     episodes = TextField(default="")  # "7,8" (numbers in the season)
     data = TextField(default="{}")  # kind-specific JSON (titles, comment ids, the other dub ...)
     key = CharField(max_length=120)  # one notification per (member, key): the dedupe rule
     read = BooleanField(default=False)
+    #: True until the sender has made its deliveries (the outbox mark, set in the event's transaction).
+    push_pending = BooleanField(default=False)
     created_at = DateTimeField()
 
     class Meta:

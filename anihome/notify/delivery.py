@@ -1,5 +1,7 @@
 """The ``notify-deliver`` job: send due deliveries from the outbox, record each outcome at once.
 
+* First, notifications marked ``push_pending`` (the outbox mark, written with the event)
+  become one ``pending`` delivery per enabled channel of an allowed kind.
 * Due = ``pending`` with ``next_attempt_at`` passed. Taken in batches (bounded memory).
 * Quiet hours: a member's pushes wait (``next_attempt_at`` = the end of their quiet hours).
 * Channels are sent in parallel (a few threads, one per channel at a time), each push with a
@@ -7,12 +9,14 @@
   rest of that channel's pushes wait for the next run.
 * A failure that may pass is retried after 1 min, 5 min, 30 min and 2 h, then marked
   ``failed`` (shown to the member and the owner); a refusal (4xx, a redirect) fails at once.
-* Each outcome commits right after the push, and every push carries its delivery's
-  idempotency key: a crash can at worst repeat the pushes in flight, with the same key.
+* Worker threads only push; the job's own thread commits each outcome as soon as it arrives
+  (one writer), and every push carries its delivery's idempotency key: a crash can at worst
+  repeat the pushes in flight, with the same key.
 """
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from ..clock import utcnow
-from ..db import database, write_transaction
+from ..db import write_transaction
 from ..kodik.errors import redact
 from ..models import User
 from ..models.notify import Channel, Delivery, Notification, NotifyPrefs
@@ -62,18 +66,57 @@ class Sender:
 
     # --- the run ---------------------------------------------------------------------------
     def run(self, progress: Callable[[dict], None] | None = None) -> dict[str, int]:
+        """Send until nothing is due. Worker threads only push; this thread records each outcome
+        as it arrives (one writer, so no thread waits on SQLite's write lock)."""
         with ThreadPoolExecutor(self.workers, thread_name_prefix="notify-send") as pool:
             while True:
+                self._expand()
                 due = self._due()
                 if not due:
                     break
                 by_channel = self._prepare(due)
-                list(pool.map(self._send_channel, by_channel.values()))
+                outcomes: queue.Queue = queue.Queue()
+                for work in by_channel.values():
+                    pool.submit(self._send_channel, work, outcomes)
+                finished = 0
+                while finished < len(by_channel):
+                    delivery, channel, error = outcomes.get()
+                    if delivery is None:
+                        finished += 1
+                    elif error is None:
+                        self._sent(delivery)
+                    else:
+                        self._failed(delivery, channel, error)
                 if progress:
                     progress(dict(self.counts))
         log.info("notify deliver done sent=%d retried=%d failed=%d held=%d", self.counts["sent"],
                  self.counts["retried"], self.counts["failed"], self.counts["held"])
         return dict(self.counts)
+
+    def _expand(self) -> None:
+        """Turn notifications marked ``push_pending`` into one pending delivery per enabled channel
+        of an allowed kind, and clear the mark, in one transaction per batch."""
+        allowed = household.allowed_kinds()
+        while True:
+            notes = list(Notification.select(Notification.id, Notification.user)
+                         .where(Notification.push_pending == True).order_by(Notification.id)  # noqa: E712
+                         .limit(self.batch * 2))
+            if not notes:
+                return
+            users = sorted({n.user_id for n in notes})
+            channels: dict[int, list[int]] = defaultdict(list)
+            for cid, user, kind in (Channel.select(Channel.id, Channel.user, Channel.kind)
+                                    .where(Channel.user.in_(users) & (Channel.enabled == True)).tuples()):  # noqa: E712
+                if kind in allowed:
+                    channels[user].append(cid)
+            now = self.clock()
+            rows = [{"notification": n.id, "channel": cid, "user": n.user_id, "status": "pending", "attempts": 0,
+                     "next_attempt_at": now, "idempotency_key": f"{n.id}-{cid}", "created_at": now}
+                    for n in notes for cid in channels.get(n.user_id, ())]
+            with write_transaction():
+                if rows:
+                    Delivery.insert_many(rows).on_conflict_ignore().execute()
+                Notification.update(push_pending=False).where(Notification.id.in_([n.id for n in notes])).execute()
 
     def _due(self) -> list[Delivery]:
         query = (Delivery.select().where((Delivery.status == "pending") & (Delivery.next_attempt_at <= self.clock()))
@@ -136,24 +179,32 @@ class Sender:
             session = self._sessions.session = self.session_factory()
         return session
 
-    def _send_channel(self, work: list[tuple[Delivery, Channel, Message]]) -> None:
-        with database.connection_context():
+    def _send_channel(self, work: list[tuple[Delivery, Channel, Message]], outcomes: queue.Queue) -> None:
+        """Push one channel's messages in order; stop at its first failure. Reports to ``outcomes``."""
+        try:
             for delivery, channel, message in work:
                 try:
                     module_of(channel.kind).send(channel, message, session=self._session(), settings=self.settings)
                 except ChannelError as exc:
-                    self._failed(delivery, channel, exc)
                     with self._lock:
                         self._skipped.add(channel.id)
+                    outcomes.put((delivery, channel, exc))
                     return
-                self._sent(delivery)
+                except Exception as exc:  # a bug in a channel module: recorded as a failure, never lost
+                    log.exception("notify channel crashed channel_id=%s kind=%s", channel.id, channel.kind)
+                    with self._lock:
+                        self._skipped.add(channel.id)
+                    outcomes.put((delivery, channel, ChannelError(f"internal error: {type(exc).__name__}")))
+                    return
+                outcomes.put((delivery, channel, None))
+        finally:
+            outcomes.put((None, None, None))
 
     def _sent(self, delivery: Delivery) -> None:
         with write_transaction():
             Delivery.update(status="sent", sent_at=self.clock(), attempts=Delivery.attempts + 1, last_error="") \
                 .where(Delivery.id == delivery.id).execute()
-        with self._lock:
-            self.counts["sent"] += 1
+        self.counts["sent"] += 1
 
     def _failed(self, delivery: Delivery, channel: Channel, exc: ChannelError) -> None:
         attempts = delivery.attempts + 1
@@ -163,8 +214,7 @@ class Sender:
         changes.update({"next_attempt_at": retry} if retry else {"status": "failed"})
         with write_transaction():
             Delivery.update(**changes).where(Delivery.id == delivery.id).execute()
-        with self._lock:
-            self.counts["retried" if retry else "failed"] += 1
+        self.counts["retried" if retry else "failed"] += 1
         log.warning("notify delivery %s delivery_id=%s channel_id=%s kind=%s attempts=%d error=%s",
                     "will retry" if retry else "failed", delivery.id, channel.id, channel.kind, attempts, error)
 

@@ -32,16 +32,18 @@ def episode_notifications(sync_id: str, new_episodes) -> list[outbox.New]:
     landed: dict[int, dict[int, set[tuple[int, int]]]] = defaultdict(lambda: defaultdict(set))
     for release_id, translation_id, season, number in new_episodes:
         landed[release_id][translation_id].add((season, number))
-    items = []
-    for user, release_id, dubs in _followers(list(landed)):
-        for translation_id, episodes in landed[release_id].items():
-            if dubs is not None and translation_id not in dubs:
-                continue
+    summary: dict[int, list[tuple[int, str, int, list[int]]]] = {}  # release -> [(dub, key, season, numbers)]
+    for release_id, dubs in landed.items():
+        rows = summary[release_id] = []
+        for translation_id, episodes in dubs.items():
             season = max(s for s, _ in episodes)
-            items.append(outbox.New(user, "episodes", f"ep:{sync_id}:{release_id}:{translation_id}",
-                                    release_id, translation_id, season,
-                                    sorted(n for s, n in episodes if s == season)))
-    return items
+            rows.append((translation_id, f"ep:{sync_id}:{release_id}:{translation_id}", season,
+                         sorted(n for s, n in episodes if s == season)))
+    New = outbox.New
+    return [New(user, "episodes", key, release_id, translation_id, season, numbers)
+            for user, release_id, followed in _followers(list(landed))
+            for translation_id, key, season, numbers in summary[release_id]
+            if followed is None or translation_id in followed]
 
 
 def airing_notifications(status_changes) -> list[outbox.New]:
@@ -54,12 +56,14 @@ def airing_notifications(status_changes) -> list[outbox.New]:
 
 def on_catalog_written(sender, sync_id: str = "", new_episodes=(), status_changes=(), **kwargs) -> None:
     """Signal receiver, inside the sync chunk's write transaction."""
-    items = episode_notifications(sync_id, new_episodes) if new_episodes else []
+    if new_episodes:
+        items = episode_notifications(sync_id, new_episodes)
+        outbox.write(items, prefix=f"ep:{sync_id}:", want_ids=False)
+        log.info("notify fanout sync_id=%s episodes=%d notifications=%d", sync_id, len(new_episodes), len(items))
     if status_changes:
-        items += airing_notifications(status_changes)
-    if items:
-        created = outbox.write(items)
-        log.info("notify fanout sync_id=%s notifications=%d new=%d", sync_id, len(items), len(created))
+        items = airing_notifications(status_changes)
+        outbox.write(items, want_ids=False)
+        log.info("notify fanout sync_id=%s airing=%d notifications=%d", sync_id, len(status_changes), len(items))
 
 
 def on_comment_replied(sender, comment_id=None, parent_id=None, release_id=None, user_id=None,

@@ -26,11 +26,12 @@ def _run_job(env, timeout=120):
 def test_a_sender_killed_mid_batch_resumes_without_losing_or_repeating_pushes(app, db, members, receiver):
     alice = members[0]
     cat = build_catalog()
-    channels.create(alice.id, {"kind": "webhook", "url": receiver.url + "/hook"}, app.config["ANIHOME_SETTINGS"])
+    hook, _ = channels.create(alice.id, {"kind": "webhook", "url": receiver.url + "/hook"},
+                              app.config["ANIHOME_SETTINGS"])
     with write_transaction():
-        outbox.write([outbox.New(alice.id, "episodes", f"k{n}", cat.ongoing.id, cat.ongoing_tr.id, 1, [n])
-                      for n in range(1, 41)])
-    keys = {d.idempotency_key for d in Delivery.select()}
+        ids = outbox.write([outbox.New(alice.id, "episodes", f"k{n}", cat.ongoing.id, cat.ongoing_tr.id, 1, [n])
+                            for n in range(1, 41)])
+    keys = {f"{nid}-{hook.id}" for nid in ids}
     assert len(keys) == 40
     receiver.script = [("hang", 0.1)] * 500  # each push is received, then answered 0.1 s later
     env = dict(os.environ, ANIHOME_DATA_DIR=app.config["DATA_DIR"], ANIHOME_SECRET_KEY="test-secret",

@@ -160,13 +160,15 @@ def test_a_channel_kind_the_owner_forbids_stops_receiving(app, cat, members, rec
     alice = members[0]
     settings = settings_of(app)
     channels.create(alice.id, {"kind": "ntfy", "url": receiver.url, "topic": "t"}, settings)
+    receiver.script = [500]
     notify(alice, cat, key="before")
+    assert Sender(settings, clock=Clock(T0)).run()["retried"] == 1
     household.set_allowed_kinds(["webhook", "email"])
-    notify(alice, cat, key="after")  # no delivery is queued for a forbidden kind
+    notify(alice, cat, key="after")  # no delivery is made for a forbidden kind
 
-    counts = Sender(settings, clock=Clock(T0)).run()
+    counts = Sender(settings, clock=Clock(T0 + timedelta(minutes=2))).run()
 
-    assert counts["failed"] == 1 and receiver.requests == []
+    assert counts["failed"] == 1 and len(receiver.requests) == 1
     assert Delivery.select().count() == 1
     assert "no longer allows" in Delivery.get().last_error
 

@@ -31,7 +31,7 @@ def test_an_incremental_sync_with_two_new_episodes_gives_each_follower_one_notif
 
     assert report.episodes_announced >= 4
     for member in (alice, bob):
-        notes = _notes(member, release=target.release_id, translation=target.id)
+        notes = _notes(member, release=target.release_id, translation_id=target.id)
         assert len(notes) == 1
         assert notes[0].kind == "episodes"
         assert notes[0].episodes == f"{before[target.id] + 1},{before[target.id] + 2}"
