@@ -48,7 +48,7 @@ print(s.server_address[1], flush=True); s.serve_forever()
 
 def make_app(data_dir: str):
     from anihome import create_app
-    from anihome.startup import prepare_database
+    from anihome.serving.startup import prepare_database
 
     app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "bench", "TESTING": True})
     prepare_database(app)

@@ -6,7 +6,7 @@ from flask import jsonify, request
 from ..models.notify import NOTIFICATION_KINDS
 from ..notify import inbox, subscriptions
 from ..notify.render import episode_numbers
-from ..templating import current_language
+from ..web.templating import current_language
 from .auth import current_api_user
 from .blueprint import api_route
 from .pagination import page_body, pagination_params, parse_pagination

@@ -102,7 +102,8 @@ def write(items: list[New], now: datetime | None = None, prefix: str | None = No
         text = texts.get(key)
         if text is None:
             text = texts[key] = episodes_text(item.episodes)
-        inserts.append((user, item.kind, item.release_id, item.translation_id, item.season, text, json.dumps(item.data, ensure_ascii=False) if item.data else "{}",
+        data = json.dumps(item.data, ensure_ascii=False) if item.data else "{}"
+        inserts.append((user, item.kind, item.release_id, item.translation_id, item.season, text, data,
                         key, False, user in pushing, now_text))
     cursor = database.cursor()
     if merges:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from ..access import access
+from ..security.access import access
 from ..errors import AppError
 from ..models.notify import CHANNEL_KINDS
 from ..notify import household
 from ..notify.log import delivery_log, status_counts
-from ..templating import gettext as _
+from .templating import gettext as _
 
 bp = Blueprint("admin_notify", __name__, url_prefix="/admin/notifications")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..clock import utcnow
 from ..errors import AppError
 from ..notify import inbox, listeners, stalled, subscriptions
 from ..notify.prefs import local
-from ..templating import current_language
+from .templating import current_language
 from .library_forms import form_action, safe_next
 
 bp = Blueprint("notify", __name__)

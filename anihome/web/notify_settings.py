@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import access
+from ..security.access import access
 from ..errors import AppError
 from ..models.notify import CHANNEL_KINDS
 from ..notify import household, prefs, subscriptions
 from ..notify.channels import service as channels
-from ..templating import gettext as _
+from .templating import gettext as _
 from .library_forms import form_action
 
 bp = Blueprint("notify_settings", __name__, url_prefix="/account/notifications")

@@ -12,7 +12,7 @@ import pytest
 from anihome.kodik.fake.server import FakeKodik
 from anihome.models import Release, Translation
 
-from tests.conftest import PASSWORD
+from tests.support.web import PASSWORD
 from tests.sync.conftest import fast_client
 
 

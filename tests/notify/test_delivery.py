@@ -91,7 +91,7 @@ def test_a_failing_receiver_is_retried_after_1_5_30_and_120_minutes_then_marked_
     assert first["sent"] == 1 and first["retried"] == 1  # the healthy channel is not held up
     assert len(receiver2.ok()) == 1
     waits = []
-    for minutes in (1, 5, 30, 120):
+    for _ in (1, 5, 30, 120):
         row = Delivery.get(Delivery.status == "pending")
         waits.append(round((row.next_attempt_at - clock.now).total_seconds() / 60))
         clock.now = row.next_attempt_at - timedelta(seconds=1)
@@ -176,7 +176,7 @@ def test_a_channel_kind_the_owner_forbids_stops_receiving(app, cat, members, rec
 @pytest.fixture
 def debug_log(app):
     """The real log file at DEBUG level (AniHome's handlers, removed afterwards)."""
-    from anihome.logging_setup import _HANDLER_MARK, configure_logging
+    from anihome.serving.logging_setup import _HANDLER_MARK, configure_logging
 
     root = logging.getLogger()
     level = root.level

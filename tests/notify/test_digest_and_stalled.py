@@ -10,7 +10,8 @@ from anihome.models import Notification, ReleaseChoice, Translation
 from anihome.notify import digest, inbox, outbox, prefs, stalled, subscriptions
 from anihome.notify.delivery import Sender
 from anihome.notify.channels import service as channels
-from tests.library.conftest import build_catalog, csrf_token, make_translation, sign_in
+from tests.library.conftest import build_catalog, make_translation, meta_csrf
+from tests.support.web import sign_in_as
 
 NOW = datetime(2026, 11, 30, 9, 0)  # a Monday, 12:00 in Moscow
 
@@ -92,10 +93,10 @@ def test_a_stalled_dub_is_reported_once_with_a_switch_to_the_dub_ahead(app, clie
     [item] = inbox.with_text([note])
     assert "AniLibria has not added an episode for 10 days; Fast Dub is ahead (episode 4)" in item.text.body
 
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     page = client.get("/notifications").get_data(as_text=True)
     assert "Switch to Fast Dub" in page
-    answer = client.post(f"/notifications/{note.id}/switch", data={"csrf_token": csrf_token(client)})
+    answer = client.post(f"/notifications/{note.id}/switch", data={"csrf_token": meta_csrf(client)})
 
     assert answer.status_code == 302 and f"translation={ahead.id}" in answer.headers["Location"]
     assert ReleaseChoice.get(ReleaseChoice.user == alice.id).translation_id == ahead.id

@@ -7,7 +7,8 @@ import pytest
 from anihome.db import write_transaction
 from anihome.models import Channel, Notification, Subscription
 from anihome.notify import household, outbox, subscriptions
-from tests.library.conftest import build_catalog, csrf_token, sign_in
+from tests.library.conftest import build_catalog, meta_csrf
+from tests.support.web import sign_in_as
 
 
 @pytest.fixture
@@ -30,12 +31,12 @@ def test_the_bell_counts_unread_and_the_page_marks_read_deletes_and_opens(client
     alice = members[0]
     first = _note(alice, cat, "a")
     second = _note(alice, cat, "b")
-    sign_in(client, alice)
+    sign_in_as(client, alice)
     home = client.get("/").get_data(as_text=True)
     assert _bell(home) == "2"
     page = client.get("/notifications").get_data(as_text=True)
     assert "Today" in page and "Episode 5 in AniLibria" in page and "Mark all read" in page
-    token = csrf_token(client)
+    token = meta_csrf(client)
 
     opened = client.get(f"/notifications/{first}/open")
     assert opened.status_code == 302
@@ -52,8 +53,8 @@ def test_unfollow_is_one_click_from_the_notification_and_from_the_release_page(c
     alice = members[0]
     subscriptions.follow(alice.id, cat.ongoing.id)
     note = _note(alice, cat, "a")
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     client.post(f"/notifications/{note}/unfollow", data={"csrf_token": token})
     assert Subscription.select().count() == 0
 
@@ -69,8 +70,8 @@ def test_unfollow_is_one_click_from_the_notification_and_from_the_release_page(c
 
 def test_a_new_webhook_shows_its_secret_once_and_bad_input_keeps_the_form(client, cat, members):
     alice = members[0]
-    sign_in(client, alice)
-    token = csrf_token(client)
+    sign_in_as(client, alice)
+    token = meta_csrf(client)
     made = client.post("/account/notifications/channels", data={"csrf_token": token, "kind": "webhook",
                                                                 "name": "Home Assistant", "url": "http://ha.lan/hook"})
     assert made.status_code == 201
@@ -89,7 +90,7 @@ def test_a_new_webhook_shows_its_secret_once_and_bad_input_keeps_the_form(client
 
 
 def test_members_do_not_see_the_owners_controls(client, cat, members):
-    sign_in(client, members[0])
+    sign_in_as(client, members[0])
     assert client.get("/admin/notifications/").status_code == 403
 
 
@@ -97,8 +98,8 @@ def test_the_owner_sets_kinds_and_smtp_and_the_smtp_password_is_never_shown(clie
     from anihome.models import User
 
     owner = User.get(User.username == "owner")
-    sign_in(client, owner)
-    token = csrf_token(client)
+    sign_in_as(client, owner)
+    token = meta_csrf(client)
     answer = client.post("/admin/notifications/smtp", data={
         "csrf_token": token, "host": "smtp.home.lan", "port": "587", "security": "starttls", "username": "ah",
         "password": "smtp-pass-123", "sender": "ah@home.lan"})
