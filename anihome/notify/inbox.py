@@ -61,11 +61,12 @@ def with_text(notes, lang: str = "en") -> list[Item]:
                  titles.get(n.release_id, ""), dubs.get(n.translation_id, ""), data_of(n)) for n in notes]
 
 
-def grouped(items: list[Item], today: date) -> list[tuple[str, list[Item]]]:
-    """Items by day, newest day first: ("today" | "yesterday" | "YYYY-MM-DD", items)."""
+def grouped(items: list[Item], today: date, local=lambda moment: moment) -> list[tuple[str, list[Item]]]:
+    """Items by day (``local`` turns stored UTC into the household's time), newest day first:
+    ("today" | "yesterday" | "YYYY-MM-DD", items)."""
     groups: dict[str, list[Item]] = {}
     for item in items:
-        day = item.note.created_at.date()
+        day = local(item.note.created_at).date()
         label = "today" if day == today else "yesterday" if (today - day).days == 1 else day.isoformat()
         groups.setdefault(label, []).append(item)
     return list(groups.items())

@@ -44,10 +44,12 @@ def index():
         page = 1
     items = inbox.page(current_user.id, unread, PER_PAGE, (page - 1) * PER_PAGE, current_language())
     total = inbox.count(current_user.id, unread)
-    today = local(utcnow(), current_app.config.get("TIMEZONE") or "UTC").date()
+    tz = current_app.config.get("TIMEZONE") or "UTC"
+    today = local(utcnow(), tz).date()
     followed = subscriptions.followed_among(current_user.id, {i.note.release_id for i in items if i.note.release_id})
-    return render_template("notify/notifications.html", groups=inbox.grouped(items, today), unread=unread,
-                           followed=followed,
+    to_local = lambda moment: local(moment, tz)  # noqa: E731
+    return render_template("notify/notifications.html", groups=inbox.grouped(items, today, to_local), unread=unread,
+                           followed=followed, to_local=to_local,
                            page=page, pages=max(1, -(-total // PER_PAGE)), total=total,
                            unread_total=inbox.unread_count(current_user.id))
 
