@@ -17,7 +17,7 @@ from ..clock import utcnow
 from ..db import write_transaction
 from ..models import ListEntry, Release, Translation, User
 from ..models.notify import Notification, NotifyPrefs
-from . import outbox
+from . import inbox, outbox
 from .prefs import local
 from .render import episode_numbers
 
@@ -85,6 +85,8 @@ def send_digests(settings: Mapping[str, Any], now: datetime | None = None) -> di
                                          data={"lines": lines})], now)
             NotifyPrefs.update(digest_sent_at=now).where(NotifyPrefs.user == user.id).execute()
         counts["sent" if lines else "empty"] += 1
+        if lines:
+            inbox.announce([user.id])
         log.info("notify digest user_id=%s lines=%d", user.id, len(lines))
     return counts
 

@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 
 from ..db import write_transaction
-from . import outbox
+from . import inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -78,4 +78,5 @@ def on_comment_replied(sender, comment_id=None, parent_id=None, release_id=None,
                       data={"comment_id": comment_id, "parent_id": parent_id, "by": by or ""})
     with write_transaction():
         outbox.write([item])
+    inbox.announce([parent_user_id])
     log.info("notify comment reply user_id=%s comment_id=%s", parent_user_id, comment_id)

@@ -17,10 +17,33 @@ log = logging.getLogger(__name__)
 MAX_IDS = 500
 
 
+UNREAD_TAG = "notify:unread"
+UNREAD_TTL = 60
+
+
 def unread_count(user_id: int) -> int:
     """Unread notifications of a member: one COUNT on the (user, read) index."""
     return (Notification.select().where((Notification.user == user_id) & (Notification.read == False))  # noqa: E712
             .count())
+
+
+def cached_unread(cache, user_id: int) -> int:
+    """The unread count through the app cache. Entries drop when the member's data changes
+    (``member_data_changed``: marking read, deleting, new notifications outside a sync) and
+    after each sync chunk (``catalog_changed``); a minute at most otherwise."""
+    return cache.get_or_set(f"notify:unread:{user_id}", lambda: unread_count(user_id), UNREAD_TTL,
+                            (f"user:{user_id}", UNREAD_TAG))
+
+
+def peek_unread(cache, user_id: int) -> int | None:
+    """The cached unread count, or None when it is not cached (never a query)."""
+    return cache.get(f"notify:unread:{user_id}")
+
+
+def announce(user_ids) -> None:
+    """Tell listeners (the cache) that these members' notifications changed. Call after commit."""
+    for user_id in sorted(set(user_ids)):
+        events.member_data_changed.send(None, user_id=user_id, kind="notifications")
 
 
 def _query(user_id: int, unread: bool = False):

@@ -68,6 +68,7 @@ def notify_stalls(settings: Mapping[str, Any], now: datetime | None = None) -> i
     items = find_stalls(int(settings.get("NOTIFY_DUB_STALLED_DAYS") or 7), now)
     with write_transaction():
         created = outbox.write(items, now)
+    inbox.announce(i.user_id for i in items)
     log.info("notify dub stalled candidates=%d new=%d", len(items), len(created))
     return len(created)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from peewee import JOIN
+
 from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
@@ -37,6 +39,23 @@ def followed_among(user_id: int, release_ids) -> set[int]:
 
 def count(user_id: int) -> int:
     return Subscription.select().where(Subscription.user == user_id).count()
+
+
+def state(user_id: int, release_id: int) -> tuple[Subscription | None, list[tuple[int, str]]]:
+    """(the member's subscription or None, the release's available dubs) in one query."""
+    rows = (Translation.select(Translation.id, Translation.team, Subscription.id, Subscription.translations,
+                               Subscription.created_at)
+            .join(Subscription, JOIN.LEFT_OUTER, on=((Subscription.release == Translation.release)
+                                                      & (Subscription.user == user_id)))
+            .where((Translation.release == release_id) & (Translation.available == True))  # noqa: E712
+            .order_by(Translation.team).tuples())
+    rows = list(rows)
+    if not rows:
+        return get(user_id, release_id), []
+    sid, dubs_text, created = rows[0][2:]
+    sub = Subscription(id=sid, user=user_id, release=release_id, translations=dubs_text or "",
+                       created_at=created) if sid else None
+    return sub, [(tid, team) for tid, team, *_ in rows]
 
 
 def dubs_of(release_id: int) -> list[tuple[int, str]]:

@@ -6,6 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from ..security.access import access
+from .. import events
+from ..cache import get_cache
 from ..clock import utcnow
 from ..errors import AppError
 from ..notify import inbox, listeners, stalled, subscriptions
@@ -14,22 +16,37 @@ from .templating import current_language
 from .library_forms import form_action, safe_next
 
 bp = Blueprint("notify", __name__)
-bp.record_once(lambda state: listeners.connect())
+
+
+@bp.record_once
+def _connect(state) -> None:
+    """Connect the notification receivers; drop cached unread counts after each sync chunk."""
+    listeners.connect()
+    cache = get_cache(state.app)
+
+    def drop_counts(sender, **kwargs):
+        cache.invalidate_tag(inbox.UNREAD_TAG)
+
+    state.app.extensions["anihome.notify.drop_counts"] = drop_counts  # blinker holds receivers weakly
+    events.catalog_changed.connect(drop_counts)
 
 PER_PAGE = 50
 
 
 @bp.app_context_processor
 def _notify_globals():
-    """``notify_unread()`` for the bell and ``follow_state(release_id)`` for the follow button."""
-    def notify_unread() -> int:
-        return inbox.unread_count(current_user.id) if current_user.is_authenticated else 0
+    """``notify_unread()`` for the bell (the cached count, or None: the page then asks the API,
+    so rendering a page never runs the count) and ``follow_state(release_id)`` (one query)."""
+    def notify_unread() -> int | None:
+        if not current_user.is_authenticated:
+            return 0
+        return inbox.peek_unread(get_cache(current_app), current_user.id)
 
     def follow_state(release_id: int):
         if not current_user.is_authenticated:
             return None
-        sub = subscriptions.get(current_user.id, release_id)
-        return {"subscription": sub, "dubs": [] if sub else subscriptions.dubs_of(release_id)}
+        followed, dubs = subscriptions.state(current_user.id, release_id)
+        return {"subscription": followed, "dubs": [] if followed else dubs}
     return {"notify_unread": notify_unread, "follow_state": follow_state}
 
 

@@ -27,13 +27,22 @@ def _note(user, cat, key, **extra):
                                         **extra)])[0]
 
 
+def _bell_after_api(client):
+    """The page's bell count once the API has answered the count (and so cached it)."""
+    first = client.get("/").get_data(as_text=True)
+    unread = client.get("/api/v1/notifications/unread-count").get_json()["unread"]
+    again = _bell(client.get("/").get_data(as_text=True))
+    return first, unread, again
+
+
 def test_the_bell_counts_unread_and_the_page_marks_read_deletes_and_opens(client, cat, members):
     alice = members[0]
     first = _note(alice, cat, "a")
     second = _note(alice, cat, "b")
     sign_in_as(client, alice)
-    home = client.get("/").get_data(as_text=True)
-    assert _bell(home) == "2"
+    html, unread, bell = _bell_after_api(client)
+    assert "data-unread-fetch" in html and _bell(html) is None  # not cached: the page asks the API
+    assert unread == 2 and bell == "2"  # cached: the page shows it without asking
     page = client.get("/notifications").get_data(as_text=True)
     assert "Today" in page and "Episode 5 in AniLibria" in page and "Mark all read" in page
     token = meta_csrf(client)
@@ -41,12 +50,26 @@ def test_the_bell_counts_unread_and_the_page_marks_read_deletes_and_opens(client
     opened = client.get(f"/notifications/{first}/open")
     assert opened.status_code == 302
     assert opened.headers["Location"].endswith(f"/watch/{cat.ongoing.id}?translation={cat.ongoing_tr.id}&season=1&episode=5")
-    assert _bell(client.get("/").get_data(as_text=True)) == "1"
+    assert _bell_after_api(client)[1:] == (1, "1")  # reading dropped the cached count
     client.post("/notifications/read", data={"csrf_token": token})
-    assert _bell(client.get("/").get_data(as_text=True)) is None
+    assert _bell_after_api(client)[1:] == (0, None)
     client.post(f"/notifications/{second}/delete", data={"csrf_token": token})
     assert [n.id for n in Notification.select()] == [first]
     assert client.get(f"/notifications/{second}/open").status_code == 404
+
+
+def test_new_notifications_from_a_sync_or_a_digest_drop_the_cached_count(app, client, cat, members):
+    from anihome import events
+    from anihome.cache import get_cache
+
+    alice = members[0]
+    _note(alice, cat, "a")
+    sign_in_as(client, alice)
+    assert _bell_after_api(client)[1:] == (1, "1")
+    _note(alice, cat, "b")  # written inside a sync chunk: no per-member signal ...
+    events.catalog_changed.send(None, release_ids=[cat.ongoing.id])  # ... the chunk's commit signal drops it
+    assert get_cache(app).get(f"notify:unread:{alice.id}") is None
+    assert _bell_after_api(client)[1:] == (2, "2")
 
 
 def test_unfollow_is_one_click_from_the_notification_and_from_the_release_page(client, cat, members):

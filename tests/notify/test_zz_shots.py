@@ -6,7 +6,7 @@ from anihome.notify import household, outbox, subscriptions
 from anihome.notify.channels import service as channels
 from tests.library.conftest import build_catalog, make_translation
 
-OUT = "/tmp/shots"
+OUT = "/tmp/notify-shots"
 
 
 @pytest.fixture
