@@ -145,7 +145,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANALYTICS_VIEW_FLUSH_SECONDS", 10, "View events wait in memory at most this many seconds (or until 100 are waiting) before one batched write after a response; 0 writes each one after its response.", _int),
     Setting("ANALYTICS_PDF_FONT", "", "A TrueType font with Cyrillic glyphs for PDF reports; empty looks for DejaVu Sans (Debian's fonts-dejavu-core) and falls back to a Latin-only built-in font."),
     Setting("NOTIFY_ALLOWED_HOSTS", "", "Comma-separated host names that ntfy and webhook channels may reach; empty allows any host (household ntfy servers usually live on the LAN)."),
-    Setting("NOTIFY_BASE_URL", "", "The address members open AniHome at (e.g. http://anihome.lan:8080), used to make links in pushes absolute; empty sends paths only."),
     Setting("NOTIFY_TELEGRAM_API", "https://api.telegram.org", "Base URL of the Telegram Bot API used by Telegram channels."),
     Setting("NOTIFY_DUB_STALLED_DAYS", 7, "Days a member's dub of a followed release may add nothing while another dub is ahead before they are told (and offered a switch).", _int),
 )

@@ -140,7 +140,7 @@ class Sender:
         refused: list[tuple[Delivery, str]] = []
         work: dict[int, list] = defaultdict(list)
         texts: dict[tuple[int, str], Any] = {}
-        base = (self.settings.get("NOTIFY_BASE_URL") or "").rstrip("/")
+        base = (self.settings.get("PUBLIC_URL") or "").rstrip("/")
         for d in due:
             until = quiet_until(prefs.get(d.user_id), now, tz)
             if until is not None:

@@ -44,7 +44,7 @@ class Clock:
 
 def test_each_channel_kind_receives_the_push_with_its_idempotency_key(app, cat, members, receiver, receiver2, smtp):
     alice = members[0]
-    settings = settings_of(app, NOTIFY_TELEGRAM_API=receiver.url + "/tg", NOTIFY_BASE_URL="http://anihome.lan")
+    settings = settings_of(app, NOTIFY_TELEGRAM_API=receiver.url + "/tg", PUBLIC_URL="http://anihome.lan")
     household.save_smtp({"host": "127.0.0.1", "port": smtp.port, "security": "none", "sender": "ah@home.lan"})
     ntfy, _ = channels.create(alice.id, {"kind": "ntfy", "url": receiver.url, "topic": "anime", "token": "tk_secret_1"},
                               settings)

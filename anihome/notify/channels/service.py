@@ -96,7 +96,7 @@ def send_test(user_id: int, channel_id, settings: Mapping[str, Any], session=Non
     if row.kind not in household.allowed_kinds():
         return False, f"The owner does not allow {row.kind} channels in this household."
     message = Message("AniHome", "This is a test from AniHome: this channel works.",
-                      url=(settings.get("NOTIFY_BASE_URL") or ""), idempotency_key=f"test-{row.id}-{utcnow():%s}",
+                      url=(settings.get("PUBLIC_URL") or ""), idempotency_key=f"test-{row.id}-{utcnow():%s}",
                       payload={"kind": "test"})
     try:
         module_of(row.kind).send(row, message, session=session, settings=settings)
