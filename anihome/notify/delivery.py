@@ -146,7 +146,9 @@ class Sender:
             if until is not None:
                 held[until].append(d.id)
                 continue
-            channel = channels[d.channel_id]
+            channel = channels.get(d.channel_id)
+            if channel is None or d.notification_id not in notes:  # removed since this batch was read
+                continue
             if channel.kind not in allowed or not channel.enabled:
                 refused.append((d, "the owner no longer allows this kind of channel" if channel.kind not in allowed
                                 else "the channel was turned off"))
