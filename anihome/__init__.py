@@ -12,12 +12,26 @@ from .version import __version__
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Int64Converter(IntegerConverter):
-    """``<int:...>`` that only matches what SQLite can store, so a huge id is a 404, not a 500."""
+MAX_ID = 2 ** 63 - 1
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2 ** 63 - 1)
-        super().__init__(map, *args, **kwargs)
+
+class Int64Converter(IntegerConverter):
+    """``<int:...>`` matching any run of digits, so every method of a route matches alike
+    (a converter that refused a huge id made the other methods answer 405). An id past what
+    SQLite can store is refused by ``_refuse_oversized_ids`` after the access checks: 401
+    without a token, 404 with one, never a 500."""
+
+
+def _refuse_oversized_ids(app) -> None:
+    from flask import request
+
+    from .errors import NotFound
+
+    @app.before_request  # registered last: runs after the access hook and the API guard
+    def _ids_in_range():
+        for name, value in (request.view_args or {}).items():
+            if isinstance(value, int) and value > MAX_ID:
+                raise NotFound("No such item.", name)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -64,6 +78,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     register_web(app)
     register_api(app)
+    _refuse_oversized_ids(app)
     return app
 
 

@@ -1,33 +1,40 @@
 """MyAnimeList XML: export a member's lists, and import a MAL export (preview, then apply).
 
 The shikimori id of a release is its MyAnimeList id, so ``series_animedb_id`` matches
-``Release.shikimori_id``. Parsing is safe: the document may not declare a DOCTYPE or any
-entity (no entity expansion, no external fetch), gzip input is unpacked with a size cap.
+``Release.shikimori_id``. Parsing is safe and bounded (``mal_parse``): the file is streamed,
+the document may not declare a DOCTYPE or any entity (no entity expansion, no external
+fetch), and gzip input, entries, tag names, nesting and markup are all capped. The export
+writes only characters XML 1.0 allows, so AniHome's own import always reads it back.
 MAL has no "rewatching" status: it is exported as Completed with ``my_rewatching`` 1, and
 read back the same way. The member's age cap applies both ways: the export leaves out
 releases above it, and the import refuses them (action ``refused``, counted and listed).
 """
 from __future__ import annotations
 
-import gzip
 import io
 import logging
+import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import BinaryIO
 from xml.etree import ElementTree as ET
-from xml.parsers import expat
 
 from .. import events
 from ..catalog.agecap import allowed, apply_age_cap, member_cap
 from ..clock import utcnow
 from ..db import write_transaction
-from ..errors import AppError
 from ..models import ListEntry, Release, User
+from .mal_parse import MAX_ENTRIES, MAX_INFLATED, TooLarge, read_entries  # noqa: F401  (limits for docs/tests)
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ENTRIES = 50_000
+NOTES_MAX = 2000   # as lists.set_entry
+TITLE_MAX = 120    # titles from the file are only shown in the preview
+TEXT_MAX = 2_000_000  # characters of titles and notes kept from one file, in all
+# Characters XML 1.0 does not allow (C0 controls but tab/newline/CR, lone surrogates,
+# U+FFFE/U+FFFF): written as nothing, so the file stays readable by any XML parser.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 STATUS_TO_MAL = {"watching": "Watching", "completed": "Completed", "on_hold": "On-Hold",
                  "dropped": "Dropped", "planned": "Plan to Watch", "rewatching": "Completed"}
@@ -55,7 +62,7 @@ def export_xml(user_id: int) -> tuple[bytes, int]:
     info = ET.SubElement(root, "myinfo")
     totals = {s: sum(1 for r in exported if STATUS_TO_MAL[r.status] == STATUS_TO_MAL[s])
               for s in ("watching", "completed", "on_hold", "dropped", "planned")}
-    for tag, value in (("user_id", user.id), ("user_name", user.username), ("user_export_type", 1),
+    for tag, value in (("user_id", user.id), ("user_name", xml_text(user.username)), ("user_export_type", 1),
                        ("user_total_anime", len(exported)),
                        ("user_total_watching", totals["watching"]),
                        ("user_total_completed", totals["completed"]),
@@ -69,7 +76,7 @@ def export_xml(user_id: int) -> tuple[bytes, int]:
         total = release.episodes_total or (1 if release.kind == "movie" else 0)
         for tag, value in (
                 ("series_animedb_id", _mal_id(release.shikimori_id)),
-                ("series_title", release.title_orig or release.title),
+                ("series_title", xml_text(release.title_orig or release.title)),
                 ("series_type", KIND_TO_MAL.get(release.kind, "Unknown")),
                 ("series_episodes", total),
                 ("my_id", 0),
@@ -79,7 +86,7 @@ def export_xml(user_id: int) -> tuple[bytes, int]:
                 ("my_rated", ""), ("my_score", entry.score or 0),
                 ("my_storage", ""), ("my_storage_value", "0.00"),
                 ("my_status", STATUS_TO_MAL[entry.status]),
-                ("my_comments", entry.notes or ""),
+                ("my_comments", xml_text(entry.notes)),
                 ("my_times_watched", entry.rewatch_count or 0),
                 ("my_rewatch_value", ""), ("my_priority", "LOW"), ("my_tags", ""),
                 ("my_rewatching", 1 if entry.status == "rewatching" else 0),
@@ -92,6 +99,11 @@ def export_xml(user_id: int) -> tuple[bytes, int]:
         len(rows) - len(exported)
 
 
+def xml_text(value) -> str:
+    """``value`` as text XML 1.0 can carry (characters it forbids are dropped)."""
+    return _NOT_XML.sub("", str(value or ""))
+
+
 def _mal_id(value) -> str | None:
     text = str(value or "").strip()
     return text if text.isdigit() and int(text) > 0 else None
@@ -99,7 +111,7 @@ def _mal_id(value) -> str | None:
 
 # ---------------------------------------------------------------- parse
 
-@dataclass
+@dataclass(slots=True)
 class MalEntry:
     animedb_id: str
     title: str
@@ -109,67 +121,11 @@ class MalEntry:
     times_watched: int
     started_on: date | None
     finished_on: date | None
+    notes: str = ""
 
 
-def _unpack(data: bytes) -> bytes:
-    if not data:
-        raise AppError("The file is empty.", "file")
-    if data[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as packed:
-                data = packed.read(MAX_BYTES + 1)
-        except (OSError, EOFError):
-            raise AppError("The file looks gzipped but cannot be unpacked.", "file") from None
-    if len(data) > MAX_BYTES:
-        raise AppError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "file")
-    return data
-
-
-def _read_xml(data: bytes) -> list[dict[str, str]]:
-    """Parse with expat, refusing any DOCTYPE or entity declaration; a list of <anime> fields."""
-    parser = expat.ParserCreate()
-    animes: list[dict[str, str]] = []
-    stack: list[str] = []
-    current: dict[str, str] | None = None
-    text: list[str] = []
-
-    def refuse(*_args):
-        raise AppError("The file declares a DOCTYPE or entities, which are not allowed.", "file")
-
-    def start(name, _attrs):
-        nonlocal current
-        if not stack and name != "myanimelist":
-            raise AppError("This is not a MyAnimeList export (the root is not <myanimelist>).", "file")
-        stack.append(name)
-        if name == "anime" and len(stack) == 2:
-            current = {}
-            if len(animes) >= MAX_ENTRIES:
-                raise AppError(f"The file has more than {MAX_ENTRIES} entries.", "file")
-        text.clear()
-
-    def end(name):
-        nonlocal current
-        stack.pop()
-        if current is not None and len(stack) == 2 and stack[1] == "anime":
-            current[name] = "".join(text).strip()
-        elif name == "anime" and current is not None and len(stack) == 1:
-            animes.append(current)
-            current = None
-        text.clear()
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text.append
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise AppError(f"The file is not well-formed XML ({expat.ErrorString(exc.code)}, "
-                       f"line {exc.lineno}).", "file") from None
-    return animes
+def _source(data: bytes | BinaryIO) -> BinaryIO:
+    return io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
 
 
 def _number(raw: str | None, low: int, high: int) -> int:
@@ -189,17 +145,37 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def parse(data: bytes) -> tuple[list[MalEntry], list[str]]:
-    """MAL export bytes (XML or gzipped XML) -> (entries, problems found in single entries)."""
-    entries, problems = [], []
-    for index, raw in enumerate(_read_xml(_unpack(data)), 1):
+MAX_PROBLEMS = 100
+
+
+class Problems(list):
+    """Problems found in single entries: the first ``MAX_PROBLEMS`` kept, all counted."""
+
+    total = 0
+
+    def note(self, text: str) -> None:
+        self.total += 1
+        if len(self) < MAX_PROBLEMS:
+            self.append(text)
+
+
+def parse(data: bytes | BinaryIO) -> tuple[list[MalEntry], list[str]]:
+    """A MAL export (bytes or a binary stream; XML or gzipped XML) -> (entries, problems
+    found in single entries). AppError naming ``file`` when the file is refused."""
+    entries, problems, kept = [], Problems(), 0
+    for index, raw in enumerate(read_entries(_source(data)), 1):
         mal_id = _mal_id(raw.get("series_animedb_id"))
-        title = raw.get("series_title", "")[:300]
+        title = raw.get("series_title", "")[:TITLE_MAX]
+        notes = xml_text(raw.get("my_comments", ""))[:NOTES_MAX]
+        kept += len(title) + len(notes)
+        if kept > TEXT_MAX:
+            raise TooLarge(f"The file's titles and notes are longer than {TEXT_MAX:,} characters in all.",
+                           "file")
         status_raw = raw.get("my_status", "").strip()
         status = MAL_TO_STATUS.get(status_raw.lower())
         if mal_id is None or status is None:
-            problems.append(f"entry {index} ({title or 'untitled'}): "
-                            + ("no series_animedb_id" if mal_id is None else f"unknown my_status {status_raw!r}"))
+            problems.note(f"entry {index} ({title or 'untitled'}): "
+                          + ("no series_animedb_id" if mal_id is None else f"unknown my_status {status_raw[:40]!r}"))
             continue
         if status == "completed" and _number(raw.get("my_rewatching"), 0, 1) == 1:
             status = "rewatching"
@@ -207,16 +183,20 @@ def parse(data: bytes) -> tuple[list[MalEntry], list[str]]:
         entries.append(MalEntry(mal_id, title, status, score,
                                 _number(raw.get("my_watched_episodes"), 0, 100_000),
                                 _number(raw.get("my_times_watched"), 0, 100_000),
-                                _day(raw.get("my_start_date")), _day(raw.get("my_finish_date"))))
+                                _day(raw.get("my_start_date")), _day(raw.get("my_finish_date")),
+                                notes))
     return entries, problems
 
 
 # ---------------------------------------------------------------- preview and apply
 
-@dataclass
+MatchedRelease = namedtuple("MatchedRelease", "id title shikimori_id age_limit")
+
+
+@dataclass(slots=True)
 class PlanRow:
     entry: MalEntry
-    release: Release | None
+    release: MatchedRelease | None
     action: str  # create | update | unchanged | unmatched | refused (above the age cap)
     changes: dict = field(default_factory=dict)
 
@@ -238,7 +218,7 @@ class ImportPlan:
         return [r for r in self.rows if r.action == "refused"]
 
     def summary(self) -> dict:
-        return {a: self.count(a) for a in ACTIONS} | {"problems": len(self.problems)}
+        return {a: self.count(a) for a in ACTIONS} | {"problems": getattr(self.problems, "total", len(self.problems))}
 
 
 ACTIONS = ("create", "update", "unchanged", "unmatched", "refused")
@@ -247,18 +227,23 @@ ACTIONS = ("create", "update", "unchanged", "unmatched", "refused")
 def _values(entry: MalEntry) -> dict:
     return {"status": entry.status, "score": entry.score,
             "episodes_watched": entry.watched_episodes, "rewatch_count": entry.times_watched,
-            "started_on": entry.started_on, "finished_on": entry.finished_on}
+            "started_on": entry.started_on, "finished_on": entry.finished_on} | \
+        ({"notes": entry.notes} if entry.notes else {})  # an empty my_comments keeps our notes
 
 
-def plan(user_id: int, data: bytes) -> ImportPlan:
+def plan(user_id: int, data: bytes | BinaryIO) -> ImportPlan:
     """What importing ``data`` would do to the member's lists; changes nothing (dry run)."""
     entries, problems = parse(data)
     ids = list({e.animedb_id for e in entries})
-    releases: dict[str, Release] = {}
+    releases: dict[str, MatchedRelease] = {}
     for start in range(0, len(ids), 500):
-        for release in Release.select().where(Release.shikimori_id.in_(ids[start:start + 500])):
-            releases.setdefault(release.shikimori_id, release)
-    existing = {e.release_id: e for e in ListEntry.select().where(ListEntry.user == user_id)}
+        for release in (Release.select(Release.id, Release.title, Release.shikimori_id, Release.age_limit)
+                        .where(Release.shikimori_id.in_(ids[start:start + 500]))
+                        .order_by(Release.id).tuples()):
+            releases.setdefault(release[2], MatchedRelease(*release))
+    fields = [ListEntry.release, ListEntry.status, ListEntry.score, ListEntry.episodes_watched,
+              ListEntry.rewatch_count, ListEntry.started_on, ListEntry.finished_on, ListEntry.notes]
+    existing = {e.release_id: e for e in ListEntry.select(*fields).where(ListEntry.user == user_id)}
     cap = member_cap(user_id)
     rows, seen = [], set()
     for entry in entries:
@@ -270,7 +255,7 @@ def plan(user_id: int, data: bytes) -> ImportPlan:
             rows.append(PlanRow(entry, None, "refused"))
             continue
         if release.id in seen:
-            problems.append(f"{entry.title or entry.animedb_id}: listed twice, the first one is used")
+            problems.note(f"{entry.title or entry.animedb_id}: listed twice, the first one is used")
             continue
         seen.add(release.id)
         values, current = _values(entry), existing.get(release.id)
@@ -282,7 +267,7 @@ def plan(user_id: int, data: bytes) -> ImportPlan:
     return ImportPlan(rows, problems)
 
 
-def apply(user_id: int, data: bytes, now: datetime | None = None) -> ImportPlan:
+def apply(user_id: int, data: bytes | BinaryIO, now: datetime | None = None) -> ImportPlan:
     """Import ``data`` into the member's lists in one transaction; returns the plan applied.
     Imported statuses count as the member's own choice (``manual``)."""
     result = plan(user_id, data)
@@ -290,7 +275,7 @@ def apply(user_id: int, data: bytes, now: datetime | None = None) -> ImportPlan:
     with write_transaction():
         for row in result.rows:
             if row.action == "create":
-                ListEntry.create(user=user_id, release=row.release, manual=True, created_at=now,
+                ListEntry.create(user=user_id, release=row.release.id, manual=True, created_at=now,
                                  updated_at=now, **row.changes)
             elif row.action == "update":
                 changes = dict(row.changes, manual=True, updated_at=now)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..cache import get_cache
 from ..errors import AppError
 from ..library import continue_watching, favorites, history, lists, mark_watched, release_state
+from ..library.validate import row_id, whole
 from ..models.library import LIST_STATUSES
 from ..security.access import access
 from .library_forms import episode_field, form_action, int_field
@@ -43,11 +44,13 @@ def _library_globals():
     return {"library_state": library_state, "card_marks": card_marks}
 
 
+MAX_PAGE = 10_000  # 500,000 rows at 50 a page; beyond it a 400 naming the field
+
+
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    """The ``page`` argument (1 when absent); AppError 400 naming it when it is not 1..MAX_PAGE."""
+    raw = request.args.get("page")
+    return 1 if raw in (None, "") else whole(raw, "page", 1, MAX_PAGE)
 
 
 @bp.get("/lists")
@@ -141,7 +144,8 @@ def favorite_toggle(release_id: int):
 @access("member")
 def history_page():
     """The member's watch history, grouped by day (newest first)."""
-    before = request.args.get("before", type=int)
+    raw = request.args.get("before")
+    before = None if raw in (None, "") else row_id(raw, "before")
     rows = history.recent(current_user.id, PER_PAGE + 1, before_id=before)
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]

@@ -15,6 +15,8 @@ from .templating import gettext as _
 
 bp = Blueprint("library_io", __name__)
 
+PREVIEW_ROWS = 500  # rows listed on the preview page; the summary counts all of them
+
 
 @bp.get("/import")
 @access("member")
@@ -27,18 +29,21 @@ def import_page():
 @access("member")
 def import_preview():
     """Check an uploaded MAL file and show what importing it would change."""
+    data_dir = current_app.config["DATA_DIR"]
     upload = request.files.get("file")
+    token = None
     try:
         if upload is None or not upload.filename:
             raise AppError("Choose a MyAnimeList export file.", "file")
-        data = upload.read(mal.MAX_BYTES + 1)
-        if len(data) > mal.MAX_BYTES:
-            raise AppError("The file is too large.", "file")
-        plan = mal.plan(current_user.id, data)
+        token = import_store.stage(data_dir, current_user.id, upload.stream)
+        with import_store.open_staged(data_dir, current_user.id, token) as staged:
+            plan = mal.plan(current_user.id, staged)
     except AppError as exc:
-        return render_template("library/import.html", error=_(exc.message)), 400
-    token = import_store.stage(current_app.config["DATA_DIR"], current_user.id, data)
-    return render_template("library/import_preview.html", plan=plan, token=token)
+        if token is not None:
+            import_store.discard(data_dir, current_user.id, token)
+        return render_template("library/import.html", error=_(exc.message)), exc.status
+    return render_template("library/import_preview.html", plan=plan, token=token,
+                           shown=PREVIEW_ROWS)
 
 
 @bp.post("/import/apply")
@@ -48,7 +53,8 @@ def import_apply():
     data_dir = current_app.config["DATA_DIR"]
     token = request.form.get("token", "")
     try:
-        plan = mal.apply(current_user.id, import_store.load(data_dir, current_user.id, token))
+        with import_store.open_staged(data_dir, current_user.id, token) as staged:
+            plan = mal.apply(current_user.id, staged)
     except AppError as exc:
         flash(_(exc.message), "error")
         return redirect(url_for("library_io.import_page"))

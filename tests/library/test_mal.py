@@ -96,3 +96,63 @@ def test_import_updates_existing_entries_and_marks_them_as_the_members_choice(ca
     mal.apply(alice.id, xml)
     entry = lists.get_entry(alice.id, cat.serial.id)
     assert (entry.status, entry.score, entry.manual) == ("dropped", 3, True)
+
+
+HOSTILE_NOTES = ("bell\x07 nul\x00 esc\x1b vt\x0b ff\x0c ]]> <b>&amp;</b> \"q\" 'a' "
+                 "emoji \U0001f600 ё \ufffe\uffff tab\tnl\ncr\r end")
+
+
+def test_hostile_notes_round_trip_through_the_export_and_our_own_import(cat, alice):
+    fill(cat, alice)
+    lists.set_entry(alice.id, cat.movie.id, {"notes": HOSTILE_NOTES})
+    ListEntry.update(notes="raw\x01\x02\x1f" + HOSTILE_NOTES).where(
+        (ListEntry.user == alice.id) & (ListEntry.release == cat.serial.id)).execute()  # as stored by an old import
+    xml, _ = mal.export_xml(alice.id)
+    for bad in (b"\x00", b"\x07", b"\x1b", b"\x0b", b"\x0c", b"\x01", "\ufffe".encode()):
+        assert bad not in xml
+    fresh = make_user("fresh")
+    result = mal.apply(fresh.id, xml)
+    assert result.summary()["problems"] == 0 and result.summary()["create"] == 3
+    assert snapshot(fresh) == snapshot(alice)
+    notes = {e.release_id: e.notes for e in ListEntry.select().where(ListEntry.user == fresh.id)}
+    expected = mal.xml_text(HOSTILE_NOTES).replace("\r", "\n")  # XML reads a CR as a newline
+    assert notes[cat.movie.id] == expected.strip()
+    assert notes[cat.serial.id] == "raw" + expected.strip()
+
+
+def test_an_empty_my_comments_keeps_the_members_notes(cat, alice):
+    lists.set_entry(alice.id, cat.movie.id, {"status": "planned", "notes": "mine"})
+    mal.apply(alice.id, b"<myanimelist><anime><series_animedb_id>303</series_animedb_id>"
+                        b"<my_status>Watching</my_status><my_comments></my_comments></anime></myanimelist>")
+    assert lists.get_entry(alice.id, cat.movie.id).notes == "mine"
+
+
+def _entries(n: int, extra: bytes = b"") -> bytes:
+    return (b"<myanimelist>" + b"".join(
+        b"<anime><series_animedb_id>%d</series_animedb_id><my_status>Watching</my_status>%s</anime>"
+        % (i, extra) for i in range(1, n + 1)) + b"</myanimelist>")
+
+
+@pytest.mark.parametrize("payload, status, words", [
+    (b'<?xml version="1.0" encoding="x-klingon"?><myanimelist/>', 400, "encoding"),
+    (b'<?xml version="1.0" encoding="cp932"?><myanimelist/>', 400, "encoding"),
+    (b"<myanimelist>" + b"".join(b"<t%d/>" % i for i in range(500)) + b"</myanimelist>", 400, "tag names"),
+    (b"<myanimelist>" + b"<a>" * 50 + b"</a>" * 50 + b"</myanimelist>", 400, "deeper"),
+    (b'<myanimelist><a b="' + b">" * 300_000 + b'"/></myanimelist>', 400, "longer"),
+    (b"<myanimelist><!--" + b"x" * 300_000 + b"--></myanimelist>", 400, "longer"),
+    (gzip.compress(b"<myanimelist>" + b" " * (30 * 1024 * 1024) + b"</myanimelist>"), 413, "unpacked"),
+    (gzip.compress(_entries(mal.MAX_ENTRIES + 1)), 413, "entries"),
+    (gzip.compress(_entries(3))[:-12], 400, "gzipped"),
+])
+def test_files_past_the_import_bounds_are_refused_naming_the_file(cat, alice, payload, status, words):
+    with pytest.raises(AppError) as err:
+        mal.plan(alice.id, payload)
+    assert (err.value.status, err.value.field) == (status, "file")
+    assert words in err.value.message
+    assert snapshot(alice) == []
+
+
+def test_a_large_import_lists_its_first_problems_and_counts_them_all(cat, alice):
+    payload = b"<myanimelist>" + b"<anime><my_status>Watching</my_status></anime>" * 300 + b"</myanimelist>"
+    preview = mal.plan(alice.id, payload)
+    assert preview.summary()["problems"] == 300 and len(preview.problems) == mal.MAX_PROBLEMS
