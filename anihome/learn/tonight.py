@@ -38,7 +38,7 @@ class Pick:
 def members_from(ids) -> list[User]:
     """Active members for ``ids`` (a list of ints); 400 naming ``members`` otherwise."""
     if not isinstance(ids, list) or not ids or len(ids) > MAX_MEMBERS \
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 1 <= i < 2 ** 63 for i in ids):
         raise AppError(f"members: a list of 1 to {MAX_MEMBERS} member ids.", field="members")
     found = {u.id: u for u in User.select().where(User.id.in_(ids) & (User.is_active == True))}  # noqa: E712
     missing = [i for i in ids if i not in found]

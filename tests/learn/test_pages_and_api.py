@@ -72,6 +72,7 @@ def test_bad_input_gets_a_clear_400_naming_the_field(app, house):
     assert field(client.get(f"/api/v1/analytics/predictions/{release}?days=0")) == "days"
     assert field(client.get(f"/api/v1/analytics/predictions/{release}?days=91")) == "days"
     assert field(client.post("/api/v1/tonight", json={"members": [999], "minutes": 30}, headers=headers)) == "members"
+    assert field(client.post("/api/v1/tonight", json={"members": [2 ** 90], "minutes": 30}, headers=headers)) == "members"
     assert field(client.post("/api/v1/tonight", json={"members": [house.alice.id], "minutes": 0},
                              headers=headers)) == "minutes"
     assert field(client.post("/api/v1/experiments", json={"name": "x", "variants": [], "metric": "foryou_open"},
