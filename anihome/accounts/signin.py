@@ -25,8 +25,8 @@ class SignInThrottled(AppError):
 
 
 def sign_in(throttle: LoginThrottle, username: str, password: str, address: str | None) -> User:
-    """The member with these credentials, or ``SignInThrottled`` / ``AuthenticationFailed`` /
-    ``AccountDisabled``; failures count against the account and the address."""
+    """The member with these credentials, or ``SignInThrottled`` / ``AuthenticationFailed``;
+    failures (a disabled account's included) count against the (account, address) pair."""
     key = username_key(username or "")
     wait = throttle.retry_after(key, address)
     if wait:
@@ -38,7 +38,7 @@ def sign_in(throttle: LoginThrottle, username: str, password: str, address: str 
         throttle.record_failure(key, address)
         log.info("sign-in failed address=%s", address)
         raise
-    throttle.record_success(key)
+    throttle.record_success(key, address)
     log.info("signed in user_id=%s address=%s", user.id, address)
     return user
 

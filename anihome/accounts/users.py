@@ -35,19 +35,13 @@ _UNSET = object()
 
 
 class AuthenticationFailed(AppError):
-    """Unknown username or wrong password: one message for both, so names are not revealed."""
+    """Unknown username, wrong password or a disabled account: one message and one status for
+    all three, so neither names nor a disabled member's password are revealed."""
 
     status, code = 401, "unauthorized"
 
     def __init__(self):
-        super().__init__("Wrong username or password.")
-
-
-class AccountDisabled(AppError):
-    status, code = 403, "account_disabled"
-
-    def __init__(self):
-        super().__init__("This account is disabled. Ask an admin of the household to enable it.")
+        super().__init__("Wrong username or password, or the account is disabled.")
 
 
 # --- input rules ---------------------------------------------------------------------------
@@ -314,12 +308,11 @@ def set_title_language(user_id: int, choice: str) -> User:
 
 
 def authenticate(username: str, password: str) -> User:
-    """The active member with these credentials (last sign-in recorded), else an ``AppError``."""
+    """The active member with these credentials (last sign-in recorded), else
+    ``AuthenticationFailed`` -- the same answer for a disabled account with the right password."""
     user = find_user(username or "")
-    if not verify_password(user.password_hash if user else None, password or ""):
+    if not verify_password(user.password_hash if user else None, password or "") or not user.is_active:
         raise AuthenticationFailed()
-    if not user.is_active:
-        raise AccountDisabled()
     now = utcnow()
     with write_transaction():
         User.update(last_login_at=now).where(User.id == user.id).execute()

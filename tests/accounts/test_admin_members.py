@@ -97,7 +97,7 @@ def test_disabling_a_member_signs_them_out_and_enabling_lets_them_back(app, owne
     admin_client = signed_in_client(app, "owner")
     assert post_form(admin_client, f"/admin/members/{member.id}/active", {"active": "0"}).status_code == 302
     assert member_client.get("/").status_code == 302
-    assert sign_in(app.test_client(), "member").status_code == 403
+    assert sign_in(app.test_client(), "member").status_code == 401
     post_form(admin_client, f"/admin/members/{member.id}/active", {"active": "1"})
     assert sign_in(app.test_client(), "member").status_code == 302
 

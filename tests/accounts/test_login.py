@@ -24,7 +24,7 @@ def test_wrong_password_and_unknown_user_get_the_same_error(app, client, member)
     for response in (wrong, unknown):
         assert response.status_code == 401
         body = response.get_data(as_text=True)
-        assert "Wrong username or password." in body
+        assert "Wrong username or password, or the account is disabled." in body
         assert 'name="password"' in body
     assert query(app, lambda: User.get(User.id == member.id).last_login_at) is None
     assert client.get("/").status_code == 302
@@ -36,11 +36,13 @@ def test_the_failed_form_keeps_the_username_but_never_the_password(client, membe
     assert "typo-password" not in body
 
 
-def test_disabled_accounts_cannot_sign_in(app, client, member):
+def test_a_disabled_account_gets_the_wrong_password_answer_even_with_the_right_password(app, client, member):
     query(app, lambda: User.update(is_active=False).where(User.id == member.id).execute())
-    response = sign_in(client, "member")
-    assert response.status_code == 403
-    assert "This account is disabled" in response.get_data(as_text=True)
+    right = sign_in(client, "member")
+    wrong = sign_in(client, "member", "not-the-password")
+    assert right.status_code == wrong.status_code == 401
+    for response in (right, wrong):
+        assert "Wrong username or password, or the account is disabled." in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
