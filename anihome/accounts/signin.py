@@ -44,14 +44,15 @@ def sign_in(throttle: LoginThrottle, username: str, password: str, address: str 
 
 
 def change_password(throttle: LoginThrottle, user_id: int, current: str, new: str,
-                    address: str | None) -> User:
-    """Change one's own password; a wrong current password counts as a failed sign-in."""
+                    address: str | None, keep_session: str | None = None, keep_tokens: bool = True) -> User:
+    """Change one's own password (see ``users.change_own_password``); a wrong current password
+    counts as a failed sign-in."""
     key = username_key(get_user(user_id).username)
     wait = throttle.retry_after(key, address)
     if wait:
         raise SignInThrottled(wait)
     try:
-        return change_own_password(user_id, current, new)
+        return change_own_password(user_id, current, new, keep_session, keep_tokens)
     except AppError as exc:
         if exc.field == "current_password":
             throttle.record_failure(key, address)

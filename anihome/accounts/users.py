@@ -24,6 +24,7 @@ from ..errors import AppError, Conflict, Forbidden, NotFound
 from ..i18n import LANGUAGES
 from ..models import ROLES, User
 from ..models.accounts import ROLE_LEVEL
+from . import session_records, tokens
 from .passwords import check_password_rules, hash_password, verify_password
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ def update_member(actor: User | None, user_id: int, *, role=_UNSET, age_cap=_UNS
 
 
 def set_active(actor: User | None, user_id: int, active: bool) -> User:
-    """Disable (signs the member out everywhere) or enable an account."""
+    """Disable (ends all the member's sessions for good) or enable an account (revives none)."""
     with write_transaction():
         user = get_user(user_id)
         _check_not_self(actor, user, user.role, active)
@@ -235,6 +236,8 @@ def set_active(actor: User | None, user_id: int, active: bool) -> User:
         _check_keeps_owner(user, user.role, active)
         user.is_active = bool(active)
         user.save()
+        if not active:
+            session_records.revoke_all(user.id, reason="disabled")
     log.info("user %s user_id=%s by=%s", "enabled" if active else "disabled", user.id,
              actor.id if actor else "cli")
     _changed(user.id)
@@ -248,7 +251,8 @@ def _store_password(user: User, password_hash: str) -> None:
 
 
 def set_password(actor: User | None, user_id: int, password: str) -> User:
-    """Reset a member's password (admin page, CLI); their sessions elsewhere end."""
+    """Reset a member's password (admin page, CLI): all their sessions and API tokens end, since
+    a reset usually means the old password (and what was made with it) is not to be trusted."""
     user = get_user(user_id)
     check_may_manage(actor, user.role)
     check_password_rules(password, user.username)
@@ -257,13 +261,17 @@ def set_password(actor: User | None, user_id: int, password: str) -> User:
         user = get_user(user_id)
         check_may_manage(actor, user.role)
         _store_password(user, password_hash)
+        session_records.revoke_all(user.id, reason="password-reset")
+        tokens.revoke_all_for_user(user)
     log.info("password reset user_id=%s by=%s", user.id, actor.id if actor else "cli")
     _changed(user.id)
     return user
 
 
-def change_own_password(user_id: int, current: str, new: str) -> User:
-    """A member changes their own password; the current one must match."""
+def change_own_password(user_id: int, current: str, new: str, keep_session: str | None = None,
+                        keep_tokens: bool = True) -> User:
+    """A member changes their own password; the current one must match. Every other session
+    ends (``keep_session`` is this browser's key); API tokens end too unless ``keep_tokens``."""
     user = get_user(user_id)
     if not verify_password(user.password_hash, current or ""):
         raise AppError("The current password is wrong.", "current_password")
@@ -274,7 +282,10 @@ def change_own_password(user_id: int, current: str, new: str) -> User:
     with write_transaction():
         user = get_user(user_id)
         _store_password(user, password_hash)
-    log.info("password changed user_id=%s", user.id)
+        session_records.revoke_all(user.id, keep_key=keep_session, reason="password-change")
+        if not keep_tokens:
+            tokens.revoke_all_for_user(user)
+    log.info("password changed user_id=%s tokens_kept=%s", user.id, bool(keep_tokens))
     _changed(user.id)
     return user
 

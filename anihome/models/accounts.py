@@ -27,11 +27,15 @@ class User(BaseModel):
     is_authenticated = True
     is_anonymous = False
 
-    def get_id(self) -> str:
-        """flask-login's session id: see ``anihome.security.login.session_id_for``."""
-        from ..security.login import session_id_for
+    # The key of the server-side session this object was signed in or loaded through
+    # (``anihome.accounts.session_records``); not a column.
+    session_key: str | None = None
 
-        return session_id_for(self)
+    def get_id(self) -> str:
+        """flask-login's id for this browser: its session record's key, never the user id."""
+        if not self.session_key:
+            raise RuntimeError("no session started for this member (accounts.session_records.start)")
+        return self.session_key
 
     def has_role(self, role: str) -> bool:
         """True when this member's role is ``role`` or above it."""
@@ -52,6 +56,22 @@ class Invite(BaseModel):
 
     class Meta:
         table_name = "invite"
+
+
+class UserSession(BaseModel):
+    """One signed-in browser: revoked by deleting the row (m0012)."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="sessions")
+    key_hash = CharField(max_length=64, unique=True)
+    remember = BooleanField(default=False)
+    user_agent = CharField(max_length=200, default="")
+    address = CharField(max_length=64, default="")
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
+    expires_at = DateTimeField(index=True)
+
+    class Meta:
+        table_name = "user_session"
 
 
 class ApiToken(BaseModel):

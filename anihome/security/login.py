@@ -1,32 +1,47 @@
 """Sessions, sign-in state and CSRF: flask-login and Flask-WTF's CSRFProtect, wired once.
 
-The session id embeds a fingerprint of the password hash, so changing a password (or an
-admin resetting it) signs the member out everywhere else.
+flask-login's "user id" is the key of a server-side session record
+(``anihome.accounts.session_records``), in the session cookie and the remember-me cookie
+alike; a request is signed in only while that record lives. Sign-in and sign-out in a
+browser go through ``sign_in_browser`` and ``sign_out_browser``.
 """
 from __future__ import annotations
 
-import hashlib
+from datetime import timedelta
 
-from flask_login import LoginManager
+from flask import request, session
+from flask_login import LoginManager, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
+from ..accounts import session_records
 from ..models import User
 from .sessions import CookieSessionInterface
 
 
-def session_id_for(user: User) -> str:
-    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:12]
-    return f"{user.id}:{fingerprint}"
+def session_id_for(user: User, remember: bool = False) -> str:
+    """Start a server-side session for ``user`` outside a sign-in form (tests, tools); its key."""
+    return session_records.start(user, remember)
 
 
-def load_session_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(user_id))
-    if user is None or not user.is_active or session_id_for(user) != session_id:
-        return None
-    return user
+def load_session_user(session_key: str) -> User | None:
+    return session_records.resolve(session_key)
+
+
+def sign_in_browser(user: User, remember: bool = False) -> None:
+    """Start a session record for this browser and sign it in (cookies carry only its key)."""
+    session_records.start(user, remember, request.user_agent.string, request.remote_addr)
+    login_user(user, remember=remember)
+
+
+def current_session_key() -> str | None:
+    """The session key this browser is signed in with, if any."""
+    return session.get("_user_id")
+
+
+def sign_out_browser() -> None:
+    """End this browser's session record, then its cookies (remember-me included)."""
+    session_records.end(current_session_key())
+    logout_user()
 
 
 def init_security(app) -> None:
@@ -37,6 +52,8 @@ def init_security(app) -> None:
         SESSION_COOKIE_NAME="anihome_session",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"],
+        REMEMBER_COOKIE_DURATION=timedelta(days=session_records.REMEMBER_DAYS),
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.session_interface = CookieSessionInterface()

@@ -11,6 +11,7 @@ WEB_MODULES = (
     "auth",
     "account",
     "account_tokens",
+    "account_sessions",
     "admin_members",
     "invite",
     "admin_jobs",

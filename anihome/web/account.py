@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ..security.access import access
 from ..accounts.signin import SignInThrottled, change_password
@@ -11,7 +11,9 @@ from ..accounts.throttle import login_throttle
 from ..accounts.users import TITLE_LANGUAGES, set_locale, set_title_language
 from ..errors import AppError
 from ..i18n import LANGUAGES
+from ..security.login import current_session_key
 from .templating import gettext as _
+from .account_sessions import device_rows
 from .auth import retry_message
 from .safe_redirect import safe_next
 
@@ -21,7 +23,8 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def _page(errors: dict | None = None, status: int = 200):
-    return render_template("account/index.html", errors=errors or {}, title_languages=TITLE_LANGUAGES), status
+    return render_template("account/index.html", errors=errors or {}, title_languages=TITLE_LANGUAGES,
+                           devices=device_rows(current_user.id)), status
 
 
 @bp.get("/")
@@ -34,20 +37,19 @@ def index():
 @bp.post("/password")
 @access("member")
 def password():
-    """Change one's own password; other sessions of this member end, this one stays."""
+    """Change one's own password; other sessions of this member end, this one stays; API tokens
+    stay only when the member ticks "keep my API tokens"."""
     new = request.form.get("new_password", "")
     if new != request.form.get("new_password_repeat", ""):
         return _page({"new_password_repeat": _("The two passwords differ.")}, 400)
     try:
-        user = change_password(login_throttle(current_app), current_user.id,
-                               request.form.get("current_password", ""), new, request.remote_addr)
+        change_password(login_throttle(current_app), current_user.id,
+                        request.form.get("current_password", ""), new, request.remote_addr,
+                        keep_session=current_session_key(), keep_tokens=bool(request.form.get("keep_tokens")))
     except SignInThrottled as exc:
         return _page({"current_password": retry_message(exc.retry_after)}, 429)
     except AppError as exc:
         return _page({exc.field or "form": _(exc.message)}, exc.status)
-    # The session id embeds the password fingerprint: renew it for this browser only.
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(user, remember=remember_cookie in request.cookies)
     flash(_("Your password was changed. Other devices have been signed out."), "success")
     return redirect(url_for("account.index"))
 

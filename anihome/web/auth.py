@@ -4,12 +4,13 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..security.access import access
 from ..accounts.signin import SignInThrottled, sign_in
 from ..accounts.throttle import login_throttle
 from ..errors import AppError
+from ..security.login import sign_in_browser, sign_out_browser
 from .templating import gettext as _
 from .safe_redirect import safe_next
 
@@ -40,7 +41,7 @@ def login():
         except AppError as exc:
             error, status = _(exc.message), exc.status
         else:
-            login_user(user, remember=bool(request.form.get("remember")))
+            sign_in_browser(user, remember=bool(request.form.get("remember")))
             return redirect(next_path or url_for("home.index"))
     return (render_template("auth/login.html", error=error, username=username, next_path=next_path),
             status, headers)
@@ -49,7 +50,7 @@ def login():
 @bp.post("/logout")
 @access("member")
 def logout():
-    """End this session (and the "remember me" cookie)."""
-    logout_user()
+    """End this session for good (its server-side record and the "remember me" cookie)."""
+    sign_out_browser()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import request
-from flask_login import login_user
 
 from ..errors import AppError
 from ..models import User
+from ..security.login import sign_in_browser
 from .templating import gettext as _
 
 
@@ -40,5 +40,5 @@ def submit_new_account(create: Callable[[str, str], User],
         form.errors[exc.field or "form"] = _(exc.message)
         form.status = exc.status
         return form
-    login_user(form.user)
+    sign_in_browser(form.user)
     return form

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from anihome.security.login import session_id_for
+
 PASSWORD = "correct horse battery"
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -39,6 +41,6 @@ def sign_in(client, username, password=PASSWORD, **extra):
 def sign_in_as(client, user):
     """Sign ``client`` in as ``user`` (a User row) without the form; returns ``client``."""
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id_for(user)  # a server-side session record's key
         session["_fresh"] = True
     return client
