@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from ..accounts import setup_code
+from ..accounts.setup import SetupDone, claim_household, needs_setup
+from ..accounts.throttle import login_throttle
 from ..security.access import access
-from ..accounts.setup import SetupDone, create_owner, needs_setup
 from .templating import gettext as _
 from .new_account_form import submit_new_account
 
@@ -22,7 +24,15 @@ def setup():
     """Show the owner form while no owner exists; create the owner and sign them in."""
     if not needs_setup():
         raise SetupDone()
-    form = submit_new_account(create_owner, passthrough=(SetupDone,))
+    data_dir = current_app.config["DATA_DIR"]
+    if setup_code.ensure(data_dir)[1]:  # a server started without announcing it (e.g. embedded)
+        setup_code.announce(data_dir, request.url)
+
+    def create(username: str, password: str):
+        return claim_household(login_throttle(current_app), data_dir, request.form.get("setup_code"),
+                               username, password, request.remote_addr)
+
+    form = submit_new_account(create, passthrough=(SetupDone,))
     if form.user is not None:
         flash(_("Welcome to AniHome, %(name)s! Your owner account is ready.", name=form.user.username),
               "success")

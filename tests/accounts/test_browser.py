@@ -1,4 +1,5 @@
 """In a real browser: first-run setup, an invite link opened in a second browser, sign-out."""
+from anihome.accounts import setup_code
 
 
 def _submit(page, selector):
@@ -6,10 +7,11 @@ def _submit(page, selector):
         page.click(selector)
 
 
-def test_owner_sets_up_invites_a_member_who_joins_and_signs_out(live_server, browser):
+def test_owner_sets_up_invites_a_member_who_joins_and_signs_out(app, live_server, browser):
     owner = browser.new_page(viewport={"width": 390, "height": 844})
     owner.goto(live_server + "/")
     assert owner.url.endswith("/setup")
+    owner.fill("#setup_code", setup_code.formatted(setup_code.read(app.config["DATA_DIR"])))
     owner.fill("#username", "Хозяйка")
     owner.fill("#password", "owner-pass-1")
     owner.fill("#password_repeat", "owner-pass-1")

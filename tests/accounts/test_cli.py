@@ -88,3 +88,20 @@ def test_the_cli_refuses_to_disable_the_last_owner_or_unknown_names(cli_env):
     result = run("user", "set-password", "ghost", stdin="ghost-pass-1\n")
     assert result.exit_code == 1 and "No member with that username" in result.output
     assert _users(cli_env)["boss"][2] is True
+
+
+def test_setup_code_prints_the_code_the_setup_page_asks_for(cli_env):
+    from anihome.accounts import setup_code
+
+    result = run("setup-code")
+    assert result.exit_code == 0, result.output
+    printed = result.output.strip()
+    assert setup_code.matches(cli_env / "data", printed) and len(printed) == 9
+    assert run("setup-code").output.strip() == printed  # the same code until setup is done
+
+
+def test_setup_code_says_so_once_the_owner_exists(cli_env):
+    run("user", "create", "Boss", "--role", "owner", stdin="owner-pass-1\n")
+    result = run("setup-code")
+    assert result.exit_code != 0
+    assert "already has an owner" in result.output

@@ -66,6 +66,9 @@ def test_run_py_serves_health_and_sends_a_new_install_to_setup(server):
         assert b"<form" in response.read()
     assert (data / "anihome.db").exists()
     assert (data / "logs" / "anihome.log").exists()
+    code = (data / "setup_code").read_text().strip()
+    log = (data / "logs" / "anihome.log").read_text()
+    assert f"enter the setup code {code}" in log and "/setup" in log
 
 
 def test_sigterm_stops_the_server_cleanly(server):
