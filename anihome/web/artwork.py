@@ -19,14 +19,6 @@ STORED_MAX_AGE = 86400
 TILE_MAX_AGE = 3600
 
 
-@bp.after_app_request
-def images_from_this_box(response):
-    """Pages may load images only from this box (and data: URIs): no third-party artwork."""
-    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = "img-src 'self' data:"
-    return response
-
-
 @bp.get("/posters/<int:release_id>")
 @access("member")
 def poster(release_id: int):

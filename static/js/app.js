@@ -10,6 +10,10 @@
       document.cookie = "theme=" + next + "; path=/; max-age=31536000; samesite=lax";
     });
   });
+  /* Progress bars carry their fill in data-pct: no style attributes under the CSP. */
+  document.querySelectorAll("[data-pct]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.pct) || 0)) + "%";
+  });
   var meta = document.querySelector('meta[name="csrf-token"]');
   window.AniHome = {
     csrfToken: meta ? meta.content : "",

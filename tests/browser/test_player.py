@@ -4,7 +4,9 @@ origin that posts the same messages as Kodik's iframe.
 Three origins: the AniHome server, the fake player (a second port) and a foreign page (a
 third port). The player page must save progress from the fake player's messages only, and be
 honest when things fail: an overlay when the player stays silent, a notice when saves fail,
-blocked episodes said plainly, in Russian too.
+blocked episodes said plainly, in Russian too. The
+page runs under AniHome's Content-Security-Policy, with the two fake origins added to
+KODIK_PLAYER_HOSTS as an owner would add a new Kodik player host.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ import pytest
 
 from anihome.library import episodes, progress
 from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
+from anihome.db import close_all
 from anihome.security.login import session_id_for
+from tests.conftest import make_app
 
 NOW = datetime(2026, 11, 20, 12, 0)
 FAKE_PLAYER_PAGE = b"""<!doctype html><html><body style="background:#111;color:#eee">
@@ -56,6 +60,14 @@ def fake_origins():
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def app(tmp_path, fake_origins):
+    """The app with the fake player's (and the foreign page's) origin allowed in frame-src."""
+    app = make_app(tmp_path, KODIK_PLAYER_HOSTS=" ".join(fake_origins))
+    yield app
+    close_all(app.extensions["anihome.db"])
 
 
 @pytest.fixture
@@ -322,3 +334,46 @@ def test_a_blocked_episode_is_said_plainly_with_the_dubs_that_play(app, setup, l
     assert "blocked this episode" in notice.inner_text()
     assert f"translation={setup['subs']}" in notice.get_by_role("link", name="Fake Subs").get_attribute("href")
     assert "(blocked)" in page.locator("#dub option[selected]").inner_text()
+
+
+def test_the_player_works_under_the_content_security_policy(app, setup, live_server, page):
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    response = page.goto(f"{live_server}/watch/{setup['release']}?translation={setup['translation']}"
+                         "&season=1&episode=2")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and setup["player"] in policy
+    page.wait_for_selector("#player[data-ready='1']", state="attached")
+    frame = page.frame(url=re.compile("/seria/"))
+    frame.wait_for_load_state()
+    assert page.eval_on_selector(".mini-progress > span", "e => e.style.width") == "20%"  # set by app.js
+    frame.evaluate("kodik('kodik_player_duration_update', 1440)")
+    frame.evaluate("kodik('kodik_player_time_update', 350)")
+    frame.evaluate("kodik('kodik_player_pause')")
+    assert wait_for(page, lambda: row(app, setup, 2).position == 350)
+    assert violations == []
+
+
+def test_a_frame_from_a_host_outside_the_policy_is_blocked(tmp_path, fake_origins, browser):
+    """With only Kodik's own hosts allowed, a player link on another host does not load."""
+    strict = make_app(tmp_path / "strict")
+    from waitress import create_server
+
+    server = create_server(strict, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.goto(base + "/setup")
+        blocked = tab.evaluate("""url => new Promise(done => {
+            document.addEventListener('securitypolicyviolation', e => done(e.violatedDirective));
+            const f = document.createElement('iframe'); f.src = url + '/seria/1/a/720p';
+            document.body.appendChild(f); setTimeout(() => done('loaded'), 5000); })""", fake_origins[0])
+        assert blocked == "frame-src"
+    finally:
+        context.close()
+        server.close()
+        thread.join(5)
+        close_all(strict.extensions["anihome.db"])
