@@ -1,5 +1,5 @@
-"""Helpers shared by the library's HTML views: safe "back" redirects and form actions that
-turn a service's AppError into a flashed message instead of an error page."""
+"""Helpers shared by the library's HTML views: form actions that turn a service's AppError into
+a flashed message and go back (through ``safe_redirect.next_or``) instead of an error page."""
 from __future__ import annotations
 
 from functools import wraps
@@ -7,15 +7,9 @@ from functools import wraps
 from flask import flash, redirect, request
 
 from ..errors import AppError, NotFound
+from .safe_redirect import next_or
 from .templating import gettext as _
 
-
-def safe_next(default: str) -> str:
-    """The form's ``next`` when it is a path on this site, else ``default``."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 def form_action(default: str):
@@ -29,9 +23,9 @@ def form_action(default: str):
                 raise
             except AppError as exc:
                 flash(_(exc.message), "error")
-                return redirect(safe_next(default))
+                return redirect(next_or(default))
             if result is None:
-                return redirect(safe_next(default))
+                return redirect(next_or(default))
             return result
         return run
     return decorate
