@@ -43,10 +43,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from .errors import register_error_handlers
     from .ops.health import init_app as init_health
     from .security.secret_key import load_or_create_secret_key
+    from .security.file_modes import private_dir
+    from .security.headers import install_security_headers
+    from .security.hosts import install_host_check
     from .security.login import init_security
     from .web.templating import init_templating
 
     settings = load_settings(overrides)
+    private_dir(settings["DATA_DIR"])  # mode 0700 when made here
     app = Flask("anihome", root_path=str(ROOT), template_folder="templates",
                 static_folder="static")
     app.url_map.converters["int"] = Int64Converter
@@ -67,6 +71,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cache.connect_signals()
     app.extensions["anihome.cache"] = cache
 
+    install_host_check(app)
+    install_security_headers(app)
     init_security(app)
     init_templating(app)
     register_error_handlers(app)

@@ -93,6 +93,15 @@ def _host_list(value: Any) -> str:
     return ",".join(hosts)
 
 
+def _frame_sources(value: Any) -> str:
+    """Space-separated CSP host sources: [scheme://]host[:port], host may start with ``*.``."""
+    items = str(value).replace(",", " ").split()
+    for item in items:
+        if not re.fullmatch(r"(https?://)?(\*\.)?[A-Za-z0-9.\-]+(:(\d{1,5}|\*))?", item):
+            raise ValueError(f"not a host like player.example.net or http://127.0.0.1:8123: {item!r}")
+    return " ".join(items)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "./data", "Folder for the database, secret key, logs, backups and config.toml."),
     Setting("HOST", "0.0.0.0", "Address the web server listens on."),
@@ -106,6 +115,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR).", _log_level),
     Setting("KODIK_URL", "https://kodik-api.com", "Base URL of the Kodik API."),
     Setting("KODIK_TOKEN", "", "Kodik API token; may also be set on the admin Kodik page. Without one, the demo catalog is offered."),
+    Setting("KODIK_PLAYER_HOSTS", "", "Extra hosts the player may be framed from (space- or comma-separated CSP sources such as player.example.net or http://127.0.0.1:8123), besides Kodik's known player hosts.", _frame_sources),
     Setting("KODIK_MAX_RPS", 4.0, "Most requests per second sent to Kodik.", _float),
     Setting("KODIK_TIMEOUT", 30.0, "Seconds to wait for one Kodik answer before retrying.", _float),
     Setting("SYNC_INTERVAL_MINUTES", 30, "Minutes between incremental Kodik syncs (0 disables the schedule).", _int),

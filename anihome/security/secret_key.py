@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .file_modes import private_dir
+
 
 def load_or_create_secret_key(data_dir: str | Path) -> str:
     path = Path(data_dir) / "secret_key"
@@ -12,7 +14,7 @@ def load_or_create_secret_key(data_dir: str | Path) -> str:
         key = path.read_text(encoding="ascii").strip()
         if key:
             return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from .. import db
 from ..migrations import MigrationError, current_version, head_version, migrate
+from ..kodik.settings import move_token_out_of_database
 from ..migrations.backup import backup_sqlite
 from ..ops.backups import BackupError
 from ..ops.diskspace import is_disk_full
 from ..ops.guards import GuardError, check_database_file, check_schema_version, verify_schema
 from ..ops.health import record_startup_check
+from ..security.file_modes import warn_if_loose
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def prepare_database(app) -> list[int]:
                 raise StartupError(str(exc)) from exc
             if applied:
                 log.info("migrated to_version=%s applied=%s", current_version(database), applied)
+            move_token_out_of_database(settings)
             if sqlite:
                 missing = verify_schema(database)
                 if missing:
@@ -64,6 +67,7 @@ def prepare_database(app) -> list[int]:
     except GuardError as exc:
         raise StartupError(str(exc)) from exc
     record_startup_check(app)
+    warn_if_loose(settings["DATA_DIR"])
     return applied
 
 

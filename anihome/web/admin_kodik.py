@@ -75,7 +75,7 @@ def save_token():
 @access("admin")
 def clear_token():
     """Forget the token entered here (the KODIK_TOKEN setting applies again, if set)."""
-    kodik_settings.clear_token()
+    kodik_settings.clear_token(current_app.config)
     flash(_("The Kodik token entered here was removed."), "success")
     return redirect(url_for(".index"))
 

@@ -118,7 +118,7 @@ def test_the_demo_catalog_loads_from_the_admin_page_and_a_real_sync_replaces_it(
     assert status["watermark"] is None
 
     with app.app_context(), app.extensions["anihome.db"].connection_context():
-        kodik_settings.save_token(fake.token)
+        kodik_settings.save_token(fake.token, app.config["ANIHOME_SETTINGS"])
     client.post("/admin/kodik/sync", data={"csrf_token": csrf(client, "/admin/kodik/"), "mode": "incremental"})
     runs = _wait_finished(app)
     assert runs[-1].status == "succeeded" and runs[-1].counts_dict["demo_releases_removed"] > 500
