@@ -17,7 +17,7 @@ import unicodedata
 
 from peewee import IntegrityError
 
-from .. import events
+from .. import events, integers
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, Conflict, Forbidden, NotFound
@@ -76,16 +76,11 @@ def validate_role(role: str | None) -> str:
 
 def parse_age_cap(value) -> int | None:
     """An age cap in whole years (0-21) or ``None`` for no cap; ``AppError`` on field ``age_cap``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
     try:
-        years = int(str(value).strip())
-    except ValueError:
-        years = -1
-    if not (AGE_CAP_MIN <= years <= AGE_CAP_MAX):
+        return integers.optional(value, "age_cap", AGE_CAP_MIN, AGE_CAP_MAX)
+    except AppError:
         raise AppError("The age cap is a whole number of years from 0 to 21, or empty for none.",
-                       "age_cap")
-    return years
+                       "age_cap") from None
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from typing import Any, Iterable, Mapping
 
 from flask import request
 
+from .. import integers
 from ..errors import AppError
 
 _MISSING = object()
-_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -76,19 +76,7 @@ def parse_int(source: Mapping[str, Any], name: str, default: Any = None, minimum
     value = _value(source, name, required)
     if value is _MISSING:
         return default
-    if isinstance(value, bool) or isinstance(value, float):
-        raise AppError(f"{name} must be a whole number.", field=name)
-    try:
-        number = int(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
-        raise AppError(f"{name} must be a whole number.", field=name) from None
-    if not _INT64_MIN <= number <= _INT64_MAX:  # the database cannot even compare such a number
-        raise AppError(f"{name} is out of range.", field=name)
-    if minimum is not None and number < minimum:
-        raise AppError(f"{name} must be at least {minimum}.", field=name)
-    if maximum is not None and number > maximum:
-        raise AppError(f"{name} must be at most {maximum}.", field=name)
-    return number
+    return integers.whole(value, name, minimum, maximum)
 
 
 def parse_enum(source: Mapping[str, Any], name: str, choices: Iterable[str], default: Any = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .. import integers
 from ..errors import AppError
 
 
@@ -33,16 +34,8 @@ def one(args, name: str) -> str | None:
 
 
 def parse_int(args, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
-    raw = one(args, name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise AppError(f"{name} must be a whole number.", field=name) from None
-    if not lo <= value <= hi:
-        raise AppError(f"{name} must be between {lo} and {hi}.", field=name)
-    return value
+    """One whole number within [lo, hi] (see ``anihome.integers``), or ``default`` when absent."""
+    return integers.optional(one(args, name), name, lo, hi, default)
 
 
 def parse_float(args, name: str, lo: float, hi: float) -> float | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import AppError, NotFound
+from .. import integers
+from ..errors import NotFound
 from ..models import Release, Translation, WatchProgress
 from . import continue_watching, episodes, lists, progress
 from .episodes import EpisodeRef
@@ -51,21 +52,12 @@ class WatchPage:
         return sorted(others, key=lambda t: t.id in self.blocked_ids)
 
 
-def _optional_int(value, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise AppError(f"{name} must be a whole number.", name) from None
-
-
 def build(user_id: int, release_id: int, translation=None, season=None, episode=None) -> WatchPage:
     """The player page for a member; NotFound for an unknown release, dub or episode, and
     for a release above the member's age cap."""
     release = lists.release_for(user_id, release_id)
-    translation_id = _optional_int(translation, "translation")
-    season, episode = _optional_int(season, "season"), _optional_int(episode, "episode")
+    translation_id = integers.optional(translation, "translation")
+    season, episode = integers.optional(season, "season"), integers.optional(episode, "episode")
     available = list(Translation.select()
                      .where((Translation.release == release) & (Translation.available == True))  # noqa: E712
                      .order_by(Translation.voice.desc(), Translation.team))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import integers
 from ..cache import get_cache
 from ..errors import AppError
 from ..library import continue_watching, favorites, history, lists, mark_watched, release_state
-from ..library.validate import row_id, whole
+from ..library.validate import row_id
 from ..models.library import LIST_STATUSES
 from ..security.access import access
 from .library_forms import episode_field, form_action, int_field
@@ -49,8 +50,7 @@ MAX_PAGE = 10_000  # 500,000 rows at 50 a page; beyond it a 400 naming the field
 
 def _page() -> int:
     """The ``page`` argument (1 when absent); AppError 400 naming it when it is not 1..MAX_PAGE."""
-    raw = request.args.get("page")
-    return 1 if raw in (None, "") else whole(raw, "page", 1, MAX_PAGE)
+    return integers.optional(request.args.get("page"), "page", 1, MAX_PAGE, default=1)
 
 
 @bp.get("/lists")

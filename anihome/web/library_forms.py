@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import flash, redirect, request
 
+from .. import integers
 from ..errors import AppError, NotFound
 from .safe_redirect import next_or
 from .templating import gettext as _
@@ -38,10 +39,7 @@ def int_field(name: str, required: bool = True):
         if required:
             raise AppError(f"{name} is required.", name)
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise AppError(f"{name} must be a whole number.", name) from None
+    return integers.whole(raw, name)
 
 
 def episode_field(name: str) -> tuple[int, int]:
