@@ -1,17 +1,16 @@
-"""Time in one convention: naive datetimes in UTC, as stored in the database."""
+"""Time in one convention: naive datetimes in UTC, as stored in the database.
+
+``iso`` (stored time -> ``2026-11-20T12:00:05Z``) is ``anihome.dates.iso_utc``, re-exported
+here for the serializers that import it from the clock; the formatters live in ``dates``.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
+
+from .dates import iso_utc as iso
+
+__all__ = ["iso", "utcnow"]
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def iso(value: datetime | date | None) -> str | None:
-    """A stored naive-UTC datetime as ISO 8601 with ``Z`` (dates as YYYY-MM-DD); None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    return value.isoformat()

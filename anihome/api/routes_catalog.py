@@ -8,6 +8,7 @@ import json
 
 from flask import Response, current_app, request
 
+from ..dates import iso_utc
 from ..cache import get_cache
 from ..catalog import cached
 from ..catalog import calendar as calendar_service
@@ -232,6 +233,6 @@ def calendar():
         items = cached.upcoming(get_cache(current_app), _cap(), utcnow(), tz)
     return {"timezone": tz, "items": [
         {"id": item["release"]["id"], "title": item["release"]["title"], "release": item["release"],
-         "at": item["at"].replace(microsecond=0).isoformat() + "Z", "episode": item["episode"]}
+         "at": iso_utc(item["at"]), "episode": item["episode"]}
         for item in items]}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from ..dates import iso_utc
 from ..jobs.history import get_run
 from .blueprint import api_route
 from .spec import datetime_string, integer, obj, ref, string
@@ -27,8 +28,7 @@ SCHEMAS = {
 }
 
 
-def _iso(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+_iso = iso_utc
 
 
 def run_json(run) -> dict:

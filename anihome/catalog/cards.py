@@ -6,11 +6,11 @@ between threads and renders the same in a template and in JSON.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from functools import lru_cache
 
 from peewee import DateField, DateTimeField
 
+from ..dates import iso_utc
 from ..db import database
 from ..models import Release
 
@@ -21,14 +21,7 @@ CARD_FIELDS = (Release.id, Release.title, Release.title_orig, Release.title_en, 
                Release.next_episode_at)
 
 
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+_iso = iso_utc
 
 
 def release_card(row) -> dict:

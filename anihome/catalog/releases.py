@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ..dates import iso_utc
 from ..errors import AppError, NotFound
 from ..models import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .agecap import allowed
@@ -40,7 +41,7 @@ def translation_json(tr) -> dict:
         "is_movie": tr.kodik_id.startswith("movie-"),
         "camrip": bool(tr.camrip),
         "blocked_seasons": _blocked_value(tr.blocked_seasons),
-        "updated_at": tr.kodik_updated_at.replace(microsecond=0).isoformat() + "Z"
+        "updated_at": iso_utc(tr.kodik_updated_at)
         if tr.kodik_updated_at else None,
     }
 

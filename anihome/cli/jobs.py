@@ -10,9 +10,11 @@ import json
 
 import click
 
+from ..dates import display
+
 
 def _fmt(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+    return display(value, empty="-")
 
 
 def _run_and_report(app, job_id: str, summary_to_stderr: bool = False):

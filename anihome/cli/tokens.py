@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import click
 
+from ..dates import display
+
 
 def _fmt(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+    return display(value, empty="-")
 
 
 def register(cli: click.Group) -> None:

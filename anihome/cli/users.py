@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from ..dates import display
+
 ROLE_CHOICE = click.Choice(["member", "moderator", "admin", "owner"])
 
 
@@ -15,7 +17,7 @@ def _fail(exc) -> click.ClickException:
 
 
 def _fmt(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+    return display(value, empty="-")
 
 
 def register(cli: click.Group) -> None:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
-from zoneinfo import ZoneInfo
 
 from peewee import fn
 
+from .. import dates
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import NotFound
@@ -27,13 +26,7 @@ class JobRow:
     running: JobRun | None
 
 
-def local_time(value: datetime | None, timezone: str) -> datetime | None:
-    """A stored naive-UTC time (or an aware one) in the household's time zone."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt_timezone.utc)
-    return value.astimezone(ZoneInfo(timezone))
+local_time = dates.local  # a stored naive-UTC time in the household's time zone
 
 
 def get_run(run_id: int) -> JobRun:

@@ -7,6 +7,7 @@ over the time it has run, and Kodik's total minus the items already done.
 """
 from __future__ import annotations
 
+from ..dates import iso_utc
 from ..clock import utcnow
 from ..jobs.state import registry_of
 from ..models import Episode, JobRun, Release, Translation
@@ -18,12 +19,7 @@ from .settings import current_token
 HISTORY_LIMIT = 20
 
 
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.replace(" ", "T")[:19] + "Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+_iso = iso_utc
 
 
 def run_progress(run: JobRun) -> dict:

@@ -3,9 +3,9 @@ history, chosen dubs and hidden continue-watching entries. Never another member'
 and nothing about a release above the member's age cap (``catalog.agecap``)."""
 from __future__ import annotations
 
-from datetime import date, datetime
 
 from ..catalog.agecap import apply_age_cap, member_cap
+from ..dates import iso_utc
 from ..clock import utcnow
 from ..models import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry, Release,
                       ReleaseChoice, User, WatchEvent, WatchProgress)
@@ -15,12 +15,7 @@ FORMAT = "anihome-member-export"
 FORMAT_VERSION = 1
 
 
-def _when(value):
-    if isinstance(value, datetime):
-        return value.isoformat() + "Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_when = iso_utc
 
 
 def _release(release: Release) -> dict:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
-from .. import events
+from .. import dates, events
 from ..catalog.agecap import apply_age_cap, member_cap
 from ..db import write_transaction
 from ..errors import NotFound
@@ -78,15 +77,7 @@ def count(user_id: int, release_id: int | None = None) -> int:
     return _visible(WatchEvent.select(WatchEvent.id), user_id, release_id).count()
 
 
-def _zone(name: str):
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
-
-def local_time(value: datetime, tz_name: str) -> datetime:
-    return value.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
+local_time = dates.local  # the history page's ``local`` helper
 
 
 def by_day(items: list[WatchEvent], tz_name: str = "UTC") -> "OrderedDict[date, list[WatchEvent]]":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
+from ..dates import display
 from ..i18n import LANGUAGES, pick_language, translate
 from ..version import __version__
 
@@ -20,7 +21,7 @@ def gettext(text: str, **values) -> str:
 
 
 def _datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.strftime(fmt) if value else "—"
+    return display(value, fmt)
 
 
 def init_templating(app) -> None:
