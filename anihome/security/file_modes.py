@@ -25,9 +25,13 @@ PRIVATE_DIRS = (".", "backups")
 def private_dir(path: str | Path) -> Path:
     """Create ``path`` (and parents) if missing; a folder made here gets mode 0700."""
     path = Path(path)
-    if not path.exists():
-        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
+    try:
+        path.mkdir(parents=True, mode=DIR_MODE)
+    except FileExistsError:
+        if not path.is_dir():
+            raise  # a file in the way: the caller reports it
+        return path
+    os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
     return path
 
 

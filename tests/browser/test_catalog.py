@@ -9,6 +9,7 @@ import pytest
 from anihome.models import Release
 from tests.catalog.catalog_data import build_catalog
 from tests.conftest import make_user
+from tests.support.web import wait_for_js
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_covers_show_artwork_from_this_box_when_poster_hosts_are_unreachable(app
     hosts = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     page.goto(live_server + "/browse")
-    page.wait_for_function("[...document.querySelectorAll('.cover img')].every(i => i.complete && i.naturalWidth > 0)")
+    wait_for_js(page, "[...document.querySelectorAll('.cover img')].every(i => i.complete && i.naturalWidth > 0)")
     box = page.locator(".cover").first.bounding_box()
     assert box["height"] == pytest.approx(box["width"] * 1.5, rel=0.02)
     assert hosts == {live_server.split("/")[2]}

@@ -7,6 +7,7 @@ import pytest
 from anihome.db import close_all
 from tests.support.kodik import Fault, FaultyKodik
 from tests.conftest import make_app, make_user
+from tests.support.web import wait_for_js
 
 
 @pytest.fixture
@@ -32,13 +33,12 @@ def test_the_progress_bar_moves_without_a_reload_and_the_run_lands_in_history(ap
     page.click("button[name=mode][value=full]")
     page.wait_for_url(f"{live_server}/admin/kodik/#kodik-status")  # "Sync now" lands on the live progress
     page.evaluate("window.__sameDocument = true")
-    page.wait_for_function(
-        "Number(document.querySelector('[data-kodik-done]').textContent) > 0 && window.__sameDocument",
-        timeout=20000)
+    wait_for_js(page, "Number(document.querySelector('[data-kodik-done]').textContent) > 0 && window.__sameDocument",
+                timeout=20000)
     assert page.is_visible("[data-kodik-live]")
     assert int(page.get_attribute("[data-kodik-bar]", "aria-valuenow")) > 0
     assert float(page.text_content("[data-kodik-rate]")) > 0
     fake.clear_faults()
-    page.wait_for_function("!window.__sameDocument", timeout=30000)  # reloaded once the run ended
+    wait_for_js(page, "!window.__sameDocument", timeout=30000)  # reloaded once the run ended
     page.wait_for_selector("text=kodik-full-sync #1")
     assert "Succeeded" in page.text_content("section:has(#kodik-history)")

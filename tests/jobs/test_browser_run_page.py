@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.web import wait_for_js
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def test_run_now_shows_live_progress_then_the_result(app, sample_jobs, gate, liv
 
     page.wait_for_url("**/admin/jobs/runs/*")
     assert gate.entered.wait(5)
-    page.wait_for_function("document.querySelector('[data-run-progress-text]').textContent.includes('halfway')")
+    wait_for_js(page, "document.querySelector('[data-run-progress-text]').textContent.includes('halfway')")
     assert page.get_attribute("[data-run-progress]", "aria-valuenow") == "50"
     assert page.inner_text("[data-run-status]") == "Running"
 

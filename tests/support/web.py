@@ -44,3 +44,16 @@ def sign_in_as(client, user):
         session["_user_id"] = session_id_for(user)  # a server-side session record's key
         session["_fresh"] = True
     return client
+
+
+def wait_for_js(page, expression: str, timeout: float = 10_000) -> None:
+    """Wait until ``expression`` is truthy in ``page``. Playwright's wait_for_function evaluates
+    its predicate with eval inside the page, which AniHome's CSP (script-src 'self') refuses;
+    ``page.evaluate`` goes through the debugger protocol, so poll with it instead."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout / 1000:g} s: {expression}")
+        page.wait_for_timeout(50)
