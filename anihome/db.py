@@ -39,11 +39,10 @@ def open_database(settings: dict) -> Database:
         return connect(settings["DATABASE_URL"])
     from playhouse.pool import PooledSqliteDatabase
 
-    from .security.file_modes import create_private_file, private_dir
+    from .security.file_modes import private_dir
 
     path = sqlite_path(settings)
-    private_dir(path.parent)
-    create_private_file(path)  # mode 0600 before SQLite writes; -wal/-shm copy its mode
+    private_dir(path.parent)  # the file itself is made private by start-up (serving.startup)
     # A small pool: opening a connection re-reads the schema and applies the pragmas (measured in
     # docs/benchmarks.md), so request threads and jobs reuse connections. close() returns one.
     return PooledSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5, check_same_thread=False,

@@ -47,6 +47,15 @@ def create_private_file(path: str | Path) -> Path:
     return path
 
 
+def make_private(*paths: str | Path) -> None:
+    """Mode 0600 for each of ``paths`` that exists (a database AniHome has just created)."""
+    for path in paths:
+        try:
+            os.chmod(path, FILE_MODE)
+        except FileNotFoundError:
+            pass
+
+
 def loose_paths(data_dir: str | Path) -> list[tuple[Path, int]]:
     """(path, mode) of each private folder or file in the data dir that group or others can use."""
     root = Path(data_dir)

@@ -17,7 +17,7 @@ from ..ops.backups import BackupError
 from ..ops.diskspace import is_disk_full
 from ..ops.guards import GuardError, check_database_file, check_schema_version, verify_schema
 from ..ops.health import record_startup_check
-from ..security.file_modes import warn_if_loose
+from ..security.file_modes import make_private, warn_if_loose
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ def prepare_database(app) -> list[int]:
                 raise StartupError(f"cannot make the backup taken before migrating, so nothing was "
                                    f"migrated: {exc}") from exc
 
+    created = sqlite and not path.exists()
     try:
         if sqlite:
             check_database_file(path, settings, quick_check=settings["STARTUP_QUICK_CHECK"])
@@ -56,7 +57,6 @@ def prepare_database(app) -> list[int]:
                 raise StartupError(str(exc)) from exc
             if applied:
                 log.info("migrated to_version=%s applied=%s", current_version(database), applied)
-            move_token_out_of_database(settings)
             if sqlite:
                 missing = verify_schema(database)
                 if missing:
@@ -64,6 +64,9 @@ def prepare_database(app) -> list[int]:
                                      f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}; it was "
                                      "probably made by an edited migration. Restore a backup "
                                      "(anihome backup list) or ask for help; AniHome will not use it as it is.")
+            move_token_out_of_database(settings)
+        if created:  # SQLite made it with the umask's mode; -wal/-shm were made alike
+            make_private(path, f"{path}-wal", f"{path}-shm")
     except GuardError as exc:
         raise StartupError(str(exc)) from exc
     record_startup_check(app)
