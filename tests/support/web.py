@@ -49,11 +49,20 @@ def sign_in_as(client, user):
 def wait_for_js(page, expression: str, timeout: float = 10_000) -> None:
     """Wait until ``expression`` is truthy in ``page``. Playwright's wait_for_function evaluates
     its predicate with eval inside the page, which AniHome's CSP (script-src 'self') refuses;
-    ``page.evaluate`` goes through the debugger protocol, so poll with it instead."""
+    ``page.evaluate`` goes through the debugger protocol, so poll with it instead (across a
+    reload, the new document is asked)."""
     import time
 
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as exc:  # the page is navigating: ask the next document
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
         if time.monotonic() > deadline:
             raise AssertionError(f"not true after {timeout / 1000:g} s: {expression}")
         page.wait_for_timeout(50)
