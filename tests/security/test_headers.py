@@ -61,7 +61,9 @@ def test_no_template_has_inline_script_handlers_or_styles():
 
 def test_scripts_do_not_write_style_attributes_or_evaluate_strings():
     found = []
-    pattern = re.compile(r"setAttribute\(\s*['\"](style|on\w+)['\"]|\beval\(|new Function\(|\.innerHTML\s*=")
+    # Setting element.style.x or innerHTML is fine under the CSP; style/on* attributes and
+    # string evaluation are not.
+    pattern = re.compile(r"setAttribute\(\s*['\"](style|on\w+)['\"]|\beval\(|new Function\(")
     for path in sorted((ROOT / "static" / "js").rglob("*.js")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):
