@@ -72,6 +72,20 @@ def restore():
     except (AppError, RestoreError) as exc:
         flash(_("The backup was not restored: %(reason)s", reason=getattr(exc, "message", str(exc))), "error")
         return redirect(url_for(".index"))
+    _keep_owner_signed_in()
     flash(_("Restored %(name)s. The replaced database was kept as %(aside)s.", name=backup.name,
             aside=result.replaced_by or "-"), "success")
     return redirect(url_for(".index"))
+
+
+def _keep_owner_signed_in() -> None:
+    """The restored database brings back the sessions of its day: end them all, then sign this
+    owner in again if the restored household has them (same id and name, active)."""
+    from ..accounts import session_records
+    from ..models import User
+    from ..security.login import sign_in_browser
+
+    session_records.end_everyone("restore")
+    owner = User.get_or_none((User.id == current_user.id) & (User.username_key == current_user.username_key))
+    if owner is not None and owner.is_active and owner.role == "owner":
+        sign_in_browser(owner)
