@@ -40,7 +40,8 @@ def test_extra_player_hosts_come_from_the_setting(tmp_path):
 
 
 INLINE = {
-    "inline <script>": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    # (a JSON data block, <script type="application/json">, is data, not script: allowed)
+    "inline <script>": re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", re.I),
     "event handler attribute": re.compile(r"\son[a-z]+\s*=", re.I),
     "style attribute": re.compile(r"\sstyle\s*=", re.I),
     "<style> element": re.compile(r"<style[\s>]", re.I),

@@ -151,9 +151,11 @@ def test_the_kodik_page_speaks_russian(client, admin, login):
 # --- "Test connection": a token is tested against Kodik (here the project's fake) first ------
 
 def _stored_token(app):
+    """The admin page's token as kept (a 0600 file in the data dir, never the database)."""
     with app.app_context(), app.extensions["anihome.db"].connection_context():
-        row = AppSetting.get_or_none(AppSetting.key == "kodik.token")
-        return row.value if row else None
+        assert AppSetting.get_or_none(AppSetting.key == "kodik.token") is None
+    info = kodik_settings.current_token(app.config["ANIHOME_SETTINGS"])
+    return info.token if info.source == "admin" else None
 
 
 def test_a_wrong_token_is_refused_with_kodiks_reason_and_not_saved(app, client, admin, login, csrf):
