@@ -13,7 +13,8 @@ from ..errors import AppError
 from ..notify import inbox, listeners, stalled, subscriptions
 from ..notify.prefs import local
 from .templating import current_language
-from .library_forms import form_action, safe_next
+from .library_forms import form_action
+from .safe_redirect import next_or
 
 bp = Blueprint("notify", __name__)
 
@@ -139,7 +140,7 @@ def follow(release_id: int):
     except ValueError:
         raise AppError("translations must be translation ids.", "translations") from None
     subscriptions.follow(current_user.id, release_id, translations)
-    return redirect(safe_next(url_for("catalog.release", release_id=release_id)))
+    return redirect(next_or(url_for("catalog.release", release_id=release_id)))
 
 
 @bp.post("/releases/<int:release_id>/unfollow")
@@ -148,4 +149,4 @@ def follow(release_id: int):
 def unfollow(release_id: int):
     """Stop following a release (one click)."""
     subscriptions.unfollow(current_user.id, release_id)
-    return redirect(safe_next(url_for("catalog.release", release_id=release_id)))
+    return redirect(next_or(url_for("catalog.release", release_id=release_id)))
