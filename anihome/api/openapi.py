@@ -44,8 +44,16 @@ def openapi_path(rule: str) -> str:
 
 def _path_params(rule: str) -> list[dict]:
     return [{"name": m.group("name"), "in": "path", "required": True,
-             "schema": dict(_CONVERTER_SCHEMA.get(m.group("converter") or "", {"type": "string"}))}
+             "schema": _path_schema(m.group("converter"))}
             for m in _RULE_VAR.finditer(rule)]
+
+
+def _path_schema(converter: str | None) -> dict:
+    """Ids in paths are database ids: 1 .. 2**63-1 (larger ones answer 404 like unknown ids)."""
+    schema = dict(_CONVERTER_SCHEMA.get(converter or "", {"type": "string", "minLength": 1}))
+    if converter == "int":
+        schema.update(minimum=1, maximum=2 ** 63 - 1)
+    return schema
 
 
 def _response(status: int, value: Any) -> dict:
@@ -73,8 +81,8 @@ def _error_codes(spec: dict, rule: str) -> list[int]:
         codes |= {403}
     if spec["params"] or spec["body"] is not None:
         codes |= {400}
-    if "<" in rule:
-        codes |= {404}
+    if "<" in rule or spec["params"] or spec["body"] is not None:
+        codes |= {404}  # an id in the path, the query or the body that names nothing
     if spec["body"] is not None:
         codes |= {400, 413, 415}
     return sorted(codes)
@@ -139,14 +147,30 @@ def build_document(app) -> dict:
         "servers": [{"url": "/"}],
         "tags": [{"name": name} for name in sorted(tags)],
         "paths": dict(sorted(paths.items())),
-        "components": _components(app),
+        "components": _components(app, _body_schema_names(paths)),
     }
     app.extensions[_CACHE] = document
     return document
 
 
-def _components(app) -> dict:
+def _body_schema_names(paths: dict) -> set[str]:
+    """Names of the component schemas used as request bodies (their fields are all the
+    server accepts: ``get_json(allowed=...)`` refuses any other)."""
+    names = set()
+    for item in paths.values():
+        for op in item.values():
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                ref_ = media.get("schema", {}).get("$ref", "")
+                if ref_.startswith("#/components/schemas/"):
+                    names.add(ref_.rsplit("/", 1)[1])
+    return names
+
+
+def _components(app, closed: set[str] = frozenset()) -> dict:
     schemas = {"Error": ERROR_SCHEMA, **app.extensions.get(SCHEMAS_EXTENSION, {})}
+    schemas = {name: dict(schema, additionalProperties=False)
+               if name in closed and schema.get("type") == "object" and "additionalProperties" not in schema
+               else schema for name, schema in schemas.items()}
     return {
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer",
