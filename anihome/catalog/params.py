@@ -31,6 +31,16 @@ class BrowseParams:
     def filter_dict(self) -> dict[str, Any]:
         return dict(self.filters)
 
+    def active_filters(self) -> list[tuple[str, Any, str]]:
+        """(name, value, query string without that value) per active filter value, for chips."""
+        chips = []
+        for name, value in self.filters:
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            for item in values:
+                rest = [other for other in values if other != item] or None
+                chips.append((name, item, self.query_string(page=None, **{name: rest})))
+        return chips
+
     def key(self) -> str:
         """A canonical string for cache keys: equal parameters give equal keys."""
         return self.query_string(page=self.page, per_page=self.per_page)

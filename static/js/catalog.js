@@ -15,3 +15,12 @@
     if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) { fail(img); }
   });
 })();
+/* Browse filters: a closed "Filters (n)" drawer on phones and tablets, open beside the
+   results on wide screens (the page is a shared cached fragment, so the choice is made here). */
+(function () {
+  "use strict";
+  var drawer = document.querySelector("details[data-filters]");
+  if (drawer && window.matchMedia("(min-width: 900px)").matches && !document.documentElement.dataset.tv) {
+    drawer.open = true;
+  }
+})();
