@@ -43,11 +43,14 @@ class Poster:
 
 
 def poster_for(settings: Mapping[str, Any], release_id: int, cap: int | None) -> Poster:
-    """The poster of a release the caller may see: the stored copy, else the tile."""
+    """The poster of a release: the stored copy, else its tile; a release above the caller's age
+    cap gets a neutral tile (so no page shows a broken image, and nothing of it is shown)."""
     release = (Release.select(Release.id, Release.title, Release.poster_url, Release.age_limit)
                .where(Release.id == release_id).first())
-    if release is None or not allowed(release, cap):
+    if release is None:
         raise NotFound("No such release.")
+    if not allowed(release, cap):  # e.g. on a kid's old list entry: a neutral tile, never the artwork
+        return Poster(svg=tile_svg("?"))
     found = poster_store(settings).find(release.id, release.poster_url)
     if found is not None:
         return Poster(path=found[0], mimetype=found[1])

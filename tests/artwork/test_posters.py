@@ -180,7 +180,7 @@ def test_a_new_poster_url_replaces_the_stored_copy(poster_app, images):
     assert len(files) == 1 and files[0].endswith(".png")
 
 
-def test_the_poster_route_serves_the_stored_copy_else_a_tile_and_respects_the_age_cap(poster_app, images):
+def test_the_poster_route_serves_the_stored_copy_else_a_tile_and_a_neutral_tile_above_the_age_cap(poster_app, images):
     base, _ = images
     ns = _setup(poster_app, base, {"aot": "/ok.jpg", "opm": "/missing"})
     _fill(poster_app)
@@ -194,7 +194,9 @@ def test_the_poster_route_serves_the_stored_copy_else_a_tile_and_respects_the_ag
     assert tile.status_code == 200 and tile.mimetype == "image/svg+xml"
     assert "Ванпанчмен" in tile.get_data(as_text=True) and "<script" not in tile.get_data(as_text=True)
     assert client.get(f"/posters/{ns.html}").get_data(as_text=True).count("<script") == 0  # title escaped
-    assert signed_in(poster_app, kid).get(f"/posters/{ns.aot}").status_code == 404  # 16+ over the cap
+    capped = signed_in(poster_app, kid).get(f"/posters/{ns.aot}")  # 16+ over the cap: a neutral tile
+    assert capped.status_code == 200 and capped.mimetype == "image/svg+xml" and capped.data != stored.data
+    assert "Атака" not in capped.get_data(as_text=True)
     assert poster_app.test_client().get(f"/posters/{ns.aot}").status_code in (302, 401)
     assert client.get("/posters/999999").status_code == 404
 
