@@ -92,7 +92,8 @@ def test_apply_filters_and_share_the_url(member_page, live_server, catalog):
     shared = page.url
     page.goto(live_server + "/")
     page.goto(shared)
-    assert page.get_by_label("Movie").is_checked()
+    assert page.get_by_role("checkbox", name="Movie").is_checked()
+    assert page.get_by_role("link", name="Remove filter: Movie").is_visible()  # its chip
 
 
 def test_covers_show_artwork_from_this_box_when_poster_hosts_are_unreachable(app, member_page, live_server, catalog):
