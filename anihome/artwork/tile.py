@@ -13,7 +13,7 @@ import textwrap
 from markupsafe import escape
 
 WIDTH, HEIGHT = 240, 360
-LINE_CHARS = 14
+LINE_CHARS = 12
 MAX_LINES = 4
 
 
@@ -36,7 +36,7 @@ def tile_svg(title: str, genres: list[str] | tuple[str, ...] = ()) -> str:
     top, bottom = _hue(keys[0]), _hue(keys[-1] if len(keys) > 1 else keys[0] + "~")
     initial = escape(title[:1].upper())
     lines = _lines(title)
-    size = 24 if len(lines) <= 3 else 21
+    size = 23 if len(lines) <= 3 else 20
     first_y = HEIGHT - 24 - (len(lines) - 1) * (size + 4)
     text = "".join(
         f'<tspan x="18" y="{first_y + i * (size + 4)}">{escape(line)}</tspan>' for i, line in enumerate(lines))
