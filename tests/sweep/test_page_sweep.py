@@ -39,9 +39,10 @@ def household(tmp_path_factory):
         load_demo_catalog(app.config["ANIHOME_SETTINGS"], items=150)
         kid_ok = (Release.select().where(Release.age_limit <= 12, Release.age_limit.is_null(False))
                   .order_by(Release.popularity.desc()).first())
-        picks = list(Release.select().order_by(Release.popularity.desc()).limit(6))
+        picks = list(Release.select().where(Release.id != kid_ok.id).order_by(Release.popularity.desc()).limit(3))
         for user in users.values():
-            for i, release in enumerate([kid_ok] + picks[:3]):
+            allowed = [r for r in [kid_ok] + picks if user.age_cap is None or (r.age_limit or 99) <= user.age_cap]
+            for i, release in enumerate(allowed):
                 lists.set_entry(user.id, release.id, {"status": ("watching", "planned", "completed", "on_hold")[i]})
             favorites.add(user.id, kid_ok.id)
         shelf = collections.create(users["member"].id, "Вечерний просмотр", "Что смотреть по пятницам")
