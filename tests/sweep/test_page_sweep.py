@@ -9,6 +9,7 @@ language and measured at every width by resizing the window.
 """
 from __future__ import annotations
 
+import re
 import sys
 import threading
 
@@ -79,7 +80,7 @@ def missing_translations():
     original = i18n.translate
 
     def recording(language, text, **values):
-        if language == "ru" and text not in i18n.catalog("ru"):
+        if language == "ru" and text not in i18n.catalog("ru") and not re.search("[А-Яа-яЁё]", text):
             missing.add(text)
         return original(language, text, **values)
 
