@@ -21,6 +21,9 @@
     document.querySelectorAll(SELECTOR).forEach(function (el) {
       if (el === from || el.contains(from) || !visible(el)) { return; }
       if (!inHeader && dir[1] >= 0 && el.closest(".topbar")) { return; }
+      /* Up and Down go from card to card; a card's quick buttons are reached from the card itself. */
+      var quick = el.closest(".rcard-quick");
+      if (dir[1] !== 0 && quick && !quick.closest(".rcard").contains(from)) { return; }
       var b = el.getBoundingClientRect(), d = centre(b);
       var along = (d[0] - c[0]) * dir[0] + (d[1] - c[1]) * dir[1];
       if (along <= 4) { return; }
