@@ -95,7 +95,8 @@ def test_tv_mode_moves_the_focus_along_a_shelf_and_down_to_the_next_with_arrow_k
     assert page.evaluate("document.activeElement.href") == first_row.nth(1).evaluate("a => a.href")
     page.keyboard.press("ArrowDown")
     in_second = shelves.nth(1).evaluate("s => s.contains(document.activeElement)")
-    assert in_second and page.evaluate("document.activeElement.classList.contains('rcard-link')"), page.evaluate("document.activeElement.outerHTML")
+    focused = page.evaluate("document.activeElement.outerHTML")
+    assert in_second and page.evaluate("document.activeElement.classList.contains('rcard-link')"), focused
     ring = page.evaluate("parseFloat(getComputedStyle(document.activeElement.querySelector('.cover')).outlineWidth)")
     assert ring >= 4
 
