@@ -32,7 +32,7 @@ def test_export_writes_one_archive_with_the_snapshot_each_member_and_no_secrets(
     from anihome.kodik.settings import save_token
 
     with app.app_context(), app.extensions["anihome.db"].connection_context():
-        save_token("stored-token-from-the-admin-page")
+        save_token("stored-token-from-the-admin-page", app.config["ANIHOME_SETTINGS"])
     close_all(app.extensions["anihome.db"])
 
     result = _invoke("export-household", str(tmp_path / "home.zip"))
