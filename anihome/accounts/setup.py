@@ -47,9 +47,9 @@ def create_owner(username: str, password: str) -> User:
 THROTTLE_KEY = "(setup code)"
 
 
-def claim_household(throttle: LoginThrottle, data_dir: str, code: str | None, username: str,
-                    password: str, address: str | None) -> User:
-    """Create the first owner for whoever typed the server's setup code; the code then goes."""
+def check_setup_code(throttle: LoginThrottle, data_dir: str, code: str | None, address: str | None) -> None:
+    """Refuse (403, throttled like sign-ins) anyone who did not type the server's setup code:
+    every way of claiming a fresh install (the owner form, restoring an archive) goes through it."""
     wait = throttle.retry_after(THROTTLE_KEY, address)
     if wait:
         raise AppError("Too many wrong setup codes. Try again in a few minutes.", "setup_code",
@@ -59,6 +59,12 @@ def claim_household(throttle: LoginThrottle, data_dir: str, code: str | None, us
         log.warning("setup code wrong address=%s", address)
         raise AppError("That is not the setup code. It is in the server's log, or run anihome setup-code on the server.",
                        "setup_code", status=403, code="forbidden")
+
+
+def claim_household(throttle: LoginThrottle, data_dir: str, code: str | None, username: str,
+                    password: str, address: str | None) -> User:
+    """Create the first owner for whoever typed the server's setup code; the code then goes."""
+    check_setup_code(throttle, data_dir, code, address)
     user = create_owner(username, password)
     throttle.record_success(THROTTLE_KEY, address)
     setup_code.discard(data_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..catalog.agecap import cap_of
+from ..dates import iso_utc
 from ..learn import experiments, forecasts, recommendations, tonight
 from .auth import current_api_user
 from .blueprint import api_route
@@ -78,14 +79,10 @@ def recommendation_json(item) -> dict:
     return {"release": item.release, "reason": item.reason, "reason_release": item.reason_release}
 
 
-def _iso(value):
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
-
-
 def experiment_json(e) -> dict:
     return {"id": e.id, "name": e.name, "description": e.description, "variants": e.variant_list,
             "metric": e.metric, "metric_kind": e.metric_kind, "min_sample": e.min_sample, "status": e.status,
-            "created_at": _iso(e.created_at), "stopped_at": _iso(e.stopped_at)}
+            "created_at": iso_utc(e.created_at), "stopped_at": iso_utc(e.stopped_at)}
 
 
 @api_route("/recommendations", tags=["recommendations"], summary="My recommendations (For you)",
@@ -135,7 +132,7 @@ def prediction(release_id: int):
     """The nightly forecast summed over ``days``, with its interval and the model that served it."""
     days = parse_int(request.args, "days", required=True, minimum=1, maximum=forecasts.MAX_DAYS)
     answer = forecasts.prediction(release_id, days, cap_of(current_api_user()))
-    answer["computed_at"] = _iso(answer["computed_at"])
+    answer["computed_at"] = iso_utc(answer["computed_at"])
     return jsonify(answer)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from ..accounts import setup_code
-from ..accounts.setup import SetupDone, claim_household, needs_setup
+from ..accounts.setup import SetupDone, check_setup_code, claim_household, needs_setup
 from ..accounts.throttle import login_throttle
 from ..security.access import access
 from .templating import gettext as _
@@ -59,6 +59,12 @@ def restore_archive():
     if not needs_setup():
         raise SetupDone()
     request.max_content_length = ARCHIVE_MAX_BYTES
+    try:  # restoring a household claims the install just like creating its owner
+        check_setup_code(login_throttle(current_app), current_app.config["DATA_DIR"],
+                         request.form.get("setup_code"), request.remote_addr)
+    except AppError as exc:
+        flash(_(exc.message), "error")
+        return redirect(url_for(".setup"))
     upload = request.files.get("archive")
     if upload is None or not upload.filename:
         flash(_("Choose the archive file first."), "error")

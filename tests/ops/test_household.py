@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from anihome.accounts import setup_code
 from anihome.cli import build_cli
 from anihome.db import close_all
 
@@ -111,9 +112,17 @@ def test_the_first_run_page_restores_a_household_from_an_archive(tmp_path, monke
     page = client.get("/setup").get_data(as_text=True)
     assert 'id="restore-archive"' in page
 
+    archive = (tmp_path / "home.zip").read_bytes()
+    token = csrf_token(client, "/setup")
+    refused = client.post("/setup/restore", content_type="multipart/form-data", data={
+        "csrf_token": token, "setup_code": "WRONG-CODE", "archive": (io.BytesIO(archive), "home.zip")})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/setup")
+    assert "That is not the setup code" in client.get("/setup").get_data(as_text=True)
+    assert client.get("/setup").status_code == 200  # nothing was restored: still the first run
+
     answer = client.post("/setup/restore", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/setup"),
-        "archive": (io.BytesIO((tmp_path / "home.zip").read_bytes()), "home.zip")})
+        "csrf_token": token, "setup_code": setup_code.ensure(new.config["DATA_DIR"])[0],
+        "archive": (io.BytesIO(archive), "home.zip")})
 
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/login")
     assert _names(tmp_path / "new") == ["masha", "owner"]
@@ -131,7 +140,8 @@ def test_a_broken_archive_on_the_first_run_page_changes_nothing(tmp_path):
     app = make_app(tmp_path)
     client = app.test_client()
     answer = client.post("/setup/restore", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/setup"), "archive": (io.BytesIO(b"not a zip"), "home.zip")})
+        "csrf_token": csrf_token(client, "/setup"), "setup_code": setup_code.ensure(app.config["DATA_DIR"])[0],
+        "archive": (io.BytesIO(b"not a zip"), "home.zip")})
 
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/setup")
     assert "cannot be read as a household archive" in client.get("/setup").get_data(as_text=True)
