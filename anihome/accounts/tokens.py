@@ -92,12 +92,17 @@ def _touch(token: ApiToken, now: datetime) -> None:
     token.last_used_at = now
 
 
-def list_for_user(user: User, include_revoked: bool = False) -> list[ApiToken]:
-    """The member's tokens, newest first."""
+def for_user_query(user: User, include_revoked: bool = False):
+    """The member's tokens, newest first, as a query (the API pages through it)."""
     query = ApiToken.select().where(ApiToken.user == user)
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_null())
-    return list(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+
+
+def list_for_user(user: User, include_revoked: bool = False) -> list[ApiToken]:
+    """The member's tokens, newest first."""
+    return list(for_user_query(user, include_revoked))
 
 
 def get_for_user(user: User, token_id: int) -> ApiToken:

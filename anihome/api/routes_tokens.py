@@ -38,10 +38,7 @@ def serialize_token(token: ApiToken) -> dict:
            params=pagination_params(), responses={200: page_of(ref("ApiToken"))})
 def list_tokens():
     """The caller's tokens that are not revoked, newest first."""
-    query = (ApiToken.select()
-             .where((ApiToken.user == current_api_user()) & ApiToken.revoked_at.is_null())
-             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
-    return jsonify(paginate_request(query, serialize_token))
+    return jsonify(paginate_request(tokens.for_user_query(current_api_user()), serialize_token))
 
 
 @api_route("/tokens", methods=["POST"], access="token", tags=["tokens"], summary="Create an API token",
