@@ -99,6 +99,19 @@ def write_forecasts(forecasts: dict, reports: list, now) -> int:
     return len(rows)
 
 
+def peak_rss_mb() -> int:
+    """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss keeps the
+    forking parent's peak on Linux, so a child of a big process would report the parent's)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def learn(progress) -> dict:
     """The whole nightly run; returns its counts."""
     from . import forecaster, recommender  # numpy, scipy, scikit-learn: this process only
@@ -121,7 +134,7 @@ def learn(progress) -> dict:
     views = data.daily_views(now - timedelta(days=forecaster.HISTORY_DAYS + 1))
     forecasts, reports = forecaster.forecast(views, today, data.airing_releases())
     counts["forecasts"] = write_forecasts(forecasts, reports, now)
-    counts["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    counts["peak_rss_mb"] = peak_rss_mb()
     progress(1.0, "done")
     return counts
 
