@@ -1,6 +1,7 @@
 """Shared plumbing for commands: build the app, migrate, and run inside its context."""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 
 import click
@@ -27,7 +28,7 @@ def app_context(migrate: bool = True):
 
 def read_password(prompt: str = "Password") -> str:
     """A password from the terminal (asked twice) or from stdin (one line, or the same line twice)."""
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin  # click.get_text_stream is deprecated in Click 8.3; CliRunner swaps sys.stdin too
     if stdin.isatty():
         return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
     lines = [line.rstrip("\r\n") for line in stdin.read().splitlines() if line.strip()]
