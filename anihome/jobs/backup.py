@@ -87,4 +87,4 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
         description="Copy the database into <data dir>/backups, verify the copy, and keep the newest "
                     "BACKUP_KEEP plus daily, weekly and monthly generations.",
         cron=schedule, enabled=schedule is not None and not settings.get("DATABASE_URL"),
-        setting="BACKUP_SCHEDULE", misfire_grace_seconds=6 * 3600)]
+        setting="BACKUP_SCHEDULE", misfire_grace_seconds=6 * 3600, alert_owner=True)]

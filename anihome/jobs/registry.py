@@ -50,6 +50,8 @@ class JobSpec:
     misfire_grace_seconds: int = 600
     #: Run once soon after start when a scheduled time passed while the server was down.
     catch_up: bool = True
+    #: A failed run notifies the owner (at most once a day per job): backups, syncs, integrity.
+    alert_owner: bool = False
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("-", "").replace("_", "").isalnum():

@@ -32,11 +32,11 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
         JobSpec(id=INCREMENTAL_JOB, function=incremental_sync_job,
                 description="Fetch what changed on Kodik since the last sync.",
                 interval_minutes=interval if interval > 0 else None, enabled=interval > 0,
-                setting="SYNC_INTERVAL_MINUTES"),
+                setting="SYNC_INTERVAL_MINUTES", alert_owner=True),
         JobSpec(id=FULL_JOB, function=full_sync_job,
                 description="Walk the whole Kodik anime catalog (resumable); retire titles Kodik dropped.",
                 cron=full_cron, enabled=full_cron is not None, setting="KODIK_FULL_SYNC_SCHEDULE",
-                misfire_grace_seconds=12 * 3600),
+                misfire_grace_seconds=12 * 3600, alert_owner=True),
         JobSpec(id=DEMO_JOB, function=demo_job,
                 description="Load the offline demo catalog from the built-in fake Kodik."),
     ]

@@ -14,7 +14,7 @@ from .base import BaseModel
 from .catalog import Release
 
 NOTIFICATION_KINDS = ("episodes", "airing_started", "airing_finished", "comment_reply",
-                      "dub_stalled", "digest", "test")
+                      "dub_stalled", "digest", "job_failed", "test")
 CHANNEL_KINDS = ("ntfy", "telegram", "webhook", "email")
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 

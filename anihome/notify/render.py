@@ -77,4 +77,9 @@ def render(note, release_title: str, dub: str, lang: str = "en") -> Rendered:
     if note.kind == "digest":
         return Rendered(t("Your week in AniHome"), "\n".join(digest_line(line, lang) for line in data.get("lines", [])),
                         "/notifications")
+    if note.kind == "job_failed":
+        job = data.get("job_id", "")
+        return Rendered(t("AniHome: a job failed"),
+                        t("The %(job)s job failed. Open the run to see why.", job=job),
+                        f"/admin/jobs/runs/{data['run_id']}" if data.get("run_id") else f"/admin/jobs/?job={job}")
     return Rendered("AniHome", t("This is a test from AniHome: this channel works."), "")

@@ -37,4 +37,4 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
         id=JOB_ID, function=integrity_check,
         description="Check the database with SQLite's quick_check; a damaged one makes health 'degraded'.",
         interval_minutes=minutes if minutes > 0 else None, enabled=minutes > 0 and not settings.get("DATABASE_URL"),
-        setting="INTEGRITY_CHECK_MINUTES", catch_up=False)]
+        setting="INTEGRITY_CHECK_MINUTES", catch_up=False, alert_owner=True)]
