@@ -112,14 +112,6 @@ def revoke_all(user_id: int, keep_key: str | None = None, reason: str = "") -> i
     return count
 
 
-def end_everyone(reason: str) -> int:
-    """End every session of every member (after a restore, old sessions must not come back)."""
-    with write_transaction():
-        count = UserSession.delete().execute()
-    log.info("sessions revoked everyone count=%s reason=%s", count, reason)
-    return count
-
-
 def active(user_id: int, now: datetime | None = None) -> list[UserSession]:
     """The member's live sessions, most recently used first."""
     now = now or utcnow()

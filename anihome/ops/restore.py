@@ -5,7 +5,9 @@ an exclusive lock on ``<data dir>/anihome.lock`` (``hold_server_lock``) for its 
 ``restore_backup`` refuses while another process holds it. The server itself restores from
 the admin System page under its own lock, with every other request held off (see
 ``web/admin_restore.py``). The replaced database, with its ``-wal`` and ``-shm``, is moved to
-``<data dir>/replaced/``; the caller then migrates the restored file forward as on any start.
+``<data dir>/replaced/``. Every browser session in the restored copy is ended before it goes in
+place (whoever restores — the CLI, Admin → System, a household archive); the caller then
+migrates the restored file forward as on any start.
 """
 from __future__ import annotations
 
@@ -143,6 +145,15 @@ def restore_backup(settings: Mapping[str, Any], name: str, head: int, lock_held:
         lock.release()
 
 
+def _end_sessions(connection: sqlite3.Connection) -> None:
+    """Sign everyone out of the copy: a backup brings back the browser sessions of its day, which
+    members may have ended since (a stolen phone signed out everywhere must stay signed out)."""
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_session'").fetchone():
+        with connection:
+            ended = connection.execute("DELETE FROM user_session").rowcount
+        log.info("restore ended_sessions=%d", ended)
+
+
 def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreResult:
     target = sqlite_path(settings)
     staged = target.with_name(f".{target.name}.restoring")
@@ -153,6 +164,7 @@ def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreRes
             dest = sqlite3.connect(staged)
             try:
                 src.backup(dest)
+                _end_sessions(dest)
                 dest.execute("PRAGMA journal_mode=DELETE").fetchone()
             finally:
                 dest.close()

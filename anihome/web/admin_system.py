@@ -79,13 +79,11 @@ def restore():
 
 
 def _keep_owner_signed_in() -> None:
-    """The restored database brings back the sessions of its day: end them all, then sign this
-    owner in again if the restored household has them (same id and name, active)."""
-    from ..accounts import session_records
+    """A restore signs everyone out (``ops.restore``); sign this owner in again if the restored
+    household has them (same id and name, active)."""
     from ..models import User
     from ..security.login import sign_in_browser
 
-    session_records.end_everyone("restore")
     owner = User.get_or_none((User.id == current_user.id) & (User.username_key == current_user.username_key))
     if owner is not None and owner.is_active and owner.role == "owner":
         sign_in_browser(owner)

@@ -185,3 +185,35 @@ def test_requests_during_a_restore_get_503_maintenance(app, client):
         _flag(app).clear()
     assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "maintenance"
     assert page.status_code == 503 and answer.headers["Retry-After"] == "30"
+
+
+def test_a_restore_from_the_command_line_ends_the_sessions_the_backup_brought_back(tmp_path, monkeypatch):
+    from tests.support.web import csrf_token, sign_in
+
+    monkeypatch.setenv("ANIHOME_DATA_DIR", str(tmp_path / "data"))
+    app = make_app(tmp_path)
+    make_user(app, "owner", "owner")
+    make_user(app, "masha")
+    phone = app.test_client()
+    assert sign_in(phone, "masha").status_code == 302
+    assert phone.get("/account/").status_code == 200
+    backup = run_job(app, "backup").progress_text  # the backup holds masha's session
+    cookies = [(c.key, c.value) for c in phone._cookies.values()]  # copied, say, from her phone
+    assert phone.post("/logout", data={"csrf_token": csrf_token(phone)}).status_code == 302
+    close_all(app.extensions["anihome.db"])
+
+    assert _invoke("backup", "restore", backup, "--yes").exit_code == 0
+
+    restored = make_app(tmp_path)
+    try:
+        stolen = restored.test_client()
+        for key, value in cookies:
+            stolen.set_cookie(key, value)
+        assert stolen.get("/account/").status_code == 302  # sent to sign-in, not let in
+        connection = sqlite3.connect(tmp_path / "data" / "anihome.db")
+        try:
+            assert connection.execute("SELECT count(*) FROM user_session").fetchone()[0] == 0
+        finally:
+            connection.close()
+    finally:
+        close_all(restored.extensions["anihome.db"])
