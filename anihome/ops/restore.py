@@ -4,7 +4,7 @@ Restoring under a running server would corrupt the database, so the serving proc
 an exclusive lock on ``<data dir>/anihome.lock`` (``hold_server_lock``) for its lifetime and
 ``restore_backup`` refuses while another process holds it. The server itself restores from
 the admin System page under its own lock, with every other request held off (see
-``web/admin_restore.py``). The replaced database, with its ``-wal`` and ``-shm``, is moved to
+``ops/maintenance.py`` and ``web/admin_system.py``). The replaced database, with its ``-wal`` and ``-shm``, is moved to
 ``<data dir>/replaced/``. Every browser session in the restored copy is ended before it goes in
 place (whoever restores — the CLI, Admin → System, a household archive); the caller then
 migrates the restored file forward as on any start.
