@@ -67,7 +67,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["anihome.db"] = database
     db.init_app(app)
 
-    cache = Cache(settings["CACHE_MAX_ENTRIES"], settings["CACHE_TTL_SECONDS"])
+    cache = Cache(max(1, settings["CACHE_MB"]) * 1024 * 1024, settings["CACHE_TTL_SECONDS"],
+                  max_entries=max(0, settings["CACHE_MAX_ENTRIES"]))
     cache.connect_signals()
     app.extensions["anihome.cache"] = cache
 

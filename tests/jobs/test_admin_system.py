@@ -45,3 +45,32 @@ def test_clearing_the_cache_needs_a_csrf_token_and_an_admin(app, client, people)
     assert client.get("/admin/system/").status_code == 403
     assert client.post("/admin/system/cache/clear", data={"csrf_token": token}).status_code == 403
     assert cache.get("a") == 1
+
+
+def test_system_page_shows_the_cache_memory_against_its_budget_and_evictions(app, client, people):
+    cache = get_cache(app)
+    cache.max_bytes = 4 * 1024 * 1024
+    cache.set("page", "x" * (1024 * 1024))
+    cache.evictions = 7
+    sign_in_as(client, people["admin"])
+
+    html = client.get("/admin/system/").get_data(as_text=True)
+
+    assert '<dd data-stat="bytes">1.0 MB of 4.0 MB (25%)</dd>' in html
+    assert '<dd data-stat="evictions">7</dd>' in html
+
+
+def test_system_page_cache_section_is_all_russian_in_russian(app, client, people):
+    import re
+    from pathlib import Path
+
+    from anihome.i18n import catalog
+
+    template = (Path(__file__).resolve().parents[2] / "templates/admin/system.html").read_text(encoding="utf-8")
+    english = set(re.findall(r'_\("((?:[^"\\]|\\.)*)"', template))
+    assert {"Memory used", "of %(budget)s"} <= english
+    assert sorted(english - set(catalog("ru"))) == []
+    sign_in_as(client, people["admin"])
+    client.set_cookie("lang", "ru")
+    html = client.get("/admin/system/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Занято памяти" in html and "Memory used" not in html
