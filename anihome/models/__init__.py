@@ -1,5 +1,5 @@
 """Peewee tables, one module per domain. The schema itself is owned by ``anihome.migrations``."""
-from .accounts import ROLES, ApiToken, Invite, User, UserSession
+from .accounts import ROLES, ApiToken, HouseholdScreen, Invite, User, UserSession
 from .analytics import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
                         MemberRelease, MemberShare, RollupDirty, RollupState, ViewEvent)
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
@@ -15,6 +15,7 @@ from .social import AuditEntry, Comment, Mute, Report, Review, ReviewVote
 
 __all__ = ["ROLES", "ApiToken", "AppSetting", "Episode", "Genre", "Invite", "JobRun", "Release",
            "ReleaseGenre", "ReleaseStudio", "Studio", "Translation", "User", "UserSession"]
+__all__ += ["HouseholdScreen"]
 __all__ += ["CalendarFeed", "ReleasePrefix"]
 __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListEntry",
             "ReleaseChoice", "WatchEvent", "WatchProgress"]

@@ -19,6 +19,8 @@ class User(BaseModel):
     created_at = DateTimeField()
     last_login_at = DateTimeField(null=True)
     password_changed_at = DateTimeField(null=True)
+    pin_hash = CharField(max_length=255, null=True)  # m0020: a profile PIN for household screens
+    pin_set_at = DateTimeField(null=True)  # m0020
 
     class Meta:
         table_name = "user"
@@ -72,6 +74,21 @@ class UserSession(BaseModel):
 
     class Meta:
         table_name = "user_session"
+
+
+class HouseholdScreen(BaseModel):
+    """A device the owner marked as a shared screen ("Who's watching?"), m0020; revoked by
+    deleting the row."""
+
+    key_hash = CharField(max_length=64, unique=True)
+    created_by = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    user_agent = CharField(max_length=200, default="")
+    address = CharField(max_length=64, default="")
+    created_at = DateTimeField()
+    last_used_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "household_screen"
 
 
 class ApiToken(BaseModel):

@@ -12,6 +12,7 @@ WEB_MODULES = (
     "account",
     "account_tokens",
     "account_sessions",
+    "screens",
     "admin_members",
     "invite",
     "admin_jobs",

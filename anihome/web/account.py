@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user
 
 from ..security.access import access
+from ..accounts import screens, session_records
 from ..accounts.signin import SignInThrottled, change_password
 from ..accounts.throttle import login_throttle
 from ..accounts.users import TITLE_LANGUAGES, set_locale, set_title_language
@@ -22,9 +23,17 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-def _page(errors: dict | None = None, status: int = 200):
+def account_page(errors: dict | None = None, status: int = 200):
+    """The account page (with ``errors`` by field after a failed form)."""
+    household_screens = screens.list_screens() if current_user.has_role("owner") else []
     return render_template("account/index.html", errors=errors or {}, title_languages=TITLE_LANGUAGES,
-                           devices=device_rows(current_user.id)), status
+                           devices=device_rows(current_user.id), screens=household_screens,
+                           profile_state=screens.profile_state(current_user),
+                           is_kid=screens.is_kid(current_user),
+                           describe_device=session_records.describe_device), status
+
+
+_page = account_page
 
 
 @bp.get("/")

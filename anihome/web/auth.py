@@ -53,4 +53,6 @@ def logout():
     """End this session for good (its server-side record and the "remember me" cookie)."""
     sign_out_browser()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
+    from .screens import current_screen  # a household screen goes back to its profile picker
+
+    return redirect(url_for("screens.picker" if current_screen() else "auth.login"))

@@ -1,10 +1,10 @@
 """Jinja globals: the translation function, the language, the app version, time formatting."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_login import current_user
 
-from ..dates import display
+from ..dates import display, local
 from ..i18n import LANGUAGES, pick_language, translate
 from ..version import __version__
 
@@ -24,10 +24,16 @@ def _datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return display(value, fmt)
 
 
+def _localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time on the household's clock (the ``TIMEZONE`` setting)."""
+    return display(local(value, current_app.config.get("TIMEZONE")), fmt)
+
+
 def init_templating(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["localtime"] = _localtime
 
     @app.context_processor
     def _globals():

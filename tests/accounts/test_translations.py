@@ -7,9 +7,10 @@ from anihome.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ["templates/auth", "templates/setup", "templates/account/index.html",
-             "templates/admin/members.html", "templates/admin/members_edit.html"]
-VIEWS = ["setup", "auth", "account", "admin_members", "invite", "new_account_form"]
-SERVICES = ["users", "passwords", "invites", "setup", "signin"]
+             "templates/admin/members.html", "templates/admin/members_edit.html",
+             "templates/screens", "templates/account/_pin.html", "templates/account/_screens.html"]
+VIEWS = ["setup", "auth", "account", "admin_members", "invite", "new_account_form", "screens"]
+SERVICES = ["users", "passwords", "invites", "setup", "signin", "pins", "screens"]
 CALL = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"')
 RAISED = re.compile(r'(?:AppError|NotFound|Conflict|Forbidden|InviteGone|__init__)\(\s*"((?:[^"\\]|\\.)*)"')
 
