@@ -1,7 +1,10 @@
 """The database: a late-bound Peewee proxy, SQLite pragmas, and a connection per request.
 
 Models bind to ``database`` (a ``DatabaseProxy``); ``open_database`` builds the real
-database from settings and ``init_app`` binds it to a Flask app. Jobs and the CLI use
+database from settings (SQLite in the data dir, or PostgreSQL from
+``DATABASE_URL=postgresql://...``, pooled alike) and ``init_app`` binds it to a Flask app.
+``is_sqlite`` / ``is_postgres`` are for the few modules that own dialect-specific SQL (search
+index, backups, integrity checks); views and services never branch on the engine. Jobs and the CLI use
 ``database.connection_context()``. Writes that must not wait behind another writer go
 through ``write_transaction()``, which takes SQLite's write lock up front
 (BEGIN IMMEDIATE) so the busy timeout applies instead of a "database is locked" error.
@@ -31,12 +34,55 @@ def sqlite_path(settings: dict) -> Path:
     return Path(settings["DATA_DIR"]) / "anihome.db"
 
 
+POSTGRES_SCHEMES = ("postgres", "postgresql")
+
+
+#: Column types as SQLite stores them: 64-bit integers and ids, double-precision floats
+#: (Peewee's PostgreSQL defaults are 32-bit INTEGER/SERIAL and 4-byte REAL, which would
+#: round a rating of 8.4 to 8.3999996 and overflow ids SQLite takes).
+POSTGRES_FIELD_TYPES = {"INT": "BIGINT", "AUTO": "BIGSERIAL", "FLOAT": "DOUBLE PRECISION"}
+
+
+class DatabaseURLError(RuntimeError):
+    """DATABASE_URL names an engine AniHome cannot open (or its driver is missing)."""
+
+
+def is_postgres_url(url: str | None) -> bool:
+    return bool(url) and url.split("://", 1)[0].lower() in POSTGRES_SCHEMES
+
+
+def open_postgres(url: str, max_connections: int = 20) -> Database:
+    """A pooled PostgreSQL database from ``postgresql://user:password@host:port/name?options``."""
+    from urllib.parse import unquote
+
+    from playhouse.db_url import parse
+    from playhouse.pool import PooledPostgresqlDatabase
+
+    try:
+        import psycopg2  # noqa: F401  (the driver Peewee uses; checked here for a plain message)
+    except ImportError as exc:
+        raise DatabaseURLError("DATABASE_URL points to PostgreSQL but its driver is not installed: "
+                               "pip install -e '.[postgres]' (psycopg2-binary)") from exc
+    params = parse(url)
+    for key in ("user", "password"):
+        if key in params:
+            params[key] = unquote(params[key])
+    name = params.pop("database", None)
+    if not name:
+        raise DatabaseURLError("DATABASE_URL must name the database: postgresql://user:password@host:port/NAME")
+    return PooledPostgresqlDatabase(name, max_connections=max_connections, stale_timeout=600,
+                                    field_types=POSTGRES_FIELD_TYPES, **params)
+
+
 def open_database(settings: dict) -> Database:
     """Build the configured database (SQLite in the data dir unless DATABASE_URL is set)."""
-    if settings.get("DATABASE_URL"):
+    url = settings.get("DATABASE_URL")
+    if url:
+        if is_postgres_url(url):
+            return open_postgres(url, settings["THREADS"] + 8)
         from playhouse.db_url import connect
 
-        return connect(settings["DATABASE_URL"])
+        return connect(url)
     from playhouse.pool import PooledSqliteDatabase
 
     from .security.file_modes import private_dir
@@ -65,6 +111,13 @@ def close_all(db: Database) -> None:
 def is_sqlite(db: Database | DatabaseProxy = database) -> bool:
     target = db.obj if isinstance(db, DatabaseProxy) else db
     return isinstance(target, SqliteDatabase)
+
+
+def is_postgres(db: Database | DatabaseProxy = database) -> bool:
+    from peewee import PostgresqlDatabase
+
+    target = db.obj if isinstance(db, DatabaseProxy) else db
+    return isinstance(target, PostgresqlDatabase)
 
 
 def portable_sql(text: str, db: Database | DatabaseProxy = database) -> str:

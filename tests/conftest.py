@@ -1,4 +1,8 @@
-"""Fixtures: an app per test with its own data dir and migrated SQLite file, plus members."""
+"""Fixtures: an app per test with its own data dir and migrated SQLite file, plus members.
+
+With ``ANIHOME_TEST_DATABASE_URL`` set, every app gets a fresh PostgreSQL database instead
+(tests/support/postgres.py); ``@pytest.mark.sqlite_only("why")`` tests are deselected then.
+"""
 from __future__ import annotations
 
 import os
@@ -9,15 +13,71 @@ import pytest
 from anihome import create_app
 from anihome.db import close_all
 from anihome.serving.startup import prepare_database
+from tests.support import postgres
 from tests.support.web import PASSWORD, csrf_token, sign_in, sign_in_as  # noqa: F401  (PASSWORD: for other folders)
 
 
 def make_app(tmp_path, **overrides):
     settings = {"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "SECRET_KEY": "test-secret"}
     settings.update(overrides)
+    if postgres.SERVER is not None and "DATABASE_URL" not in overrides:
+        settings["DATABASE_URL"] = postgres.SERVER.database_for(settings["DATA_DIR"])
     app = create_app(settings)
     prepare_database(app)
     return app
+
+
+# --- PostgreSQL runs (ANIHOME_TEST_DATABASE_URL) ------------------------------------------
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): exercises SQLite itself; deselected on PostgreSQL")
+    config.addinivalue_line("markers", "postgres_only(reason): needs a PostgreSQL server (ANIHOME_TEST_DATABASE_URL)")
+
+
+_DESELECTED: list[tuple[str, str]] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    keep, drop = [], []
+    for item in items:
+        sqlite_mark = item.get_closest_marker("sqlite_only")
+        pg_mark = item.get_closest_marker("postgres_only")
+        mark = sqlite_mark if postgres.enabled() else pg_mark
+        if mark is None:
+            keep.append(item)
+            continue
+        drop.append(item)
+        _DESELECTED.append((item.nodeid, mark.args[0] if mark.args else mark.kwargs.get("reason", "")))
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _DESELECTED:
+        return
+    engine = "PostgreSQL" if postgres.enabled() else "SQLite"
+    terminalreporter.section(f"deselected on {engine} ({len(_DESELECTED)})")
+    reasons: dict[str, list[str]] = {}
+    for nodeid, reason in _DESELECTED:
+        reasons.setdefault(reason, []).append(nodeid)
+    for reason, nodeids in reasons.items():
+        terminalreporter.write_line(f"{len(nodeids):4d}  {reason}")
+        for nodeid in nodeids:
+            terminalreporter.write_line(f"        {nodeid}")
+
+
+def pytest_sessionfinish(session):
+    if postgres.SERVER is not None:
+        postgres.SERVER.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """On PostgreSQL: drop the databases this test's apps used once it ends."""
+    yield
+    if postgres.SERVER is not None:
+        postgres.SERVER.drop_made()
 
 
 @pytest.fixture

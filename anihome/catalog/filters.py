@@ -20,14 +20,15 @@ from . import args
 BROWSE_KINDS = ("tv", "movie", "ova", "ona", "special")
 TRANSLATION_TYPES = ("voice", "subtitles")
 
-#: sort name -> ORDER BY (always ending on id, so pages are stable); the first is the default
+#: sort name -> ORDER BY (always ending on id, so pages are stable); the first is the default.
+#: Nulls sort as SQLite sorts them (last when descending, first when ascending) on every database.
 SORTS: dict[str, tuple] = {
-    "updated": (Release.kodik_updated_at.desc(), Release.id.desc()),
-    "rating": (Release.rating.desc(), Release.id.desc()),
-    "year": (Release.year.desc(), Release.id.desc()),
-    "title": (Release.sort_title.asc(), Release.id.asc()),
-    "popularity": (Release.popularity.desc(), Release.id.desc()),
-    "added": (Release.first_seen_at.desc(), Release.id.desc()),
+    "updated": (Release.kodik_updated_at.desc(nulls="LAST"), Release.id.desc()),
+    "rating": (Release.rating.desc(nulls="LAST"), Release.id.desc()),
+    "year": (Release.year.desc(nulls="LAST"), Release.id.desc()),
+    "title": (Release.sort_title.asc(nulls="FIRST"), Release.id.asc()),
+    "popularity": (Release.popularity.desc(nulls="LAST"), Release.id.desc()),
+    "added": (Release.first_seen_at.desc(nulls="LAST"), Release.id.desc()),
 }
 #: every sort the browse page and the API accept; ``household`` (the household's review
 #: scores) is not a release column: ``social.ranking`` serves it, never ``queries``

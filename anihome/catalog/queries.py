@@ -97,7 +97,7 @@ def teams(cap: int | None = None) -> list[dict]:
     Counted from the covering ``(available, team_id, voice)`` index (m0009), names read from
     one row per team: two small queries instead of grouping every translation row. Under a
     cap, only translations of releases the cap allows count."""
-    groups = (Translation.select(Translation.team_id, fn.MAX(Translation.voice),
+    groups = (Translation.select(Translation.team_id, fn.MAX(Translation.voice.cast("INTEGER")),
                                  fn.COUNT(Translation.id), fn.MIN(Translation.id))
               .where(Translation.available == True))  # noqa: E712
     if cap is not None:

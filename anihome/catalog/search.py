@@ -5,18 +5,19 @@ Three characters or more (SQLite): exact titles first (``release_title``), then 
 starting with the query, then any title containing every word; popularity orders each
 group. The FTS5 trigram index ``release_title_search`` is keyed by popularity rank, so a
 page costs a short walk, not a sort of every match (m0009). One or two characters: the
-``release_prefix`` index (title starts, by popularity). Without FTS5 (another database) a
-LIKE scan stands in. Every query applies the age cap; results stop at MAX_RESULTS.
+``release_prefix`` index (title starts, by popularity). PostgreSQL: the same groups and
+ranks through ``pg_trgm`` (``search_pg``). Another database: a LIKE scan stands in. Every query applies the age cap; results stop at MAX_RESULTS.
 """
 from __future__ import annotations
 
 from peewee import SQL, fn
 
-from ..db import database, is_sqlite
+from ..db import database, is_postgres, is_sqlite
 from ..errors import AppError
 from ..models import Release, ReleasePrefix
 from .cards import cards_for_ids, release_card
 from .queries import visible_releases
+from . import search_pg
 from .search_index import release_of_rank
 from .text import normalize
 
@@ -135,7 +136,8 @@ def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
 
 def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
     need = min(offset + limit, MAX_RESULTS)
-    return cards_for_ids(_ranked_ids(query, cap, need)[offset:need])
+    ranked = search_pg.ranked_ids if is_postgres() else _ranked_ids
+    return cards_for_ids(ranked(query, cap, need)[offset:need])
 
 
 def _by_prefix(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:
@@ -175,6 +177,8 @@ def count(query: str, cap: int | None) -> int:
         params = [_match_expression([w for w in words if len(w) >= 3]), *params,
                   *[w for w in words if len(w) < 3], MAX_RESULTS]
         return database.execute_sql(_COUNT_SQL.format(cap=cap_sql, extra=extra), params).fetchone()[0]
+    if is_postgres():
+        return search_pg.count(query, cap, MAX_RESULTS)
     return min(_like_query(query, cap).count(), MAX_RESULTS)
 
 
@@ -187,7 +191,7 @@ def find(query: str, cap: int | None, limit: int, offset: int = 0) -> list[dict]
     limit = max(0, min(limit, MAX_RESULTS - offset))
     if _is_short(query):
         return [release_card(row) for row in _by_prefix(query, cap, limit, offset)]
-    if is_sqlite():
+    if is_sqlite() or is_postgres():
         return _ranked(query, cap, limit, offset)
     return [release_card(row) for row in _by_like(query, cap, limit, offset)]
 

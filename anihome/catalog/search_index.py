@@ -1,4 +1,4 @@
-"""Keeps the FTS5 ``release_search`` table in step with releases (SQLite only).
+"""Keeps the search tables in step with releases: FTS5 on SQLite, pg_trgm on PostgreSQL.
 
 One row per release, rowid = release id, holding the normalised text of every title
 (Russian, original, English, alternatives). Callers (the sync, fixtures) call
@@ -6,14 +6,15 @@ One row per release, rowid = release id, holding the normalised text of every ti
 popularity). It also refreshes ``release_prefix`` (first 1 and 2 characters of each
 normalised title, with the release's popularity) that serves 1-2 character search on
 every database, not only SQLite, and (SQLite) ``release_title`` + ``release_title_search``:
-one row per normalised title under a rank key that orders by popularity (m0009).
+one row per normalised title under a rank key that orders by popularity (m0009). On
+PostgreSQL ``search_pg.reindex`` writes the same rows to its trigram-indexed tables (m0023).
 """
 from __future__ import annotations
 
 import json
 from typing import Iterable
 
-from ..db import database, is_sqlite
+from ..db import database, is_postgres, is_sqlite
 from ..models import Release, ReleasePrefix
 from .text import normalize
 
@@ -120,6 +121,11 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
         ids = None
         rows = list(query.tuples())
     _reindex_prefixes(rows, ids)
+    if is_postgres():
+        from . import search_pg
+
+        search_pg.reindex(rows, ids)
+        return len(rows)
     if not is_sqlite():
         return len(rows)
     _reindex_titles(rows, ids)

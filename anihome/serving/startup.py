@@ -57,6 +57,11 @@ def prepare_database(app) -> list[int]:
                 raise StartupError(str(exc)) from exc
             if applied:
                 log.info("migrated to_version=%s applied=%s", current_version(database), applied)
+            if db.is_postgres(database):
+                from ..catalog.search_pg import ensure_schema
+
+                if ensure_schema(database):
+                    log.info("postgres_search status=created")
             if sqlite:
                 missing = verify_schema(database)
                 if missing:

@@ -122,6 +122,7 @@ _FILTER_CASES = [
 ]
 
 
+@pytest.mark.sqlite_only("compares SQLite's written-out browse plans (browse_sqlite) with the portable queries")
 @pytest.mark.parametrize("sort_first_max", [0, 10**9], ids=["walk-sort-index", "sort-driving-set"])
 def test_sqlite_browse_plans_give_the_portable_query_answers(db, catalog, monkeypatch, sort_first_max):
     from anihome.catalog import browse_sqlite
