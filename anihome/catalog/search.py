@@ -6,7 +6,8 @@ starting with the query, then any title containing every word; popularity orders
 group. The FTS5 trigram index ``release_title_search`` is keyed by popularity rank, so a
 page costs a short walk, not a sort of every match (m0009). One or two characters: the
 ``release_prefix`` index (title starts, by popularity). PostgreSQL: the same groups and
-ranks through ``pg_trgm`` (``search_pg``). Another database: a LIKE scan stands in. Every query applies the age cap; results stop at MAX_RESULTS.
+ranks through ``pg_trgm`` (``search_pg``). Another database: a LIKE scan stands in.
+Every query applies the age cap; results stop at MAX_RESULTS.
 """
 from __future__ import annotations
 
