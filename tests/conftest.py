@@ -20,8 +20,8 @@ from tests.support.web import PASSWORD, csrf_token, sign_in, sign_in_as  # noqa:
 def make_app(tmp_path, **overrides):
     settings = {"DATA_DIR": str(tmp_path / "data"), "TESTING": True, "SECRET_KEY": "test-secret"}
     settings.update(overrides)
-    if postgres.SERVER is not None and "DATABASE_URL" not in overrides:
-        settings["DATABASE_URL"] = postgres.SERVER.database_for(settings["DATA_DIR"])
+    if postgres.SERVER is not None and overrides.get("DATABASE_URL") == "":
+        postgres.SERVER.keep_sqlite(settings["DATA_DIR"])  # this test compares with SQLite
     app = create_app(settings)
     prepare_database(app)
     return app
@@ -30,6 +30,8 @@ def make_app(tmp_path, **overrides):
 # --- PostgreSQL runs (ANIHOME_TEST_DATABASE_URL) ------------------------------------------
 
 def pytest_configure(config):
+    if postgres.SERVER is not None:
+        postgres.SERVER.install()
     config.addinivalue_line("markers", "sqlite_only(reason): exercises SQLite itself; deselected on PostgreSQL")
     config.addinivalue_line("markers", "postgres_only(reason): needs a PostgreSQL server (ANIHOME_TEST_DATABASE_URL)")
 

@@ -96,6 +96,7 @@ def test_backups_are_capped(tmp_path):
     assert len(list((tmp_path / "backups").glob("nightly-*.db"))) == 2
 
 
+@pytest.mark.sqlite_only("checks the SQLite pragmas (WAL, busy timeout) every connection gets")
 def test_sqlite_pragmas_are_applied(app, db):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

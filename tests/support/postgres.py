@@ -3,6 +3,8 @@
 Set ``ANIHOME_TEST_DATABASE_URL=postgresql://user@host:port/postgres`` (a role that may create
 databases; the database named in it is only used to create and drop others). Then:
 
+- settings loaded without a DATABASE_URL (``anihome.config.load_settings``: apps, the CLI
+  under CliRunner) get the database of their data dir;
 - the first app of a session migrates a template database once (``anihome_test_<pid>_tpl``);
 - every data dir a test makes an app for gets its own database cloned from it
   (``CREATE DATABASE ... TEMPLATE``, tens of milliseconds); the same data dir twice (an app
@@ -46,6 +48,28 @@ class Server:
         self.count = 0
         self._conn = None
         self._template_ready = False
+        self.sqlite_dirs: set[str] = set()
+
+    def install(self) -> None:
+        """Make ``load_settings`` fill in the data dir's database when no URL is set."""
+        from anihome import config
+
+        load_settings = config.load_settings
+
+        def with_test_database(*args, **kwargs):
+            settings = load_settings(*args, **kwargs)
+            data_dir = str(settings["DATA_DIR"])
+            if not settings.get("DATABASE_URL") and data_dir not in self.sqlite_dirs:
+                settings["DATABASE_URL"] = self.database_for(data_dir)
+            return settings
+
+        config.load_settings = with_test_database
+
+    def keep_sqlite(self, data_dir: str) -> None:
+        """Leave ``data_dir``'s household on SQLite (a test comparing the two engines)."""
+        from pathlib import Path
+
+        self.sqlite_dirs.add(str(Path(data_dir).resolve()))
 
     def _execute(self, sql: str) -> None:
         import psycopg2
@@ -94,6 +118,7 @@ class Server:
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.made.clear()
         self.by_dir.clear()
+        self.sqlite_dirs.clear()
 
     def close(self) -> None:
         self.drop_made()
