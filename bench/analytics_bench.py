@@ -5,8 +5,9 @@
               365 days before --end, plus progress and list rows; bulk inserts (executemany).
 2. rollup   — the roll-up from scratch, in a child process pinned to one CPU; then one more
               day of events (1/365 of the year) and the incremental roll-up of it.
-3. pages    — in-process, uncached (the cache cleared before each call): the dashboard and
-              the statistics page through the test client, and their services alone; p50/p99.
+3. pages    — in-process, uncached (the cache, fragments included, cleared before each call,
+              after one warm-up request that compiles the templates): the dashboard and the
+              statistics page through the test client, and their services alone; p50/p99.
 4. reports  — the year's XLSX and PDF reports (views by day, top 100, cohorts by week), each
               timed alone in-process (a PDF includes its child process).
 5. serve    — the app under waitress (pinned to CPU 0, load on CPU 1, 8 connections): the
@@ -238,6 +239,7 @@ def pages(data: str, repeat: int) -> dict:
             "stats": "/me/stats", "cohorts": f"/admin/analytics/cohorts?from={today - timedelta(days=83)}&to={today}"}
     for name, url in urls.items():
         times, cpu = [], []
+        client.get(url)  # compiles the templates once (a server does that once per process)
         for _ in range(repeat):
             cache.clear()
             t, c = time.perf_counter(), time.process_time()

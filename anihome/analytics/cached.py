@@ -1,7 +1,9 @@
 """Cached analytics reads: the time-to-live table, one cache tag, invalidation by new roll-ups.
 
 Every read goes through ``cached(app, kind, key, compute)``: the app's cache answers while
-the entry lives, else ``compute()`` reads the database. A finished roll-up drops the whole
+the entry lives, else ``compute()`` reads the database. The pages cache their rendered HTML
+fragments (charts and tables, per language) the same way, under the kind of the numbers in
+them, so a fragment lives exactly as long as its numbers would. A finished roll-up drops the whole
 ``analytics`` tag, and a member's own data changing drops that member's entries, so numbers
 are never older than the roll-up under them.
 """
@@ -27,9 +29,11 @@ TTL = {
 _RECEIVERS = "anihome.analytics.receivers"
 
 
-def cached(app, kind: str, key: tuple, compute: Callable[[], Any], user_id: int | None = None) -> Any:
-    """``compute()`` cached for ``TTL[kind]`` seconds under ``kind`` + ``key``."""
-    tags = [TAG] if user_id is None else [TAG, f"user:{user_id}"]
+def cached(app, kind: str, key: tuple, compute: Callable[[], Any], user_id: int | None = None,
+           tags: tuple[str, ...] = ()) -> Any:
+    """``compute()`` cached for ``TTL[kind]`` seconds under ``kind`` + ``key``, dropped with the
+    ``analytics`` tag, the member's ``user:<id>`` tag when ``user_id`` is given, and ``tags``."""
+    tags = [TAG, *tags] if user_id is None else [TAG, f"user:{user_id}", *tags]
     cache_key = "analytics:" + kind + ":" + ":".join(str(part) for part in key)
     return get_cache(app).get_or_set(cache_key, compute, TTL[kind], tags)
 

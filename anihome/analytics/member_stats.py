@@ -1,9 +1,11 @@
 """A member's own statistics (``/me/stats``, ``GET /api/v1/me/stats``) and year in review.
 
-Everything comes from the roll-ups (``analytics_daily_member``, ``_daily_member_release``,
-``_daily_dub``, ``_daily_hour``, and ``analytics_member_release`` for all-time favourites)
-plus two read-only looks at the member's list (titles completed, mean score), so a page
-costs a few indexed queries over at most a few thousand small rows.
+Everything comes from the roll-ups: a period reads the daily tables (``analytics_daily_member``,
+``_daily_member_release``, ``_daily_dub``, ``_daily_hour``); all time reads the per-member
+summaries the roll-up keeps (``analytics_member_release`` for favourites, ``_member_dub``,
+``_member_hour``, ``_member_summary`` for totals, streak and years), plus two read-only looks
+at the member's list (titles completed, mean score). So the statistics page costs a few
+indexed queries over at most a few hundred small rows, whatever the length of the history.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from peewee import fn
 
 from ..catalog.agecap import apply_age_cap
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, Genre, ListEntry,
-                      MemberRelease, Release, ReleaseGenre, ReleaseStudio, Studio, Translation)
+                      MemberDub, MemberHour, MemberRelease, MemberSummary, Release, ReleaseGenre,
+                      ReleaseStudio, Studio, Translation)
 from . import periods
 
 TOP_LIMIT = 5
@@ -37,14 +40,23 @@ def _where(model, user_id: int, start: date | None, end: date | None):
 
 def totals(user_id: int, start: date | None = None, end: date | None = None) -> dict:
     """Episodes, hours, sessions and active days of one member between two days (inclusive)."""
-    row = (DailyMember.select(fn.COALESCE(fn.SUM(DailyMember.episodes), 0),
-                              fn.COALESCE(fn.SUM(DailyMember.watch_seconds), 0),
-                              fn.COALESCE(fn.SUM(DailyMember.sessions), 0),
-                              fn.COUNT(DailyMember.id))
-           .where(_where(DailyMember, user_id, start, end)).tuples().first())
+    if start is None and end is None:
+        summary = _summary(user_id)
+        row = ((summary.episodes, summary.watch_seconds, summary.sessions, summary.active_days)
+               if summary else (0, 0, 0, 0))
+    else:
+        row = (DailyMember.select(fn.COALESCE(fn.SUM(DailyMember.episodes), 0),
+                                  fn.COALESCE(fn.SUM(DailyMember.watch_seconds), 0),
+                                  fn.COALESCE(fn.SUM(DailyMember.sessions), 0),
+                                  fn.COUNT(DailyMember.id))
+               .where(_where(DailyMember, user_id, start, end)).tuples().first())
     episodes, seconds, sessions, days = (int(v or 0) for v in row)
     return {"episodes": episodes, "watch_seconds": seconds, "hours": round(seconds / 3600, 1),
             "sessions": sessions, "active_days": days}
+
+
+def _summary(user_id: int) -> MemberSummary | None:
+    return MemberSummary.get_or_none(MemberSummary.user == user_id)
 
 
 def period_totals(user_id: int, current: date) -> dict[str, dict]:
@@ -117,11 +129,13 @@ def top_studios(user_id: int, start: date | None = None, end: date | None = None
 
 def dubs(user_id: int, start: date | None = None, end: date | None = None,
          limit: int = TOP_LIMIT) -> list[dict]:
-    """Dub teams by the member's watch time."""
-    seconds = fn.SUM(DailyDub.watch_seconds)
-    query = (DailyDub.select(Translation.team, seconds, fn.SUM(DailyDub.episodes))
-             .join(Translation, on=(DailyDub.translation == Translation.id))
-             .where(_where(DailyDub, user_id, start, end))
+    """Dub teams by the member's watch time (all time: from the member's per-dub summary)."""
+    source = MemberDub if start is None and end is None else DailyDub
+    condition = (MemberDub.user == user_id) if source is MemberDub else _where(DailyDub, user_id, start, end)
+    seconds = fn.SUM(source.watch_seconds)
+    query = (source.select(Translation.team, seconds, fn.SUM(source.episodes))
+             .join(Translation, on=(source.translation == Translation.id))
+             .where(condition)
              .group_by(Translation.team).order_by(seconds.desc(), Translation.team).limit(limit))
     return [{"name": team, "watch_seconds": int(secs or 0), "episodes": int(eps or 0)}
             for team, secs, eps in query.tuples()]
@@ -143,16 +157,26 @@ def top_releases(user_id: int, start: date | None = None, end: date | None = Non
 def heatmap(user_id: int, start: date | None = None, end: date | None = None) -> list[list[int]]:
     """Watch seconds by local weekday (0 = Monday) x hour of the day when sessions started."""
     grid = [[0] * 24 for _ in range(7)]
-    for weekday, hour, seconds in (DailyHour.select(DailyHour.weekday, DailyHour.hour,
-                                                    fn.SUM(DailyHour.watch_seconds))
-                                   .where(_where(DailyHour, user_id, start, end))
-                                   .group_by(DailyHour.weekday, DailyHour.hour).tuples()):
+    if start is None and end is None:
+        query = (MemberHour.select(MemberHour.weekday, MemberHour.hour, MemberHour.watch_seconds)
+                 .where(MemberHour.user == user_id))
+    else:
+        query = (DailyHour.select(DailyHour.weekday, DailyHour.hour, fn.SUM(DailyHour.watch_seconds))
+                 .where(_where(DailyHour, user_id, start, end))
+                 .group_by(DailyHour.weekday, DailyHour.hour))
+    for weekday, hour, seconds in query.tuples():
         grid[weekday][hour] = int(seconds or 0)
     return grid
 
 
 def longest_streak(user_id: int, start: date | None = None, end: date | None = None) -> dict:
     """The longest run of consecutive days with at least one viewing session."""
+    if start is None and end is None:
+        summary = _summary(user_id)
+        if summary is None:
+            return {"days": 0, "first": None, "last": None}
+        return {"days": summary.streak_days, "first": summary.streak_first and rollup_day(summary.streak_first),
+                "last": summary.streak_last and rollup_day(summary.streak_last)}
     days = sorted(rollup_day(d) for (d,) in DailyMember.select(DailyMember.day)
                   .where(_where(DailyMember, user_id, start, end) & (DailyMember.sessions > 0))
                   .tuples())
@@ -186,9 +210,8 @@ def stats(user_id: int, current: date) -> dict:
 
 def years(user_id: int) -> list[int]:
     """Years in which the member watched anything, newest first."""
-    found = {rollup_day(d).year for (d,) in DailyMember.select(DailyMember.day)
-             .where(DailyMember.user == user_id).tuples()}
-    return sorted(found, reverse=True)
+    summary = _summary(user_id)
+    return [int(y) for y in summary.years.split(",") if y] if summary else []
 
 
 def year_in_review(user_id: int, year: int, age_cap: int | None = None) -> dict:

@@ -22,7 +22,8 @@ from .. import events
 from ..clock import utcnow
 from ..db import database, portable_sql, write_transaction
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                      MemberRelease, RollupDirty, RollupState, User)
+                      MemberDub, MemberHour, MemberRelease, MemberSummary, RollupDirty, RollupState,
+                      User)
 from ..models.analytics import ROLLUP_TABLES
 from . import periods
 
@@ -247,9 +248,52 @@ def _redo_totals(user_id: int) -> None:
             "user": user_id, "release": release_id, "views": 0, "starts": 0, "watch_seconds": 0,
             "episodes": 0, "sessions": 0, "first_day": None, "last_day": None})
         row["watched_episodes"], row["last_progress_at"] = int(watched or 0), _dt(latest)
+    dubs = [{"user": user_id, "translation": tid, "watch_seconds": secs, "episodes": eps,
+             "sessions": sessions} for tid, secs, eps, sessions in _select(
+        "SELECT translation_id, SUM(watch_seconds), SUM(episodes), SUM(sessions)"
+        " FROM analytics_daily_dub WHERE user_id = ? GROUP BY translation_id", [user_id])]
+    hours = [{"user": user_id, "weekday": weekday, "hour": hr, "watch_seconds": secs,
+              "sessions": sessions} for weekday, hr, secs, sessions in _select(
+        "SELECT weekday, hour, SUM(watch_seconds), SUM(sessions) FROM analytics_daily_hour"
+        " WHERE user_id = ? GROUP BY weekday, hour", [user_id])]
+    summary = _summary(user_id)
     with write_transaction():
-        MemberRelease.delete().where(MemberRelease.user == user_id).execute()
+        for model in (MemberRelease, MemberDub, MemberHour, MemberSummary):
+            model.delete().where(model.user == user_id).execute()
         _insert(MemberRelease, list(totals.values()))
+        _insert(MemberDub, dubs)
+        _insert(MemberHour, hours)
+        _insert(MemberSummary, [summary] if summary else [])
+
+
+def _summary(user_id: int) -> dict | None:
+    """All-time totals, the longest run of days with a viewing session, and the active years."""
+    days = _select("SELECT day, views, watch_seconds, episodes, sessions FROM analytics_daily_member"
+                   " WHERE user_id = ? ORDER BY day", [user_id])
+    if not days:
+        return None
+    row = {"user": user_id, "views": 0, "watch_seconds": 0, "episodes": 0, "sessions": 0,
+           "active_days": len(days), "streak_days": 0, "streak_first": None, "streak_last": None}
+    years: set[int] = set()
+    run_start = previous = None
+    for day, views, secs, eps, sessions in days:
+        day = _day(day)
+        row["views"] += views
+        row["watch_seconds"] += secs
+        row["episodes"] += eps
+        row["sessions"] += sessions
+        years.add(day.year)
+        if not sessions:
+            previous = None
+            continue
+        if previous is None or day != previous + timedelta(days=1):
+            run_start = day
+        length = (day - run_start).days + 1
+        if length > row["streak_days"]:
+            row["streak_days"], row["streak_first"], row["streak_last"] = length, run_start, day
+        previous = day
+    row["years"] = ",".join(str(y) for y in sorted(years, reverse=True))
+    return row
 
 
 _RELEASE_SQL = (

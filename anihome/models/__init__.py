@@ -1,7 +1,8 @@
 """Peewee tables, one module per domain. The schema itself is owned by ``anihome.migrations``."""
 from .accounts import ROLES, ApiToken, HouseholdScreen, Invite, User, UserSession
-from .analytics import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                        MemberRelease, MemberShare, RollupDirty, RollupState, ViewEvent)
+from .analytics import (AnalyticsReport, DailyDub, DailyHour, DailyMember, DailyMemberRelease,
+                        DailyRelease, MemberDub, MemberHour, MemberRelease, MemberShare,
+                        MemberSummary, RollupDirty, RollupState, ViewEvent)
 from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio, Translation
 from .catalog_ui import CalendarFeed, ReleasePrefix
 from .jobs import JobRun
@@ -22,6 +23,7 @@ __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListE
 __all__ += ["AuditEntry", "Comment", "Mute", "Report", "Review", "ReviewVote"]
 __all__ += ["Experiment", "ExperimentExposure", "ExperimentOutcome", "Forecast", "ForecastReport",
             "Recommendation", "SimilarRelease"]
-__all__ += ["DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease", "DailyRelease",
-            "MemberRelease", "MemberShare", "RollupDirty", "RollupState", "ViewEvent"]
+__all__ += ["AnalyticsReport", "DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease",
+            "DailyRelease", "MemberDub", "MemberHour", "MemberRelease", "MemberShare",
+            "MemberSummary", "RollupDirty", "RollupState", "ViewEvent"]
 __all__ += ["Channel", "Delivery", "Notification", "NotifyPrefs", "Subscription"]

@@ -15,11 +15,17 @@ TIMEZONE; ``watch_seconds`` is the wall time of viewing sessions (see docs/analy
 - ``MemberRelease`` (``analytics_member_release``): all-time sums per (member, release), first
   and last active day, and progress (episodes watched, latest progress): completion, drop-off,
   favourites and "at risk" read it.
+- ``MemberDub``, ``MemberHour``, ``MemberSummary`` (``analytics_member_dub``, ``_hour``,
+  ``_summary``): all-time sums per member (per dub, per local weekday x hour; totals, the
+  longest streak and the years with activity), rebuilt with the member's other rows.
+- ``AnalyticsReport`` (``analytics_report``): a report asked for by the owner or an admin,
+  built by the ``analytics-reports`` job; status, progress and the finished file's name.
 - ``RollupState`` / ``RollupDirty``: where the incremental roll-up stopped, and members whose
   history was deleted (their days are rolled again).
 - ``MemberShare`` (``analytics_member_share``): "share my statistics with the household".
 """
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import (BooleanField, CharField, DateField, DateTimeField, FloatField, ForeignKeyField,
+                    IntegerField, TextField)
 
 from .accounts import User
 from .base import BaseModel
@@ -119,6 +125,73 @@ class MemberRelease(_Counts):
         indexes = ((("user", "release"), True),)
 
 
+class MemberDub(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    translation = ForeignKeyField(Translation, on_delete="CASCADE", backref="+")
+    watch_seconds = IntegerField(default=0)
+    episodes = IntegerField(default=0)
+    sessions = IntegerField(default=0)
+
+    class Meta:
+        table_name = "analytics_member_dub"
+        indexes = ((("user", "translation"), True),)
+
+
+class MemberHour(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    weekday = IntegerField()  # local, 0 = Monday
+    hour = IntegerField()
+    watch_seconds = IntegerField(default=0)
+    sessions = IntegerField(default=0)
+
+    class Meta:
+        table_name = "analytics_member_hour"
+        indexes = ((("user", "weekday", "hour"), True),)
+
+
+class MemberSummary(BaseModel):
+    """One member's all-time totals, longest streak and the years with activity ("2026,2025")."""
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+", unique=True)
+    views = IntegerField(default=0)
+    watch_seconds = IntegerField(default=0)
+    episodes = IntegerField(default=0)
+    sessions = IntegerField(default=0)
+    active_days = IntegerField(default=0)
+    streak_days = IntegerField(default=0)
+    streak_first = DateField(null=True)
+    streak_last = DateField(null=True)
+    years = CharField(max_length=400, default="")
+
+    class Meta:
+        table_name = "analytics_member_summary"
+
+
+REPORT_STATUSES = ("queued", "running", "done", "failed")
+
+
+class AnalyticsReport(BaseModel):
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    name = CharField(max_length=32)
+    format = CharField(max_length=8)
+    args = TextField(default="{}")  # the query arguments, JSON
+    language = CharField(max_length=8, default="en")
+    status = CharField(max_length=16)
+    progress = FloatField(null=True)
+    progress_text = CharField(max_length=200, default="")
+    error = TextField(null=True)
+    file_name = CharField(max_length=200, null=True)  # under <data dir>/reports
+    size = IntegerField(null=True)
+    rows = IntegerField(null=True)
+    created_at = DateTimeField()
+    started_at = DateTimeField(null=True)
+    finished_at = DateTimeField(null=True)
+    expires_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "analytics_report"
+        indexes = ((("user", "created_at"), False), (("status",), False))
+
+
 class RollupState(BaseModel):
     last_view_id = IntegerField(default=0)
     event_watermark = DateTimeField(null=True)
@@ -146,4 +219,5 @@ class MemberShare(BaseModel):
         table_name = "analytics_member_share"
 
 
-ROLLUP_TABLES = (DailyMemberRelease, DailyRelease, DailyMember, DailyDub, DailyHour, MemberRelease)
+ROLLUP_TABLES = (DailyMemberRelease, DailyRelease, DailyMember, DailyDub, DailyHour, MemberRelease,
+                 MemberDub, MemberHour, MemberSummary)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, url_for)
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..security.access import access
 from ..analytics import (cached, charts, cohorts, completion, dashboard, member_analytics,
@@ -16,6 +17,7 @@ from ..analytics import (cached, charts, cohorts, completion, dashboard, member_
 from ..analytics.reports import pdf_writer
 from ..catalog.agecap import cap_of
 from ..errors import AppError
+from .templating import current_language
 from .templating import gettext as _
 
 bp = Blueprint("analytics", __name__)
@@ -57,6 +59,15 @@ def _translated(exc: AppError):
     return render_template("errors/error.html", status=exc.status, message=message), exc.status
 
 
+def _fragment(kind: str, key: tuple, render, user_id: int | None = None, tags: tuple = ()) -> Markup:
+    """Rendered HTML (charts and tables) cached per language like the numbers in it: the same
+    time to live (``kind``), dropped by new roll-ups and, with ``user_id``, by the member's own
+    changes. Fragments hold no CSRF token and no name but the member's own; the SVG takes its
+    colours from CSS variables, so one fragment serves both themes."""
+    return Markup(cached.cached(current_app, kind, ("html", current_language(), *key), render,
+                                user_id, tags))
+
+
 def _today():
     return periods.today(periods.zone(current_app.config["TIMEZONE"]))
 
@@ -90,12 +101,17 @@ def _weekly_chart(series):
 def my_stats():
     """The member's own statistics: totals per period, favourites, dubs, heatmap, streak."""
     today = _today()
-    data = cached.cached(current_app, "stats", (current_user.id, today),
-                         lambda: member_stats.stats(current_user.id, today), current_user.id)
-    return render_template("analytics/stats.html", stats=data, today=today,
-                           heat=_heatmap_chart(data["heatmap"]), weekly=_weekly_chart(data["weekly"]),
-                           years=member_stats.years(current_user.id),
-                           sharing=privacy.shares(current_user), hours=_hours)
+    user_id = current_user.id
+
+    def render() -> str:
+        data = cached.cached(current_app, "stats", (user_id, today),
+                             lambda: member_stats.stats(user_id, today), user_id)
+        return render_template("analytics/_stats_body.html", stats=data, today=today,
+                               heat=_heatmap_chart(data["heatmap"]), weekly=_weekly_chart(data["weekly"]),
+                               years=member_stats.years(user_id), hours=_hours)
+
+    return render_template("analytics/stats.html", body=_fragment("stats", (user_id, today), render, user_id),
+                           sharing=privacy.shares(current_user))
 
 
 @bp.post("/me/stats/sharing")
@@ -145,28 +161,52 @@ def _year_page(member, year: int):
 @bp.get("/admin/analytics/")
 @access("admin")
 def dashboard_page():
-    """Views and watch time per day, top content, active members, dubs, completion, catalog."""
+    """Views and watch time per day, top content, active members, dubs, completion, catalog.
+
+    Each section is a cached fragment keyed by its arguments and language, so a cached page
+    renders only the layout around them."""
     today = _today()
     start, end = periods.parse_range(request.args, 30, today)
     by = periods.parse_choice(request.args, "by", dashboard.TOP_BY, "views")
     cap = cap_of(current_user)
     app = current_app
-    series = cached.cached(app, "views", (start, end), lambda: dashboard.views_series(start, end))
-    top = cached.cached(app, "top", (start, end, by, cap),
-                        lambda: dashboard.top_content(start, end, by, 10, cap))
-    label_every = max(1, -(-len(series) // 6))
+    query = {"from": start.isoformat(), "to": end.isoformat()}
+
+    def views_part() -> str:
+        series = cached.cached(app, "views", (start, end), lambda: dashboard.views_series(start, end))
+        label_every = max(1, -(-len(series) // 6))
+        return render_template(
+            "analytics/_dash_views.html", series=series, query=query, hours=_hours,
+            views_chart=charts.bar_chart([(r["day"].strftime("%d.%m"), r["views"]) for r in series],
+                                         label_every=label_every),
+            time_chart=_time_chart(series, label_every),
+            totals=cached.cached(app, "views", ("totals", start, end), lambda: dashboard.totals(start, end)),
+            active=cached.cached(app, "members", ("active", today), lambda: dashboard.active_members(today)))
+
+    def top_part() -> str:
+        top = cached.cached(app, "top", (start, end, by, cap),
+                            lambda: dashboard.top_content(start, end, by, 10, cap))
+        return render_template("analytics/_dash_top.html", top=top, by=by, query=query)
+
+    def dubs_part() -> str:
+        dubs = cached.cached(app, "dubs", (start, end), lambda: dashboard.top_dubs(start, end))
+        return render_template("analytics/_dash_dubs.html", dubs=dubs, query=query, hours=_hours)
+
+    def completion_part() -> str:
+        rows = cached.cached(app, "completion", (cap,), lambda: completion.completion(10, cap))
+        return render_template("analytics/_dash_completion.html", completion=rows)
+
+    def health_part() -> str:
+        health = cached.cached(app, "health", (), dashboard.catalog_health, tags=dashboard.HEALTH_TAGS)
+        return render_template("analytics/_dash_health.html", health=health)
+
     return render_template(
-        "analytics/dashboard.html", start=start, end=end, by=by, today=today, series=series,
-        views_chart=charts.bar_chart([(r["day"].strftime("%d.%m"), r["views"]) for r in series],
-                                     label_every=label_every),
-        time_chart=_time_chart(series, label_every),
-        top=top, totals=cached.cached(app, "views", ("totals", start, end),
-                                      lambda: dashboard.totals(start, end)),
-        active=cached.cached(app, "members", ("active", today), lambda: dashboard.active_members(today)),
-        dubs=cached.cached(app, "dubs", (start, end), lambda: dashboard.top_dubs(start, end)),
-        completion=cached.cached(app, "completion", (cap,), lambda: completion.completion(10, cap)),
-        health=cached.cached(app, "health", (), dashboard.catalog_health), hours=_hours,
-        query={"from": start.isoformat(), "to": end.isoformat()})
+        "analytics/dashboard.html", start=start, end=end, by=by,
+        views=_fragment("views", (start, end, today), views_part),
+        top=_fragment("top", (start, end, by, cap), top_part),
+        dubs=_fragment("dubs", (start, end), dubs_part),
+        completion=_fragment("completion", (cap,), completion_part),
+        health=_fragment("health", (), health_part, tags=dashboard.HEALTH_TAGS))
 
 
 @bp.get("/admin/analytics/cohorts")

@@ -9,6 +9,8 @@ from anihome.analytics import cohorts, completion, dashboard, member_stats, roll
 from anihome.library import lists
 from anihome.models import DailyDub, DailyHour, DailyMember, DailyRelease
 
+from .conftest import make_member
+
 TODAY = date(2026, 11, 20)
 D = date
 
@@ -143,3 +145,21 @@ def test_completion_and_drop_off_per_release(house):
     risk = completion.at_risk(house.alice.id, now=datetime(2026, 12, 20))
     assert [(r["title"], r["watched"], r["episodes_total"]) for r in risk] == [("Атака титанов", 2, 3)]
     assert completion.at_risk(house.alice.id, now=datetime(2026, 11, 20)) == []
+
+
+def test_all_time_member_summaries_equal_the_same_answers_from_the_daily_rows(house):
+    """The statistics page reads per-member summaries for all time; a range wide enough to hold
+    every day reads the daily tables. Both must give the same numbers."""
+    rollup.run("Europe/Moscow")
+    wide = (D(2000, 1, 1), D(2100, 1, 1))
+    for member in (house.owner, house.alice, house.kid, house.bob):
+        uid = member.id
+        assert member_stats.totals(uid) == member_stats.totals(uid, *wide)
+        assert member_stats.dubs(uid) == member_stats.dubs(uid, *wide)
+        assert member_stats.heatmap(uid) == member_stats.heatmap(uid, *wide)
+        assert member_stats.longest_streak(uid) == member_stats.longest_streak(uid, *wide)
+    assert member_stats.years(house.kid.id) == [2026]
+    nobody = make_member("new")
+    assert member_stats.totals(nobody.id)["episodes"] == 0
+    assert member_stats.longest_streak(nobody.id) == {"days": 0, "first": None, "last": None}
+    assert member_stats.years(nobody.id) == [] and member_stats.heatmap(nobody.id)[0] == [0] * 24
