@@ -28,29 +28,52 @@ def find_font(configured: str = "") -> Path | None:
     return None
 
 
-def _widths(pdf, labels: list[str], rows: list[list[str]], total: float) -> list[float]:
-    """Column widths in proportion to their longest text (sampled), filling the page width."""
+def _widths(pdf, labels: list[str], rows: list[list[str]], total: float) -> tuple[list[float], list[int]]:
+    """Column widths in proportion to their longest text (sampled), filling the page width; and
+    per column, how many characters surely fit (the widest character of the sample times that
+    count is within the column)."""
     sample = rows[:200]
-    wanted = []
+    wanted, widest = [], []
     for c, label in enumerate(labels):
-        longest = max([label] + [row[c] for row in sample if c < len(row)], key=len)
+        texts = [row[c] for row in sample if c < len(row)]
+        longest = max([label] + texts, key=len)
         wanted.append(min(pdf.get_string_width(longest) + 3, total / 2))
+        chars = set("".join(texts)) or {"W"}
+        widest.append(max(pdf.get_string_width(ch) for ch in chars))
     scale = total / sum(wanted) if sum(wanted) else 1
-    return [w * scale for w in wanted]
+    widths = [w * scale for w in wanted]
+    return widths, [int((w - 2) // widest[c]) if widest[c] else 0 for c, w in enumerate(widths)]
 
 
-def _fit(pdf, text: str, width: float) -> str:
-    """``text`` cut with an ellipsis to fit ``width``."""
-    if pdf.get_string_width(text) <= width - 2:
+def _fit(pdf, text: str, width: float, fits: int = 0) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` (texts of at most ``fits`` characters are
+    known to fit: measuring every cell was a fifth of a year report's time)."""
+    if len(text) <= fits or pdf.get_string_width(text) <= width - 2:
         return text
     while text and pdf.get_string_width(text + "…") > width - 2:
         text = text[:-1]
     return text + "…"
 
 
+#: Optional imports of fpdf2 a table report never uses (images, signing): kept out of the child,
+#: they were a third of its start-up and ~23 MB of its memory.
+UNUSED = ("numpy", "PIL", "cryptography", "endesive")
+
+
+def _import_fpdf():
+    import warnings
+
+    for name in UNUSED:
+        sys.modules.setdefault(name, None)  # "import numpy" now fails fast; fpdf2 copes
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Pillow could not be imported": no images here
+        from fpdf import FPDF
+    return FPDF
+
+
 def render(data: dict, warn=None) -> bytes:
     """The PDF for a report given as {"title", "subtitle", "columns": [[key, label]], "rows", "font"}."""
-    from fpdf import FPDF
+    FPDF = _import_fpdf()
 
     columns = len(data["columns"])
     pdf = FPDF(orientation="L" if columns > 6 else "P", unit="mm", format="A4")
@@ -78,7 +101,7 @@ def render(data: dict, warn=None) -> bytes:
     pdf.set_font(family, size=8 if columns > 8 else 9)
     texts = [[clean(v) for v in row] for row in data["rows"]]
     labels = [clean(label) for _, label in data["columns"]]
-    widths = _widths(pdf, labels, texts, pdf.epw)
+    widths, fits = _widths(pdf, labels, texts, pdf.epw)
     # Plain cells, not pdf.table(): a year of rows renders several times faster.
     pdf.set_fill_color(225, 225, 235)
     for c, label in enumerate(labels):
@@ -88,7 +111,7 @@ def render(data: dict, warn=None) -> bytes:
         if pdf.will_page_break(5):
             pdf.add_page()
         for c, text in enumerate(row):
-            pdf.cell(widths[c], 5, _fit(pdf, text, widths[c]), border=1)
+            pdf.cell(widths[c], 5, _fit(pdf, text, widths[c], fits[c]), border=1)
         pdf.ln()
     return bytes(pdf.output())
 
