@@ -154,6 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANALYTICS_ROLLUP_SCHEDULE", "45 2 * * *", "Cron line (in TIMEZONE) for the analytics-rollup job, which rolls new view and watch events into the daily analytics tables; empty disables it."),
     Setting("ANALYTICS_VIEW_RETENTION_DAYS", 400, "Days a view event (release page opened, episode started) is kept; the daily roll-ups are kept regardless.", _int),
     Setting("ANALYTICS_VIEW_FLUSH_SECONDS", 10, "View events wait in memory at most this many seconds (or until 100 are waiting) before one batched write after a response; 0 writes each one after its response.", _int),
+    Setting("ANALYTICS_REPORT_KEEP_HOURS", 24, "Hours a finished analytics report stays downloadable before the analytics-reports job deletes it.", _int),
     Setting("ANALYTICS_PDF_FONT", "", "A TrueType font with Cyrillic glyphs for PDF reports; empty looks for DejaVu Sans (Debian's fonts-dejavu-core) and falls back to a Latin-only built-in font."),
     Setting("NOTIFY_ALLOWED_HOSTS", "", "Comma-separated host names that ntfy and webhook channels may reach; empty allows any host (household ntfy servers usually live on the LAN)."),
     Setting("NOTIFY_TELEGRAM_API", "https://api.telegram.org", "Base URL of the Telegram Bot API used by Telegram channels."),

@@ -187,6 +187,12 @@ class AnalyticsReport(BaseModel):
     finished_at = DateTimeField(null=True)
     expires_at = DateTimeField(null=True)
 
+    def arguments(self) -> dict:
+        """The report's checked query arguments."""
+        import json
+
+        return json.loads(self.args or "{}")
+
     class Meta:
         table_name = "analytics_report"
         indexes = ((("user", "created_at"), False), (("status",), False))

@@ -29,6 +29,7 @@ WEB_MODULES = (
     "error_pages",
     "titles",
     "analytics",
+    "analytics_reports",
     "notify",
     "notify_settings",
     "admin_notify",

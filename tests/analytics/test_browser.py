@@ -31,3 +31,25 @@ def test_stats_page_fits_and_draws_the_heatmap(built, live_server, page, browser
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/stats-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_report_asked_for_in_the_browser_shows_progress_then_downloads(
+        built, live_server, page, browser_sign_in, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, built.owner)
+    page.goto(live_server + "/admin/analytics/?from=2026-11-01&to=2026-11-20")
+    page.locator("#dubs").locator("xpath=ancestor::section").get_by_role("link", name="PDF").click()
+    assert page.locator("select[name=name]").input_value() == "dubs"
+    assert page.locator("select[name=format]").input_value() == "pdf"
+    assert page.locator("input[name=from]").input_value() == "2026-11-01"
+    page.get_by_role("button", name="Make the report").click()
+    ready = page.locator("#reports tr[data-status=done]")
+    ready.wait_for(timeout=60_000)  # the list refreshes itself while the job works
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    with page.expect_download() as download:
+        ready.get_by_role("link", name="Download").click()
+    assert download.value.suggested_filename.startswith("anihome-dubs-")
+    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/reports-{width}.png", full_page=True)

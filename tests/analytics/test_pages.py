@@ -41,7 +41,8 @@ def test_dashboard_shows_series_top_content_dubs_completion_and_catalog(client, 
     assert "<title>04.11: 3</title>" in html
     assert re.search(r'id="top".*Атака титанов', html, re.S)
     assert 'id="dubs"' in html and 'id="completion"' in html and 'id="catalog-health"' in html
-    assert "/api/v1/analytics/reports/views?format=xlsx" in html
+    assert re.search(r'href="/admin/analytics/reports\?[^"]*name=views[^"]*"', html)
+    assert re.search(r'href="/admin/analytics/reports\?[^"]*format=xlsx[^"]*"', html)
 
 
 def test_dashboard_names_bad_dates(client, built):

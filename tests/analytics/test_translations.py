@@ -8,7 +8,8 @@ from anihome.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (sorted((ROOT / "templates/analytics").glob("*.html"))
-           + [ROOT / "anihome/web/analytics.py", ROOT / "anihome/analytics/jobs.py"]
+           + [ROOT / "anihome/web/analytics.py", ROOT / "anihome/web/analytics_reports.py",
+              ROOT / "anihome/analytics/jobs.py"]
            + sorted((ROOT / "anihome/analytics").glob("*.py"))
            + sorted((ROOT / "anihome/analytics/reports").glob("*.py")))
 CALL = re.compile(r'(?<![A-Za-z])N?_\(\s*"((?:[^"\\]|\\.)*)"')

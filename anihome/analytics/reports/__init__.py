@@ -1,7 +1,9 @@
 """Reports: every dashboard table as rows, and one writer module per format.
 
-``build(name, args, ...)`` returns a ``Report`` (title, columns, rows) after checking the
-query arguments (400 naming the field); ``render(report, fmt)`` hands it to ``csv_writer``,
+``check(name, args, current)`` checks the query arguments (400 naming the field) and returns
+them in their plain form (dates written out), which is what a report request stores;
+``build(name, args, ...)`` returns a ``Report`` (title, columns, rows);
+``render(report, fmt)`` hands it to ``csv_writer``,
 ``json_writer``, ``xlsx_writer`` or ``pdf_writer``. The XLSX and PDF libraries are imported
 inside their writer, only when such a report is made. Column titles are English source
 strings, translated by the caller's ``translate``.
@@ -116,6 +118,36 @@ def _members(args, current, viewer=None, **_):
              ("episodes_all", N_("Episodes, all time")), ("hours_all", N_("Hours, all time"))], rows)
 
 
+def _range_args(args, current, days: int) -> dict[str, str]:
+    start, end = periods.parse_range(args, days, current)
+    return {"from": start.isoformat(), "to": end.isoformat()}
+
+
+#: Per report, its query arguments checked and written out in full (defaults filled in).
+CHECKS: dict[str, Callable] = {
+    "views": lambda args, current: dict(_range_args(args, current, 30),
+                                        group=periods.parse_choice(args, "group", periods.GROUPS, "day")),
+    "top": lambda args, current: dict(_range_args(args, current, 30),
+                                      by=periods.parse_choice(args, "by", dashboard.TOP_BY, "views"),
+                                      limit=str(periods.parse_limit(args, 20))),
+    "dubs": lambda args, current: dict(_range_args(args, current, 30), limit=str(periods.parse_limit(args, 20))),
+    "completion": lambda args, current: {"limit": str(periods.parse_limit(args, 50))},
+    "cohorts": lambda args, current: dict(_range_args(args, current, 180),
+                                          type=periods.parse_choice(args, "type", cohorts.TYPES, "first_view"),
+                                          period=periods.parse_choice(args, "period", cohorts.PERIOD_GROUPS,
+                                                                      "week")),
+    "members": lambda args, current: {},
+}
+
+
+def check(name: str, args: Mapping[str, str], current: date) -> dict[str, str]:
+    """The report's arguments, checked (400 naming the field; unknown name: 404) and complete."""
+    checker = CHECKS.get(name)
+    if checker is None:
+        raise AppError(f"name must be one of: {', '.join(CHECKS)}.", "name", status=404, code="not_found")
+    return checker(args, current)
+
+
 BUILDERS: dict[str, Callable] = {
     "views": _views, "top": _top, "dubs": _dubs, "completion": _completion,
     "cohorts": _cohorts, "members": _members,
@@ -142,7 +174,8 @@ def build(name: str, args: Mapping[str, str], current: date, viewer=None, age_ca
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report as a file in ``fmt`` (csv, json, xlsx or pdf)."""
+    """The report as a file in ``fmt`` (csv, json, xlsx or pdf); PDFs come from a child process
+    (``pdf_writer``)."""
     if fmt == "csv":
         from . import csv_writer as writer
     elif fmt == "json":
