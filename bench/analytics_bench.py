@@ -13,7 +13,9 @@
 5. serve    — the app under waitress (pinned to CPU 0, load on CPU 1, 8 connections): the
               cached dashboard and statistics pages against a hello-world Flask app in the same
               run (bench/catalog_bench.py's servers and load generator); then RSS of the serving
-              process before and after making the XLSX and PDF reports over HTTP.
+              process before and after making the XLSX and PDF reports over HTTP (the API
+              answers the file), and after asking for them on the reports page (the
+              analytics-reports job makes them; timed from the form's POST to "made").
 Run: python3 bench/analytics_bench.py [--data DIR] [--seconds 5] [--skip-serve]
 """
 from __future__ import annotations
@@ -287,6 +289,47 @@ def reports_inprocess(data: str) -> dict:
     return out
 
 
+def _job_report(port: int, headers: dict, fmt: str, today) -> dict:
+    """Ask for a year's views report on the reports page, as a browser would (form + CSRF
+    token), and time it until the page lists it as made (polled every 0.1 s)."""
+    import http.client
+    import re
+    from urllib.parse import urlencode
+
+    cookies = dict(part.split("=", 1) for part in headers["Cookie"].split("; "))
+
+    def call(method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        extra = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        if body is not None:
+            extra["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=extra)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for key, value in response.getheaders():
+            if key.lower() == "set-cookie":
+                name, rest = value.split("=", 1)
+                cookies[name] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, text
+
+    _, page = call("GET", "/admin/analytics/reports")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    started = time.perf_counter()
+    status, _ = call("POST", "/admin/analytics/reports", urlencode({
+        "csrf_token": token, "name": "views", "format": fmt,
+        "from": str(today - timedelta(days=364)), "to": str(today)}))
+    asked = time.perf_counter() - started
+    while time.perf_counter() - started < 120:
+        _, page = call("GET", "/admin/analytics/reports")
+        first = re.search(r'<tr id="report-\d+" data-status="(\w+)"', page)
+        if first and first.group(1) in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    return {"post_status": status, "answered_s": round(asked, 3), "status": first.group(1) if first else None,
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
 def serve(data: str, seconds: int) -> dict:
     """Cached pages against hello-world, and the server's RSS around making reports."""
     import http.client
@@ -332,6 +375,9 @@ def serve(data: str, seconds: int) -> dict:
             out[f"http_{fmt}"] = {"status": response.status, "bytes": len(body),
                                   "seconds": round(time.perf_counter() - t, 2)}
         out["rss_after_reports"] = status()
+        for fmt in ("xlsx", "pdf"):
+            out[f"job_{fmt}"] = _job_report(port, headers, fmt, today)
+        out["rss_after_job_reports"] = status()
     finally:
         server.terminate()
         server.wait()

@@ -40,10 +40,9 @@ def _where(model, user_id: int, start: date | None, end: date | None):
 
 def totals(user_id: int, start: date | None = None, end: date | None = None) -> dict:
     """Episodes, hours, sessions and active days of one member between two days (inclusive)."""
-    if start is None and end is None:
-        summary = _summary(user_id)
-        row = ((summary.episodes, summary.watch_seconds, summary.sessions, summary.active_days)
-               if summary else (0, 0, 0, 0))
+    summary = _summary(user_id) if start is None and end is None else None
+    if summary is not None:
+        row = (summary.episodes, summary.watch_seconds, summary.sessions, summary.active_days)
     else:
         row = (DailyMember.select(fn.COALESCE(fn.SUM(DailyMember.episodes), 0),
                                   fn.COALESCE(fn.SUM(DailyMember.watch_seconds), 0),
@@ -56,7 +55,15 @@ def totals(user_id: int, start: date | None = None, end: date | None = None) -> 
 
 
 def _summary(user_id: int) -> MemberSummary | None:
+    """The member's all-time summary row; None for a member the roll-up has not summed yet
+    (nothing watched, or rolled up before m0022): callers then read the daily rows, which
+    give the same answers."""
     return MemberSummary.get_or_none(MemberSummary.user == user_id)
+
+
+def _all_time(user_id: int, start: date | None, end: date | None) -> bool:
+    """True when the answer may come from the member's all-time summaries."""
+    return start is None and end is None and _summary(user_id) is not None
 
 
 def period_totals(user_id: int, current: date) -> dict[str, dict]:
@@ -130,7 +137,7 @@ def top_studios(user_id: int, start: date | None = None, end: date | None = None
 def dubs(user_id: int, start: date | None = None, end: date | None = None,
          limit: int = TOP_LIMIT) -> list[dict]:
     """Dub teams by the member's watch time (all time: from the member's per-dub summary)."""
-    source = MemberDub if start is None and end is None else DailyDub
+    source = MemberDub if _all_time(user_id, start, end) else DailyDub
     condition = (MemberDub.user == user_id) if source is MemberDub else _where(DailyDub, user_id, start, end)
     seconds = fn.SUM(source.watch_seconds)
     query = (source.select(Translation.team, seconds, fn.SUM(source.episodes))
@@ -157,7 +164,7 @@ def top_releases(user_id: int, start: date | None = None, end: date | None = Non
 def heatmap(user_id: int, start: date | None = None, end: date | None = None) -> list[list[int]]:
     """Watch seconds by local weekday (0 = Monday) x hour of the day when sessions started."""
     grid = [[0] * 24 for _ in range(7)]
-    if start is None and end is None:
+    if _all_time(user_id, start, end):
         query = (MemberHour.select(MemberHour.weekday, MemberHour.hour, MemberHour.watch_seconds)
                  .where(MemberHour.user == user_id))
     else:
@@ -171,10 +178,8 @@ def heatmap(user_id: int, start: date | None = None, end: date | None = None) ->
 
 def longest_streak(user_id: int, start: date | None = None, end: date | None = None) -> dict:
     """The longest run of consecutive days with at least one viewing session."""
-    if start is None and end is None:
-        summary = _summary(user_id)
-        if summary is None:
-            return {"days": 0, "first": None, "last": None}
+    summary = _summary(user_id) if start is None and end is None else None
+    if summary is not None:
         return {"days": summary.streak_days, "first": summary.streak_first and rollup_day(summary.streak_first),
                 "last": summary.streak_last and rollup_day(summary.streak_last)}
     days = sorted(rollup_day(d) for (d,) in DailyMember.select(DailyMember.day)
@@ -211,7 +216,11 @@ def stats(user_id: int, current: date) -> dict:
 def years(user_id: int) -> list[int]:
     """Years in which the member watched anything, newest first."""
     summary = _summary(user_id)
-    return [int(y) for y in summary.years.split(",") if y] if summary else []
+    if summary is not None:
+        return [int(y) for y in summary.years.split(",") if y]
+    found = {rollup_day(d).year for (d,) in DailyMember.select(DailyMember.day)
+             .where(DailyMember.user == user_id).tuples()}
+    return sorted(found, reverse=True)
 
 
 def year_in_review(user_id: int, year: int, age_cap: int | None = None) -> dict:

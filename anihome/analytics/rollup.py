@@ -373,6 +373,9 @@ def run(tz_name: str, full: bool = False, now: datetime | None = None, progress=
         if progress:
             progress((index + 1) / max(len(pairs), 1) * 0.9, f"member {index + 1} of {len(pairs)}")
     _redo_releases(None if full else days)
+    for (user_id,) in _select("SELECT DISTINCT user_id FROM analytics_daily_member WHERE user_id NOT IN"
+                              " (SELECT user_id FROM analytics_member_summary)", []):
+        _redo_totals(user_id)  # rolled up before the summaries existed (m0022): sum them now
     with write_transaction():
         RollupDirty.delete().where(RollupDirty.marked_at <= dirty_before).execute()
         if state.id is None:

@@ -163,3 +163,18 @@ def test_all_time_member_summaries_equal_the_same_answers_from_the_daily_rows(ho
     assert member_stats.totals(nobody.id)["episodes"] == 0
     assert member_stats.longest_streak(nobody.id) == {"days": 0, "first": None, "last": None}
     assert member_stats.years(nobody.id) == [] and member_stats.heatmap(nobody.id)[0] == [0] * 24
+
+
+def test_members_rolled_up_before_the_summaries_existed_get_the_same_statistics(house):
+    """A household upgraded to m0022 has daily rows but no summaries until the next roll-up:
+    the statistics read the daily rows meanwhile, with the same answers."""
+    from anihome.models import MemberDub, MemberHour, MemberSummary
+
+    rollup.run("Europe/Moscow")
+    before = member_stats.stats(house.kid.id, TODAY), member_stats.years(house.kid.id)
+    for model in (MemberDub, MemberHour, MemberSummary):
+        model.delete().execute()
+    assert (member_stats.stats(house.kid.id, TODAY), member_stats.years(house.kid.id)) == before
+    rollup.run("Europe/Moscow")  # nothing new to roll up: the missing summaries are summed anyway
+    assert MemberSummary.select().count() == 4 and MemberHour.select().count() > 0
+    assert (member_stats.stats(house.kid.id, TODAY), member_stats.years(house.kid.id)) == before
