@@ -89,6 +89,8 @@ class Cache:
         self._lock = threading.Lock()
         self._data: OrderedDict[str, _Entry] = OrderedDict()
         self._by_tag: dict[str, set[str]] = {}
+        self._dropped: dict[str, int] = {}  # tag -> how many times it was invalidated
+        self._cleared = 0
         self.bytes = 0
         self.hits = self.misses = self.evictions = self.invalidations = self.too_large = 0
 
@@ -104,11 +106,24 @@ class Cache:
             self.hits += 1
             return entry.value
 
-    def set(self, key: str, value: Any, ttl: float | None = None, tags: Iterable[str] = ()) -> None:
+    def snapshot(self, tags: Iterable[str]) -> tuple:
+        """A marker of the tags' invalidations so far, for ``set(..., unless_dropped_since=)``."""
+        with self._lock:
+            return self._cleared, tuple(self._dropped.get(tag, 0) for tag in tags)
+
+    def set(self, key: str, value: Any, ttl: float | None = None, tags: Iterable[str] = (),
+            unless_dropped_since: tuple | None = None) -> None:
+        """Store ``value``. With ``unless_dropped_since`` (a ``snapshot`` of the same tags taken
+        before the value was computed), nothing is stored when one of the tags was invalidated
+        meanwhile: the value may predate the change that dropped it."""
         ttl = self.default_ttl if ttl is None else ttl
+        tags = tuple(tags)
         size = size_of(value) + sys.getsizeof(key) + ENTRY_OVERHEAD  # measured outside the lock
         entry = _Entry(value, self._clock() + ttl, size, frozenset(tags))
         with self._lock:
+            if unless_dropped_since is not None and unless_dropped_since != (
+                    self._cleared, tuple(self._dropped.get(tag, 0) for tag in tags)):
+                return
             if key in self._data:
                 self._remove(key)
             if size > self.max_bytes // 2:
@@ -137,6 +152,7 @@ class Cache:
 
     def invalidate_tag(self, tag: str) -> int:
         with self._lock:
+            self._dropped[tag] = self._dropped.get(tag, 0) + 1
             keys = self._by_tag.pop(tag, set())
             for key in keys:
                 self._remove(key)
@@ -147,6 +163,7 @@ class Cache:
         with self._lock:
             self._data.clear()
             self._by_tag.clear()
+            self._cleared += 1
             self.bytes = 0
 
     def stats(self) -> dict[str, int | float]:
@@ -178,9 +195,17 @@ class Cache:
         events.member_data_changed.connect(self._on_member_changed)
         events.user_changed.connect(self._on_member_changed)
         events.job_finished.connect(self._on_job_finished)
+        events.sessions_ended.connect(self._on_sessions_ended)
+        events.social_changed.connect(self._on_social_changed)
 
     def _on_catalog_changed(self, sender, **kwargs) -> None:
         self.invalidate_tag("catalog")
+
+    def _on_sessions_ended(self, sender, **kwargs) -> None:
+        self.invalidate_tag("sessions")
+
+    def _on_social_changed(self, sender, **kwargs) -> None:
+        self.invalidate_tag("social")
 
     def _on_job_finished(self, sender, job_id=None, **kwargs) -> None:
         if job_id is not None:

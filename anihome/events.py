@@ -31,3 +31,9 @@ analytics_rolled_up = signals.signal("analytics-rolled-up")
 catalog_written = signals.signal("catalog-written")
 #: A member's list entry got a new status. kwargs: user_id, release_id, status, previous (or None).
 list_status_changed = signals.signal("list-status-changed")
+#: Server-side sessions ended (signed out, revoked, expired ones dropped at a sign-in, everyone
+#: after a restore). kwargs: user_id (or None: any member). Cached sign-ins are dropped.
+sessions_ended = signals.signal("sessions-ended")
+#: Comments, reviews or moderation changed what a release page's social part shows.
+#: kwargs: release_id (or None: any release, e.g. a member muted).
+social_changed = signals.signal("social-changed")

@@ -14,6 +14,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import NotFound
@@ -56,6 +57,7 @@ def start(user: User, remember: bool = False, user_agent: str = "", address: str
                  .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()).offset(MAX_PER_MEMBER))
         UserSession.delete().where(UserSession.id.in_([row.id for row in stale])).execute()
     user.session_key = key
+    events.sessions_ended.send(None, user_id=user.id)  # expired and surplus records were dropped
     log.info("session started user_id=%s session_id=%s remember=%s address=%s",
              user.id, record.id, bool(remember), address or "-")
     return key
@@ -75,6 +77,7 @@ def resolve(key: str | None, now: datetime | None = None) -> User | None:
             UserSession.update(last_seen_at=now).where(UserSession.id == record.id).execute()
     user = record.user
     user.session_key = key
+    user.session_expires_at = record.expires_at
     return user
 
 
@@ -85,6 +88,7 @@ def end(key: str | None) -> None:
     with write_transaction():
         count = UserSession.delete().where(UserSession.key_hash == hash_key(key)).execute()
     if count:
+        events.sessions_ended.send(None, user_id=None)
         log.info("session ended reason=sign-out")
 
 
@@ -95,6 +99,7 @@ def revoke(user_id: int, session_id: int) -> None:
                                            & (UserSession.user == user_id)).execute()
     if not count:
         raise NotFound("No such session.")
+    events.sessions_ended.send(None, user_id=user_id)
     log.info("session revoked user_id=%s session_id=%s", user_id, session_id)
 
 
@@ -108,6 +113,7 @@ def revoke_all(user_id: int, keep_key: str | None = None, reason: str = "") -> i
         query = query.where(UserSession.key_hash != hash_key(keep_key))
     with write_transaction():
         count = query.execute()
+    events.sessions_ended.send(None, user_id=user_id)
     log.info("sessions revoked user_id=%s count=%s reason=%s", user_id, count, reason or "-")
     return count
 

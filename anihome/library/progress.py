@@ -125,6 +125,7 @@ def choose_translation(user_id: int, release_id: int, translation_id: int,
     """Remember the dub a member picked for a release (the player offers it next time)."""
     with write_transaction():
         _remember_choice(user_id, release_id, translation_id, now or utcnow())
+    events.member_data_changed.send(None, user_id=user_id, kind="dub")
 
 
 def chosen_translation(user_id: int, release_id: int) -> int | None:

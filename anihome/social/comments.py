@@ -120,6 +120,7 @@ def post(actor, release_id: int, body, season=None, episode=None, parent_id=None
             Comment.update(live_replies=Comment.live_replies + 1).where(Comment.id == parent.id).execute()
     log.info("comment posted comment_id=%s release_id=%s user_id=%s parent_id=%s episode=%s",
              comment.id, release.id, actor.id, parent_id, episode)
+    events.social_changed.send(None, release_id=release.id)
     if parent is not None and parent.user_id != actor.id:
         events.comment_replied.send(None, comment_id=comment.id, parent_id=parent.id,
                                     release_id=release.id, user_id=actor.id,
@@ -168,6 +169,7 @@ def edit(actor, comment_id: int, body, spoiler_episode=None, now: datetime | Non
                        gate_season=gate[0] if gate else None, gate_episode=gate[1] if gate else None
                        ).where(Comment.id == comment.id).execute()
     log.info("comment edited comment_id=%s user_id=%s", comment.id, actor.id)
+    events.social_changed.send(None, release_id=comment.release_id)
     return Comment.get_by_id(comment.id)
 
 
@@ -186,6 +188,7 @@ def mark_deleted(comment: Comment, now: datetime) -> None:
         if changed and comment.parent_id is not None:
             (Comment.update(live_replies=Comment.live_replies - 1)
              .where((Comment.id == comment.parent_id) & (Comment.live_replies > 0)).execute())
+    events.social_changed.send(None, release_id=comment.release_id)
 
 
 def _conditions(viewer, state: rules.Switches) -> tuple[list, bool]:

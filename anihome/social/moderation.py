@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
+from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, Forbidden, NotFound
@@ -99,6 +100,7 @@ def report(actor, kind, target_id: int, reason, now: datetime | None = None) -> 
             return open_one
         made = Report.create(kind=kind, target_id=row.id, reporter=actor.id, reason=text, created_at=now)
     log.info("report made report_id=%s kind=%s target_id=%s by=%s", made.id, kind, row.id, actor.id)
+    events.social_changed.send(None, release_id=None)
     return made
 
 
@@ -171,6 +173,7 @@ def act(actor, kind, target_id: int, action, reason=None, now: datetime | None =
         audit.record(actor, action, kind, row.id, author.username, text, now)
     log.info("moderation action=%s kind=%s target_id=%s by=%s reports_resolved=%s",
              action, kind, row.id, actor.id, resolved)
+    events.social_changed.send(None, release_id=None)
     return status
 
 
@@ -198,6 +201,7 @@ def mute(actor, user_id: int, days, reason=None, now: datetime | None = None) ->
         audit.record(actor, "mute", "member", target.id, target.username,
                      f"{days} d" + (f": {text}" if text else ""), now)
     log.info("member muted user_id=%s days=%s by=%s", target.id, days, actor.id)
+    events.social_changed.send(None, release_id=None)
     return row
 
 
@@ -216,6 +220,7 @@ def unmute(actor, user_id: int, reason=None, now: datetime | None = None) -> int
                                                    & Mute.lifted_at.is_null()).execute())
         if lifted:
             audit.record(actor, "unmute", "member", target.id, target.username, text, now)
+    events.social_changed.send(None, release_id=None)
     return lifted
 
 

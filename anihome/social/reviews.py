@@ -117,6 +117,7 @@ def save(actor, release_id: int, score, body, spoiler_episode=None, create_only:
              review.id, release.id, actor.id, score, not live)
     events.review_posted.send(None, review_id=review.id, release_id=release.id, user_id=actor.id,
                               score=score)
+    events.social_changed.send(None, release_id=release.id)
     return review, not live
 
 
@@ -128,6 +129,7 @@ def delete_mine(actor, release_id: int, now: datetime | None = None) -> None:
     with write_transaction():
         Review.update(status="deleted", updated_at=now or utcnow()).where(Review.id == review.id).execute()
     log.info("review deleted review_id=%s user_id=%s", review.id, actor.id)
+    events.social_changed.send(None, release_id=release_id)
 
 
 def household_score(release_id: int) -> dict | None:
@@ -250,4 +252,5 @@ def vote(actor, review_id: int, helpful: bool = True, now: datetime | None = Non
             Review.update(helpful_count=Review.helpful_count - 1).where(Review.id == review.id).execute()
         count = Review.select(Review.helpful_count).where(Review.id == review.id).scalar()
     log.info("review vote review_id=%s user_id=%s helpful=%s", review.id, actor.id, helpful)
+    events.social_changed.send(None, release_id=review.release_id)
     return count

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
+from .. import events
 from ..catalog.agecap import cap_of
 from ..catalog.releases import get_visible_release
 from ..clock import utcnow
@@ -79,6 +80,7 @@ def set_switches(actor: User, now: datetime | None = None, **values: bool) -> Sw
              .on_conflict(conflict_target=[AppSetting.key],
                           update={AppSetting.value: text, AppSetting.updated_at: now})
              .execute())
+    events.social_changed.send(None, release_id=None)
     return switches()
 
 

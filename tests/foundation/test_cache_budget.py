@@ -117,3 +117,19 @@ def test_the_app_cache_budget_comes_from_cache_mb(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path), "SECRET_KEY": "k", "CACHE_MB": 3})
     cache = app.extensions["anihome.cache"]
     assert cache.max_bytes == 3 * 1024 * 1024 and cache.max_entries == 0
+
+
+def test_a_value_computed_while_one_of_its_tags_was_dropped_is_not_stored():
+    cache = Cache(max_bytes=10**6)
+    since = cache.snapshot(("user:1", "catalog"))
+    cache.invalidate_tag("user:1")  # a change landed while the value was computed
+    cache.set("page", "old", tags=("user:1", "catalog"), unless_dropped_since=since)
+    assert cache.get("page") is None
+    since = cache.snapshot(("user:1", "catalog"))
+    cache.invalidate_tag("user:2")  # another member's change does not matter
+    cache.set("page", "new", tags=("user:1", "catalog"), unless_dropped_since=since)
+    assert cache.get("page") == "new"
+    since = cache.snapshot(("user:1",))
+    cache.clear()
+    cache.set("page", "old", tags=("user:1",), unless_dropped_since=since)
+    assert cache.get("page") is None
