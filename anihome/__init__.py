@@ -86,6 +86,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_web(app)
     register_api(app)
     _refuse_oversized_ids(app)
+    from .serving.request_path import install as remember_request_path
+
+    remember_request_path(app)
     return app
 
 

@@ -32,6 +32,7 @@ class User(BaseModel):
     # The key of the server-side session this object was signed in or loaded through
     # (``anihome.accounts.session_records``); not a column.
     session_key: str | None = None
+    session_expires_at = None  # when that session record expires (set with session_key)
 
     def get_id(self) -> str:
         """flask-login's id for this browser: its session record's key, never the user id."""

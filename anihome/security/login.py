@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request, session
+import copy
+
+from flask import current_app, request, session
 from flask_login import LoginManager, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -23,8 +25,42 @@ def session_id_for(user: User, remember: bool = False) -> str:
     return session_records.start(user, remember)
 
 
+SESSION_CACHE_SECONDS = 10  # a resolved sign-in is reused this long (dropped at once by the signals below)
+
+
 def load_session_user(session_key: str) -> User | None:
-    return session_records.resolve(session_key)
+    """The member of this session key, through the app cache: resolving it is a query per
+    request, and every signed-in page needs it. The entry is dropped when any session ends
+    (``sessions_ended``) or the member changes (``user_changed``: disabled, new role or cap);
+    an expired record is refused on every hit. Each request gets its own copy of the row."""
+    from ..cache import get_cache
+    from ..clock import utcnow
+
+    if not session_key or not isinstance(session_key, str) or len(session_key) > 100:
+        return None
+    cache = get_cache(current_app)
+    key = "session:" + session_records.hash_key(session_key)
+    found = cache.get(key)
+    if found is None:
+        user = session_records.resolve(session_key)
+        if user is None:
+            return None
+        found = (user, user.session_expires_at)
+        cache.set(key, found, ttl=SESSION_CACHE_SECONDS, tags=("sessions", f"user:{user.id}"))
+    user, expires_at = found
+    if expires_at is None or expires_at <= utcnow():
+        cache.delete(key)
+        return None
+    return _own_copy(user)
+
+
+def _own_copy(user: User) -> User:
+    """A copy of a cached row that one request may change without touching the others'."""
+    mine = copy.copy(user)
+    mine.__data__ = dict(user.__data__)
+    mine._dirty = set(user._dirty)
+    mine.__rel__ = dict(user.__rel__)
+    return mine
 
 
 def sign_in_browser(user: User, remember: bool = False) -> None:
