@@ -37,6 +37,9 @@ WEB_MODULES = (
 
 
 def register_web(app) -> None:
+    from .page_cache import install
+
     for name in WEB_MODULES:
         module = import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
+    install(app)

@@ -24,6 +24,7 @@ from ..clock import utcnow
 from ..library import release_state
 from ..models.catalog import STATUSES
 from ..social import ranking
+from .page_cache import render_page
 from .public_url import public_base, public_url_for
 from .templating import current_language
 from .titles import title_mode
@@ -51,6 +52,12 @@ def _fragment(key: str, render) -> Markup:
 @access("member")
 def browse():
     """Releases filtered and sorted by the query string (shareable), one page at a time."""
+    if request.args.get("sort") == ranking.SORT:  # from the household's reviews: fresh, never cached
+        return _browse_page()
+    return render_page(_browse_page)
+
+
+def _browse_page() -> str:
     params = parse_browse(request.args)
 
     def render(result: dict) -> str:
@@ -58,7 +65,7 @@ def browse():
                                facets=cached.facets(_cache(), cap_of(current_user)), sorts=SORT_NAMES, kinds=BROWSE_KINDS,
                                statuses=STATUSES)
 
-    if params.sort == ranking.SORT:  # from the household's reviews: fresh, never cached
+    if params.sort == ranking.SORT:
         body = Markup(render(ranking.browse(params, cap_of(current_user))))
     else:
         body = _fragment(f"browse:{params.sort}:{params.key()}",
@@ -78,8 +85,12 @@ def _fill(fragment: Markup, holes: dict[str, str]) -> Markup:
 @access("member")
 def release(release_id: int):
     """One release: titles, facts, the member's controls, translations, seasons x episodes
-    (with the member's progress), franchise. The shared part is cached; the member's parts
-    are rendered per request into its holes."""
+    (with the member's progress), franchise, similar titles, reviews and comments. The shared
+    part is cached per cap and language; the whole page per member (web/page_cache.py)."""
+    return render_page(lambda: _release_page(release_id), tags=("social", "job:learn"))
+
+
+def _release_page(release_id: int) -> str:
     translation_id = (parse_int(request.args, "translation", 1, 2**31)
                       or release_state.chosen_dub(current_user.id, release_id))
     page = cached.release_page(_cache(), release_id, cap_of(current_user), translation_id)

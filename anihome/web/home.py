@@ -1,4 +1,5 @@
-"""The home page: the member's continue-watching row, then the catalog rows (cached per age cap)."""
+"""The home page: the member's continue-watching row, then the catalog rows (cached per age cap).
+The whole page is cached per member (web/page_cache.py)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from ..cache import get_cache
 from ..catalog import cached
 from ..catalog.agecap import cap_of
 from .learn import for_you
+from .page_cache import render_page
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,6 @@ def _continue_watching(user) -> list:
 @access("member")
 def index():
     """The member's home: continue watching, new episodes, ongoing, top rated, recently added."""
-    rows = cached.home_rows(get_cache(current_app), cap_of(current_user))
-    return render_template("home/index.html", rows=rows, for_you=for_you(current_user),
-                           continue_items=_continue_watching(current_user))
+    return render_page(lambda: render_template(
+        "home/index.html", rows=cached.home_rows(get_cache(current_app), cap_of(current_user)),
+        for_you=for_you(current_user), continue_items=_continue_watching(current_user)), tags=("job:learn",))

@@ -7,7 +7,6 @@ compose page: the message, and the text kept so nothing typed is lost.
 """
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, url_for)
@@ -16,6 +15,7 @@ from flask_login import current_user
 from ..errors import AppError
 from ..security.access import access
 from ..social import comments, moderation, panel, reviews, rules
+from .page_cache import hole as page_hole
 from .safe_redirect import safe_next
 from .templating import gettext as _
 
@@ -45,7 +45,7 @@ def _social_globals():
                                     per_page=PER_PAGE, reveal=frozenset({reveal}) if reveal else frozenset(),
                                     review_reveal=frozenset({shown}) if shown else frozenset())
         listed = found.reviews
-        return {"thread": found.thread, "nonce": secrets.token_urlsafe(12), "here": request.full_path.rstrip("?"),
+        return {"thread": found.thread, "nonce": page_hole("nonce"), "here": request.full_path.rstrip("?"),
                 "blocked": error_text(found.blocked) if found.blocked else None,
                 "release_id": found.release_id, "season": found.season, "episode": found.episode,
                 "reviews": listed.items if listed else [], "reviews_total": len(listed.items) if listed else 0,

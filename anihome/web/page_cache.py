@@ -1,0 +1,169 @@
+"""Member pages (home, browse, a release) served whole from the app cache as rendered HTML.
+
+A page shows the member's own parts (their name and menu, continue watching, list state,
+the release-page actions) around the shared catalog fragments, so the key holds everything
+the HTML depends on: the member, the interface and title languages, the theme and TV
+cookies and the full URL. A member never gets another member's entry.
+
+Entries are dropped by signals (``anihome.cache``), never left to go stale:
+
+- ``user:<id>``: the member's own changes (``member_data_changed``: lists, progress,
+  favorites, collections, follows, the chosen dub; ``user_changed``: role, age cap,
+  language, title language, disabled);
+- ``catalog``: a sync or the demo catalog (``catalog_changed``);
+- page tags: ``job:learn`` (recommendations and similar titles after a learning run),
+  ``social`` (comments, reviews, votes, moderation: ``social_changed``).
+
+``PAGE_TTL`` only bounds what no signal reports (writes by another process such as the
+command line). A page is stored only when none of its tags was dropped while it was being
+rendered (``Cache.snapshot``), so a change that lands mid-render is never hidden.
+
+What changes per request without the member doing anything is left as holes, filled on
+every answer: the CSRF token, the notifications bell (its unread count), the admins' health
+banner and the comment form's double-submit nonce. A request with flash messages waiting,
+or with a theme cookie the layout does not know, is rendered the plain way and not stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Callable, Iterable
+
+from flask import current_app, g, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from ..cache import get_cache
+from .templating import current_language
+from .titles import title_mode
+
+PAGE_TTL = 120  # seconds
+THEMES = frozenset({"auto", "light", "dark"})
+_OPEN, _CLOSE = "<!--page-hole:", "-->"
+_CSRF_MEMO_MAX = 4096
+
+
+def _page_key(user) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered the plain way."""
+    if not user.is_authenticated or request.method != "GET" or "_flashes" in session:
+        return None
+    cookies = request.cookies
+    theme = cookies.get("theme", "auto")
+    if theme not in THEMES:
+        return None
+    tv = "tv" if cookies.get("tv") == "on" else ""
+    return f"page:{user.id}:{current_language()}:{title_mode()}:{theme}:{tv}:{request.full_path}"
+
+
+def render_page(build: Callable[[], str], tags: Iterable[str] = ()) -> str:
+    """``build()``'s HTML for this member and URL, from the cache when nothing under it changed."""
+    html, _digest = cached_page(build, tags)
+    return html
+
+
+def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str, str | None]:
+    """(the page's HTML, a digest of the stored entry or None when it was not cached)."""
+    user = current_user._get_current_object()
+    key = _page_key(user)
+    if key is None:
+        return build(), None
+    cache = get_cache(current_app)
+    entry = cache.get(key)
+    if entry is None:
+        all_tags = (f"user:{user.id}", "catalog", *tags)
+        since = cache.snapshot(all_tags)
+        g.page_holes = True
+        try:
+            html = build()
+        finally:
+            g.page_holes = False
+        entry = (_split(html), hashlib.sha1(html.encode("utf-8")).hexdigest()[:16])
+        cache.set(key, entry, ttl=PAGE_TTL, tags=all_tags, unless_dropped_since=since)
+    parts, digest = entry
+    return _fill(parts), digest
+
+
+def _split(html: str) -> tuple[str, ...]:
+    """Text and hole names alternating: (text, name, text, name, ..., text)."""
+    pieces = html.split(_OPEN)
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        name, _, rest = piece.partition(_CLOSE)
+        parts += [name, rest]
+    return tuple(parts)
+
+
+def _fill(parts: tuple[str, ...]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    values: dict[str, str] = {}
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            value = values.get(part)
+            if value is None:
+                value = values[part] = FILLERS[part]()
+            out.append(value)
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+# --- holes ---------------------------------------------------------------------------------
+
+def csrf_token() -> str:
+    """The CSRF token for forms, the same one for a session's every page (tokens do not expire:
+    WTF_CSRF_TIME_LIMIT is None), so signing it is done once per session, not per page."""
+    raw = session.get("csrf_token")
+    if not raw:
+        return generate_csrf()
+    memo = current_app.extensions.setdefault("anihome.csrf_memo", {})
+    token = memo.get(raw)
+    if token is None:
+        token = generate_csrf()
+        if len(memo) >= _CSRF_MEMO_MAX:
+            memo.clear()
+        memo[raw] = token
+    return token
+
+
+def _bell() -> str:
+    from ..notify import inbox
+
+    cache = get_cache(current_app)
+    unread = inbox.peek_unread(cache, current_user._get_current_object().id)
+    active = request.endpoint == "notify.index"
+    return cache.get_or_set(f"page:bell:{current_language()}:{unread}:{active}",
+                            lambda: render_template("notify/_bell.html"), ttl=3600)
+
+
+def _health() -> str:
+    user = current_user._get_current_object() if current_user else None
+    if user is None or not user.is_authenticated or not user.has_role("admin"):
+        return ""
+    from ..ops.health import problems
+
+    if not problems(current_app):
+        return ""
+    return render_template("base/_health_banner.html")
+
+
+def _nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+FILLERS: dict[str, Callable[[], str]] = {"csrf": csrf_token, "bell": _bell, "health": _health, "nonce": _nonce}
+
+
+def hole(name: str) -> Markup:
+    """In a template: the part ``name`` now, or its hole while a page is rendered for the cache."""
+    if g.get("page_holes"):
+        return Markup(f"{_OPEN}{name}{_CLOSE}")
+    return Markup(FILLERS[name]())
+
+
+def install(app) -> None:
+    """Templates get ``page_hole(name)``; ``csrf_token()`` leaves a hole in cached pages."""
+    app.jinja_env.globals["page_hole"] = hole
+    app.jinja_env.globals["csrf_token"] = lambda: hole("csrf")
