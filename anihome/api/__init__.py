@@ -33,7 +33,7 @@ API_PATH_PREFIX = "/api/"
 
 
 def register_api(app) -> None:
-    from . import auth, ratelimit
+    from . import auth, conditional, ratelimit
     from .blueprint import bp
     from .openapi import SCHEMAS_EXTENSION
 
@@ -49,6 +49,7 @@ def register_api(app) -> None:
     # Bearer calls carry no CSRF token; session calls are checked in auth.enforce().
     app.extensions["anihome.csrf"].exempt(bp)
     ratelimit.init_limiter(app)
+    conditional.install(app)
 
     @app.before_request
     def _api_guard():

@@ -56,14 +56,23 @@ def _page_key(user) -> str | None:
     return f"page:{user.id}:{current_language()}:{title_mode()}:{theme}:{tv}:{request.full_path}"
 
 
-def render_page(build: Callable[[], str], tags: Iterable[str] = ()) -> str:
-    """``build()``'s HTML for this member and URL, from the cache when nothing under it changed."""
-    html, _digest = cached_page(build, tags)
-    return html
+def render_page(build: Callable[[], str], tags: Iterable[str] = ()):
+    """``build()``'s HTML for this member and URL, from the cache when nothing under it changed;
+    with an ``ETag`` (and ``304 Not Modified`` when the browser holds this very page) unless
+    the page carries a per-load nonce."""
+    html, etag = cached_page(build, tags)
+    if etag is None:
+        return html
+    response = current_app.make_response(html)
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)
 
 
 def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str, str | None]:
-    """(the page's HTML, a digest of the stored entry or None when it was not cached)."""
+    """(the page's HTML, its ETag or None). The ETag is a digest of the stored page, the member,
+    the language and every hole's value, so it changes with anything the page shows; a page
+    with a per-load nonce (the comment form's) has none: a 304 would hand the old nonce back."""
     user = current_user._get_current_object()
     key = _page_key(user)
     if key is None:
@@ -81,7 +90,13 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
         entry = (_split(html), hashlib.sha1(html.encode("utf-8")).hexdigest()[:16])
         cache.set(key, entry, ttl=PAGE_TTL, tags=all_tags, unless_dropped_since=since)
     parts, digest = entry
-    return _fill(parts), digest
+    html, holes = _fill(parts)
+    if "nonce" in holes:
+        return html, None
+    tag = hashlib.sha1(f"{digest}|{user.id}|{current_language()}".encode())
+    for name in sorted(holes):
+        tag.update(f"|{name}={holes[name]}".encode())
+    return html, tag.hexdigest()[:24]
 
 
 def _split(html: str) -> tuple[str, ...]:
@@ -94,10 +109,11 @@ def _split(html: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _fill(parts: tuple[str, ...]) -> str:
-    if len(parts) == 1:
-        return parts[0]
+def _fill(parts: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """The page with its holes filled, and the value of each hole."""
     values: dict[str, str] = {}
+    if len(parts) == 1:
+        return parts[0], values
     out = []
     for index, part in enumerate(parts):
         if index % 2:
@@ -107,7 +123,7 @@ def _fill(parts: tuple[str, ...]) -> str:
             out.append(value)
         else:
             out.append(part)
-    return "".join(out)
+    return "".join(out), values
 
 
 # --- holes ---------------------------------------------------------------------------------
