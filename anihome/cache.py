@@ -138,12 +138,15 @@ class Cache:
                 self.evictions += 1
 
     def get_or_set(self, key: str, compute: Callable[[], Any], ttl: float | None = None,
-                   tags: Iterable[str] = ()) -> Any:
-        """The cached value, or ``compute()`` stored under ``key``. Falls back to compute on a miss."""
+                   tags: Iterable[str] = (), guarded: bool = False) -> Any:
+        """The cached value, or ``compute()`` stored under ``key``. Falls back to compute on a miss.
+        ``guarded``: not stored when one of ``tags`` is dropped while ``compute`` runs."""
         value = self.get(key, _MISSING)
         if value is _MISSING:
+            tags = tuple(tags)
+            since = self.snapshot(tags) if guarded else None
             value = compute()
-            self.set(key, value, ttl, tags)
+            self.set(key, value, ttl, tags, unless_dropped_since=since)
         return value
 
     def delete(self, key: str) -> None:

@@ -35,4 +35,6 @@ def install(app) -> None:
         response.set_etag(etag_for(user.id if user is not None else "-", response.get_data()))
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-cache"
+        if "HTTP_IF_NONE_MATCH" not in req.environ:  # werkzeug's check costs more than the tag
+            return response
         return response.make_conditional(req)

@@ -144,10 +144,13 @@ def _release_json(release_id: int) -> dict:
 def release(release_id: int):
     """A release's details; 404 when it does not exist or is above the caller's age cap.
 
-    The cached catalog part is joined with the household score, read fresh (one indexed
-    query) so a new review shows at once without dropping the catalog cache."""
+    The cached catalog part is joined with the household score, cached apart under the
+    "social" tag (dropped by ``social_changed``) so a new review shows at once without dropping
+    the catalog cache."""
     response = _json(f"release:{release_id}", lambda: _release_json(release_id))
-    score = json.dumps(household_score(release_id), separators=(",", ":")).encode()
+    score = get_cache(current_app).get_or_set(
+        f"social:score:{release_id}", lambda: json.dumps(household_score(release_id), separators=(",", ":")).encode(),
+        tags=("social",), guarded=True)
     response.set_data(response.get_data()[:-1] + b',"household_score":' + score + b"}")
     return response
 

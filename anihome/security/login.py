@@ -54,6 +54,29 @@ def load_session_user(session_key: str) -> User | None:
     return _own_copy(user)
 
 
+def _remembered_identifier(create):
+    """flask-login's session-protection identifier (a SHA-512 of the address and User-Agent,
+    computed on every signed-in request), remembered per (address, User-Agent)."""
+    import threading
+
+    known: dict[tuple, str] = {}
+    lock = threading.Lock()
+
+    def identifier() -> str:
+        headers = request.headers
+        key = (headers.get("X-Forwarded-For", request.remote_addr), headers.get("User-Agent"))
+        found = known.get(key)
+        if found is None:
+            found = create()
+            with lock:
+                if len(known) >= 1024:
+                    known.clear()
+                known[key] = found
+        return found
+
+    return identifier
+
+
 def _own_copy(user: User) -> User:
     """A copy of a cached row that one request may change without touching the others'."""
     mine = copy.copy(user)
@@ -98,6 +121,7 @@ def init_security(app) -> None:
     login.login_message = None
     login.session_protection = "basic"
     login.user_loader(load_session_user)
+    login._session_identifier_generator = _remembered_identifier(login._session_identifier_generator)
     login.init_app(app)
 
     csrf = CSRFProtect()

@@ -63,14 +63,16 @@ def render_page(build: Callable[[], str], tags: Iterable[str] = ()):
     html, etag = cached_page(build, tags)
     if etag is None:
         return html
-    response = current_app.make_response(html)
+    response = current_app.response_class(html, mimetype="text/html")
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
+    if "HTTP_IF_NONE_MATCH" not in request.environ:
+        return response
     return response.make_conditional(request)
 
 
-def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str, str | None]:
-    """(the page's HTML, its ETag or None). The ETag is a digest of the stored page, the member,
+def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str | bytes, str | None]:
+    """(the page's HTML, as UTF-8 bytes when it came through the cache, and its ETag or None). The ETag is a digest of the stored page, the member,
     the language and every hole's value, so it changes with anything the page shows; a page
     with a per-load nonce (the comment form's) has none: a 304 would hand the old nonce back."""
     user = current_user._get_current_object()
@@ -87,7 +89,8 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
             html = build()
         finally:
             g.page_holes = False
-        entry = (_split(html), hashlib.sha1(html.encode("utf-8")).hexdigest()[:16])
+        encoded = html.encode("utf-8")  # stored encoded: no page is encoded twice
+        entry = (_split(encoded), hashlib.sha1(encoded).hexdigest()[:16])
         cache.set(key, entry, ttl=PAGE_TTL, tags=all_tags, unless_dropped_since=since)
     parts, digest = entry
     html, holes = _fill(parts)
@@ -99,17 +102,20 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
     return html, tag.hexdigest()[:24]
 
 
-def _split(html: str) -> tuple[str, ...]:
-    """Text and hole names alternating: (text, name, text, name, ..., text)."""
-    pieces = html.split(_OPEN)
+_OPEN_B, _CLOSE_B = _OPEN.encode(), _CLOSE.encode()
+
+
+def _split(html: bytes) -> tuple:
+    """Text (bytes) and hole names (str) alternating: (text, name, text, ..., text)."""
+    pieces = html.split(_OPEN_B)
     parts = [pieces[0]]
     for piece in pieces[1:]:
-        name, _, rest = piece.partition(_CLOSE)
-        parts += [name, rest]
+        name, _, rest = piece.partition(_CLOSE_B)
+        parts += [name.decode(), rest]
     return tuple(parts)
 
 
-def _fill(parts: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+def _fill(parts: tuple) -> tuple[bytes, dict[str, str]]:
     """The page with its holes filled, and the value of each hole."""
     values: dict[str, str] = {}
     if len(parts) == 1:
@@ -120,10 +126,10 @@ def _fill(parts: tuple[str, ...]) -> tuple[str, dict[str, str]]:
             value = values.get(part)
             if value is None:
                 value = values[part] = FILLERS[part]()
-            out.append(value)
+            out.append(value.encode())
         else:
             out.append(part)
-    return "".join(out), values
+    return b"".join(out), values
 
 
 # --- holes ---------------------------------------------------------------------------------
