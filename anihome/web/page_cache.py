@@ -72,9 +72,11 @@ def render_page(build: Callable[[], str], tags: Iterable[str] = ()):
 
 
 def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str | bytes, str | None]:
-    """(the page's HTML, as UTF-8 bytes when it came through the cache, and its ETag or None). The ETag is a digest of the stored page, the member,
-    the language and every hole's value, so it changes with anything the page shows; a page
-    with a per-load nonce (the comment form's) has none: a 304 would hand the old nonce back."""
+    """(the page's HTML, as UTF-8 bytes when it came through the cache, and its ETag or None).
+
+    The ETag is a digest of the stored page, the member, the language and every hole's value,
+    so it changes with anything the page shows; a page with a per-load nonce (the comment
+    form's) has none: a 304 would hand the old nonce back."""
     user = current_user._get_current_object()
     key = _page_key(user)
     if key is None:
