@@ -20,7 +20,8 @@ rendered (``Cache.snapshot``), so a change that lands mid-render is never hidden
 
 What changes per request without the member doing anything is left as holes, filled on
 every answer: the CSRF token, the notifications bell (its unread count), the admins' health
-banner and the comment form's double-submit nonce. A request with flash messages waiting,
+banner, the comment form's double-submit nonce and, on a household screen (a device cookie),
+the "Who's watching?" link. A request with flash messages waiting,
 or with a theme cookie the layout does not know, is rendered the plain way and not stored.
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ import hashlib
 import secrets
 from typing import Callable, Iterable
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -177,7 +178,19 @@ def _nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
-FILLERS: dict[str, Callable[[], str]] = {"csrf": csrf_token, "bell": _bell, "health": _health, "nonce": _nonce}
+def _who() -> str:
+    """On a household screen (a cookie of this device), the way back to the profile picker."""
+    from .screens import current_screen
+    from .templating import gettext
+
+    if current_screen() is None:
+        return ""
+    return str(Markup('<a href="{}" class="who-link">{}</a>').format(url_for("screens.picker"),
+                                                                        gettext("Who's watching?")))
+
+
+FILLERS: dict[str, Callable[[], str]] = {"csrf": csrf_token, "bell": _bell, "health": _health, "nonce": _nonce,
+                                         "who": _who}
 
 
 def hole(name: str) -> Markup:
