@@ -63,8 +63,8 @@ def _remembered_identifier(create):
     lock = threading.Lock()
 
     def identifier() -> str:
-        headers = request.headers
-        key = (headers.get("X-Forwarded-For", request.remote_addr), headers.get("User-Agent"))
+        environ = request.environ
+        key = (environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR")), environ.get("HTTP_USER_AGENT"))
         found = known.get(key)
         if found is None:
             found = create()
