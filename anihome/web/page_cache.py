@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from ..cache import get_cache
 from .templating import current_language
-from .titles import title_mode
+from ..catalog.titles import mode_of
 
 PAGE_TTL = 120  # seconds
 THEMES = frozenset({"auto", "light", "dark"})
@@ -45,7 +45,7 @@ _OPEN, _CLOSE = "<!--page-hole:", "-->"
 _CSRF_MEMO_MAX = 4096
 
 
-def _page_key(user) -> str | None:
+def _page_key(user, language: str) -> str | None:
     """The cache key of this request's page, or None when it must be rendered the plain way."""
     if not user.is_authenticated or request.method != "GET" or "_flashes" in session:
         return None
@@ -54,7 +54,7 @@ def _page_key(user) -> str | None:
     if theme not in THEMES:
         return None
     tv = "tv" if cookies.get("tv") == "on" else ""
-    return f"page:{user.id}:{current_language()}:{title_mode()}:{theme}:{tv}:{request.full_path}"
+    return f"page:{user.id}:{language}:{mode_of(user)}:{theme}:{tv}:{request.full_path}"
 
 
 def render_page(build: Callable[[], str], tags: Iterable[str] = ()):
@@ -79,7 +79,8 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
     so it changes with anything the page shows; a page with a per-load nonce (the comment
     form's) has none: a 304 would hand the old nonce back."""
     user = current_user._get_current_object()
-    key = _page_key(user)
+    language = current_language()
+    key = _page_key(user, language)
     if key is None:
         return build(), None
     cache = get_cache(current_app)
@@ -99,7 +100,7 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
     html, holes = _fill(parts)
     if "nonce" in holes:
         return html, None
-    tag = hashlib.sha1(f"{digest}|{user.id}|{current_language()}".encode())
+    tag = hashlib.sha1(f"{digest}|{user.id}|{language}".encode())
     for name in sorted(holes):
         tag.update(f"|{name}={holes[name]}".encode())
     return html, tag.hexdigest()[:24]
