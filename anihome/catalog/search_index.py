@@ -1,9 +1,10 @@
-"""Keeps the search tables in step with releases: FTS5 on SQLite, pg_trgm on PostgreSQL.
+"""Keeps the FTS5 ``release_search`` table in step with releases (SQLite only).
 
 One row per release, rowid = release id, holding the normalised text of every title
 (Russian, original, English, alternatives). Callers (the sync, fixtures) call
 ``reindex_releases`` inside their write transaction after changing releases (titles or
-popularity). It also refreshes ``release_prefix`` (first 1 and 2 characters of each
+popularity); the sync calls ``index_releases`` with the rows it has in hand (no re-read,
+no deletes for releases it has just inserted). It also refreshes ``release_prefix`` (first 1 and 2 characters of each
 normalised title, with the release's popularity) that serves 1-2 character search on
 every database, not only SQLite, and (SQLite) ``release_title`` + ``release_title_search``:
 one row per normalised title under a rank key that orders by popularity (m0009). On
@@ -15,7 +16,6 @@ import json
 from typing import Iterable
 
 from ..db import database, is_postgres, is_sqlite
-from ..models import Release, ReleasePrefix
 from .text import normalize
 
 
@@ -59,6 +59,8 @@ def release_of_rank(key: int) -> int:
 
 
 def _title_rows(rows):
+    """(rank key, release id, normalised title) of rows (id, title, title_orig, title_en,
+    other_titles JSON, popularity); PostgreSQL's index (``search_pg``) writes these too."""
     for rid, t, o, e, other, popularity in rows:
         if rid >= RELEASE_ID_LIMIT:
             continue
@@ -71,73 +73,98 @@ def _title_rows(rows):
             yield rank_key(popularity, rid, variant), rid, key
 
 
-def _reindex_titles(rows, ids) -> None:
-    if ids is None:
-        database.execute_sql("DELETE FROM release_title")
-        database.execute_sql("DELETE FROM release_title_search")
-    else:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+def _variants(rows, norm=normalize):
+    """(release id, popularity, [distinct normalised titles in order]) per row.
+
+    ``rows`` hold (id, title, title_orig, title_en, other titles as a list, popularity);
+    every title is normalised once, and the three index tables are built from that."""
+    for rid, t, o, e, others, popularity in rows:
+        seen: list[str] = []
+        for part in (t, o, e, *others):
+            norm_part = norm(part)
+            if norm_part and norm_part not in seen:
+                seen.append(norm_part)
+        yield rid, popularity, seen
+
+
+def _delete_in(sql_head: str, ids: list[int]) -> None:
+    """Run ``sql_head (...)`` with ``ids`` as the IN list, 500 at a time."""
+    param = getattr(database.obj, "param", "?")
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        database.execute_sql(f"{sql_head} ({','.join([param] * len(chunk))})", chunk)
+
+
+def index_releases(rows, *, fresh: Iterable[int] = (), everything: bool = False, norm=normalize) -> int:
+    """Write the index rows of ``rows`` (id, title, title_orig, title_en, [other titles], popularity).
+
+    Old index rows of those releases are deleted first, except for ids in ``fresh`` (releases
+    inserted in this transaction, which have none); ``everything`` empties the tables first.
+    Call inside the write transaction that changed the releases. Returns rows indexed."""
+    fresh = set(fresh)
+    rows = list(rows)
+    variants = list(_variants(rows, norm))
+    stale = None if everything else [rid for rid, _p, _v in variants if rid not in fresh]
+    if stale is None:
+        database.execute_sql("DELETE FROM release_prefix")
+    elif stale:
+        _delete_in("DELETE FROM release_prefix WHERE release_id IN", stale)
+    param = getattr(database.obj, "param", "?")
+    prefixes = [(prefix, rid, popularity or 0) for rid, popularity, seen in variants
+                for prefix in {part[:n] for part in seen for n in (1, 2)}]
+    if prefixes:  # executemany: building one peewee insert per 500 rows dominated sync time
+        database.cursor().executemany(
+            f"INSERT INTO release_prefix (prefix, release_id, popularity) VALUES ({param}, {param}, {param})",
+            prefixes)
+    if is_postgres():
+        from . import search_pg
+
+        search_pg.reindex([(rid, t, o, e, json.dumps(list(others), ensure_ascii=False), popularity)
+                           for rid, t, o, e, others, popularity in rows],
+                          None if everything else [rid for rid, _p, _v in variants])
+        return len(variants)
+    if not is_sqlite():
+        return len(variants)
+    if stale is None:
+        for table in ("release_title", "release_title_search", "release_search"):
+            database.execute_sql(f"DELETE FROM {table}")
+    elif stale:
+        for start in range(0, len(stale), 500):
+            chunk = stale[start:start + 500]
             marks = ",".join("?" * len(chunk))
             database.execute_sql("DELETE FROM release_title_search WHERE rowid IN "
                                  f"(SELECT id FROM release_title WHERE release_id IN ({marks}))", chunk)
             database.execute_sql(f"DELETE FROM release_title WHERE release_id IN ({marks})", chunk)
-    payload = list(_title_rows(rows))
-    if payload:
-        cursor = database.cursor()
-        cursor.executemany('INSERT INTO release_title (id, release_id, "key") VALUES (?, ?, ?)', payload)
-        cursor.executemany("INSERT INTO release_title_search (rowid, text) VALUES (?, ?)",
-                           [(key, text) for key, _rid, text in payload])
-
-
-def _reindex_prefixes(rows, ids) -> None:
-    if ids is None:
-        ReleasePrefix.delete().execute()
-    else:
-        for start in range(0, len(ids), 500):
-            ReleasePrefix.delete().where(ReleasePrefix.release.in_(ids[start:start + 500])).execute()
-    payload = [(prefix, rid, popularity or 0)
-               for rid, t, o, e, other, popularity in rows
-               for prefix in release_prefixes(t, o, e, json.loads(other or "[]"))]
-    if payload:  # executemany: building one peewee insert per 500 rows dominated sync time
-        param = getattr(database.obj, "param", "?")
-        database.cursor().executemany(
-            f"INSERT INTO release_prefix (prefix, release_id, popularity) VALUES ({param}, {param}, {param})",
-            payload)
+            database.execute_sql(f"DELETE FROM release_search WHERE rowid IN ({marks})", chunk)
+    titles = [(rank_key(popularity, rid, variant), rid, key) for rid, popularity, seen in variants
+              if rid < RELEASE_ID_LIMIT for variant, key in enumerate(seen[:MAX_VARIANTS])]
+    cursor = database.cursor()
+    if titles:
+        cursor.executemany('INSERT INTO release_title (id, release_id, "key") VALUES (?, ?, ?)', titles)
+        # OR REPLACE: the FTS tables have no foreign key, so a deleted release can leave a row
+        # under a rowid that a new release (SQLite reuses the highest ids) takes again.
+        cursor.executemany("INSERT OR REPLACE INTO release_title_search (rowid, text) VALUES (?, ?)",
+                           [(key, text) for key, _rid, text in titles])
+    if variants:
+        cursor.executemany("INSERT OR REPLACE INTO release_search (rowid, text) VALUES (?, ?)",
+                           [(rid, " | ".join(seen)) for rid, _p, seen in variants])
+    return len(variants)
 
 
 def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
     """Rebuild index rows for ``release_ids`` (all releases when None); returns rows written."""
-    query = Release.select(Release.id, Release.title, Release.title_orig, Release.title_en,
-                           Release.other_titles, Release.popularity)
+    head = ('SELECT id, title, title_orig, title_en, other_titles, popularity FROM "release"')
     if release_ids is not None:
         ids = list(release_ids)
         if not ids:
             return 0
+        param = getattr(database.obj, "param", "?")
         rows = []
         for start in range(0, len(ids), 500):
-            rows.extend(query.where(Release.id.in_(ids[start:start + 500])).tuples())
-    else:
-        ids = None
-        rows = list(query.tuples())
-    _reindex_prefixes(rows, ids)
-    if is_postgres():
-        from . import search_pg
-
-        search_pg.reindex(rows, ids)
-        return len(rows)
-    if not is_sqlite():
-        return len(rows)
-    _reindex_titles(rows, ids)
-    if ids is None:
-        database.execute_sql("DELETE FROM release_search")
-    else:
-        for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            database.execute_sql(f"DELETE FROM release_search WHERE rowid IN ({marks})", chunk)
-    payload = [(rid, release_search_text(t, o, e, json.loads(other or "[]")))
-               for rid, t, o, e, other, _popularity in rows]
-    if payload:
-        database.cursor().executemany("INSERT INTO release_search (rowid, text) VALUES (?, ?)", payload)
-    return len(payload)
+            rows.extend(database.execute_sql(f"{head} WHERE id IN ({','.join([param] * len(chunk))})",
+                                             chunk).fetchall())
+    else:
+        rows = database.execute_sql(head).fetchall()
+    return index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
+                           for rid, t, o, e, other, popularity in rows], everything=release_ids is None)

@@ -86,22 +86,27 @@ def _best_rating(md: dict) -> tuple[float | None, int]:
     return None, 0
 
 
-def franchise_key(item: dict, md: dict) -> str:
+def franchise_key(item: dict, md: dict, norm=normalize) -> str:
     """Normalised franchise-level title, or ``kp:<id>`` when there is no title at all."""
     base = _TRAILING_TAG.sub("", md.get("title") or item.get("title") or "")
-    key = normalize(base)
+    key = norm(base)
     if not key and item.get("kinopoisk_id"):
         key = f"kp:{item['kinopoisk_id']}"
     return key[:300]
 
 
-def release_row(item: dict) -> dict:
-    """Release columns from one item (without id, availability and bookkeeping times)."""
+def release_row(item: dict, norm=normalize) -> dict:
+    """Release columns from one item (without id, availability and bookkeeping times).
+
+    ``other_title_list`` (not a column) holds the alternative titles as a list; ``norm`` is
+    ``normalize`` or a memo of it (the sync normalises each title once per chunk)."""
     md = item.get("material_data") or {}
     title = md.get("anime_title") or md.get("title") or item.get("title") or item["id"]
     rating, votes = _best_rating(md)
     description = md.get("anime_description") or md.get("description") or ""
+    names = _names(item, md, title)
     return {
+        "other_title_list": names,
         "key": release_key(item),
         "shikimori_id": item.get("shikimori_id"),
         "kinopoisk_id": item.get("kinopoisk_id"),
@@ -109,9 +114,9 @@ def release_row(item: dict) -> dict:
         "title": title,
         "title_orig": item.get("title_orig") or "",
         "title_en": md.get("title_en") or "",
-        "other_titles": json.dumps(_names(item, md, title), ensure_ascii=False),
-        "sort_title": normalize(title)[:300],
-        "franchise": franchise_key(item, md),
+        "other_titles": json.dumps(names, ensure_ascii=False),
+        "sort_title": norm(title)[:300],
+        "franchise": franchise_key(item, md, norm),
         "kind": md.get("anime_kind") or KIND_BY_TYPE.get(item.get("type"), ""),
         "status": md.get("anime_status") or md.get("all_status") or "",
         "year": item.get("year") or md.get("year"),
@@ -181,9 +186,11 @@ def episode_rows(item: dict, *prefix) -> list[tuple]:
 
     Episode values are link strings (``with_episodes``) or objects (``with_episodes_data``).
     Movies have no seasons and get no rows: their translation link plays them. ``prefix``
-    values (e.g. a translation id) are put in front of every row.
+    values (e.g. a translation id) are put in front of every row. A season of link strings
+    under numeric keys (what ``with_episodes`` sends) is mapped in one comprehension; anything
+    else takes the careful path that skips what it cannot read.
     """
-    rows = []
+    rows: list[tuple] = []
     for season_key, season in (item.get("seasons") or {}).items():
         if not isinstance(season, dict):
             continue
@@ -191,15 +198,65 @@ def episode_rows(item: dict, *prefix) -> list[tuple]:
             season_no = int(season_key)
         except (TypeError, ValueError):
             continue
-        for number_key, value in (season.get("episodes") or {}).items():
-            try:
-                number = int(number_key)
-            except (TypeError, ValueError):
-                continue
-            if isinstance(value, str):
-                rows.append((*prefix, season_no, number, "", value))
-            elif isinstance(value, dict) and value.get("link"):
-                rows.append((*prefix, season_no, number, value.get("title") or "", value["link"]))
+        episodes = season.get("episodes") or {}
+        if not isinstance(episodes, dict):
+            continue
+        try:
+            fast = _link_rows(episodes, season_no, prefix)
+        except (TypeError, ValueError):
+            fast = None
+        if fast is not None and len(fast) == len(episodes):
+            rows.extend(fast)
+        else:
+            rows.extend(_episode_rows_careful(episodes, season_no, prefix))
+    return rows
+
+
+def link_seasons(item: dict) -> tuple[list[tuple[int, dict]], list[tuple]]:
+    """Split an item's episodes into whole seasons of link strings under plain numeric keys
+    (what ``with_episodes`` sends), as (season, {number: link}), and ``episode_rows`` of
+    the rest. The sync hands those seasons to SQLite as they are (``json_each``) instead of
+    building a Python row per episode: 3 million of them in a full sync."""
+    seasons: list[tuple[int, dict]] = []
+    rest: list[tuple] = []
+    for season_key, season in (item.get("seasons") or {}).items():
+        if not isinstance(season, dict):
+            continue
+        try:
+            season_no = int(season_key)
+        except (TypeError, ValueError):
+            continue
+        episodes = season.get("episodes") or {}
+        if not isinstance(episodes, dict):
+            continue
+        if all(value.__class__ is str for value in episodes.values()) \
+                and all(key.isascii() and key.isdigit() and len(key) < 10 for key in episodes):
+            if episodes:
+                seasons.append((season_no, episodes))
+        else:
+            rest.extend(_episode_rows_careful(episodes, season_no, ()))
+    return seasons, rest
+
+
+def _link_rows(episodes: dict, season_no: int, prefix: tuple) -> list[tuple]:
+    """Rows of the link-string values (raises ValueError on a non-numeric key); 3M rows a full sync."""
+    if len(prefix) == 1:  # the sync's case, without the slower tuple unpacking
+        head = prefix[0]
+        return [(head, season_no, int(key), "", value) for key, value in episodes.items() if value.__class__ is str]
+    return [(*prefix, season_no, int(key), "", value) for key, value in episodes.items() if value.__class__ is str]
+
+
+def _episode_rows_careful(episodes: dict, season_no: int, prefix: tuple) -> list[tuple]:
+    rows = []
+    for number_key, value in episodes.items():
+        try:
+            number = int(number_key)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(value, str):
+            rows.append((*prefix, season_no, number, "", value))
+        elif isinstance(value, dict) and value.get("link"):
+            rows.append((*prefix, season_no, number, value.get("title") or "", value["link"]))
     return rows
 
 

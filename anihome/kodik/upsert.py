@@ -20,16 +20,17 @@ without material_data fills a release only while no item with material_data has.
 """
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .. import events
-from ..catalog.search_index import reindex_releases
+from ..catalog.search_index import index_releases
 from ..catalog.text import normalize
 from ..clock import utcnow
-from ..db import database, portable_sql, write_transaction
+from ..db import database, is_sqlite, portable_sql, write_transaction
 from . import mapping
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class CatalogWriter:
         #: One id per sync run: receivers of ``catalog_written`` group a run's chunks by it.
         self.sync_id = uuid.uuid4().hex[:12]
         self._tags: dict[str, dict[str, int]] = {}
+        self._dumps: Callable[[dict], str] | None | bool = False  # False: not probed yet
 
     # --- public ---------------------------------------------------------------------------
     def write(self, items: Iterable[dict], before_commit: Callable[[ChunkResult], None] | None = None,
@@ -124,22 +126,34 @@ class CatalogWriter:
     # --- steps ----------------------------------------------------------------------------
     def _write(self, items: list[dict], result: ChunkResult) -> None:
         now = str(utcnow())
+        memo: dict[str, str] = {}
+
+        def norm(text: str | None) -> str:  # each title is normalised once per chunk (release row + index)
+            if text in memo:
+                return memo[text]
+            memo[text] = value = normalize(text)
+            return value
+
         for item in items:
             updated = mapping.kodik_time(item.get("updated_at"))
             if updated and (result.newest_updated_at is None or updated > result.newest_updated_at):
                 result.newest_updated_at = updated
-        release_of_key, meta_changed = self._releases(items, now, result)
+        release_of_key, meta_changed, fresh = self._releases(items, now, result, norm)
         translation_ids, existing_ids = self._translations(items, release_of_key, now, result)
         self._episodes(items, translation_ids, existing_ids, release_of_key, result)
         if meta_changed:
-            self._links(meta_changed, "genre", mapping.genre_names)
-            self._links(meta_changed, "studio", mapping.studio_names)
+            self._links(meta_changed, "genre", mapping.genre_names, fresh)
+            self._links(meta_changed, "studio", mapping.studio_names, fresh)
         self._recompute(sorted(result.moved_from))
         if meta_changed:
-            reindex_releases(sorted(meta_changed))
+            index_releases([(rid, row["title"], row["title_orig"], row["title_en"], row["other_title_list"],
+                             row["popularity"]) for rid, (_item, row) in sorted(meta_changed.items())],
+                           fresh=fresh, norm=norm)
 
-    def _releases(self, items, now, result):
-        """Insert new releases and refresh metadata; return ({key: id}, {id: item} metadata written)."""
+    def _releases(self, items, now, result, norm):
+        """Insert new releases and refresh metadata.
+
+        Returns ({key: id}, {id: (item, release row)} of metadata written, ids inserted)."""
         best: dict[str, tuple] = {}
         newest: dict[str, str] = {}
         for item in items:
@@ -154,20 +168,20 @@ class CatalogWriter:
         existing = {row[1]: row for row in _select_in(
             'SELECT id, "key", meta_updated_at, available, kodik_updated_at, status FROM "release" WHERE "key"',
             keys)}
-        inserts, updates, revived, meta_items = [], [], [], {}
+        inserts, updates, revived, meta_items, new_rows = [], [], [], {}, {}
         for key, (_, item) in best.items():
             updated = mapping.kodik_time(item.get("updated_at"))
             meta_at = updated if mapping.has_metadata(item) else None
             latest = mapping.kodik_time(newest[key]) or updated
             if key not in existing:
-                row = mapping.release_row(item)
+                row = new_rows[key] = mapping.release_row(item, norm)
                 inserts.append((*[row[c] for c in RELEASE_COLUMNS], meta_at, True, now, latest, now))
                 continue
             rid, _, have, available, kodik_at, old_status = existing[key]
             if meta_at is not None and (have is None or meta_at > str(have)) or meta_at is None and have is None:
-                row = mapping.release_row(item)
+                row = mapping.release_row(item, norm)
                 updates.append((*[row[c] for c in RELEASE_COLUMNS[1:]], meta_at, now, rid))
-                meta_items[rid] = item
+                meta_items[rid] = (item, row)
                 if old_status and row["status"] and row["status"] != old_status:
                     result.status_changes.append((rid, old_status, row["status"]))
             # The chunk's translations are all available: the release is too, and its Kodik time
@@ -181,15 +195,16 @@ class CatalogWriter:
         _executemany(f'UPDATE "release" SET {sets}, meta_updated_at = ?, updated_at = ? WHERE id = ?', updates)
         _executemany('UPDATE "release" SET available = TRUE, kodik_updated_at = ? WHERE id = ?', revived)
         release_of_key = {key: row[0] for key, row in existing.items()}
+        fresh = set()
         if inserts:
-            new_keys = [row[0] for row in inserts]
-            for rid, key in _select_in('SELECT id, "key" FROM "release" WHERE "key"', new_keys):
+            for rid, key in _select_in('SELECT id, "key" FROM "release" WHERE "key"', list(new_rows)):
                 release_of_key[key] = rid
-                meta_items[rid] = best[key][1]
+                meta_items[rid] = (best[key][1], new_rows[key])
+                fresh.add(rid)
         result.releases_new += len(inserts)
         result.releases_updated += len(updates)
         result.release_ids.update(release_of_key.values())
-        return release_of_key, meta_items
+        return release_of_key, meta_items, fresh
 
     def _translations(self, items, release_of_key, now, result):
         """Insert or refresh one translation per item; return ({kodik id: id}, ids that existed)."""
@@ -232,13 +247,20 @@ class CatalogWriter:
                     'SELECT translation_id, season, number, title, link FROM "episode" WHERE translation_id',
                     sorted(existing_ids)):
                 have.setdefault(tid, {})[(season, number)] = (title, link)
-        inserts, updates = [], []
+        inserts, updates, packed = [], [], []
+        dumps = self._season_json()
         for item in items:
             if "seasons" not in item:
                 continue
             tid = translation_ids[item["id"]]
             if tid not in existing_ids:  # a new translation: every episode is new, none announced
-                inserts.extend(mapping.episode_rows(item, tid))
+                if dumps is None:
+                    inserts.extend(mapping.episode_rows(item, tid))
+                    continue
+                seasons, rest = mapping.link_seasons(item)
+                packed.extend((tid, season, dumps(links)) for season, links in seasons)
+                result.episodes_new += sum(len(links) for _season, links in seasons)
+                inserts.extend((tid, *row) for row in rest)
                 continue
             rows = mapping.episode_rows(item)
             known = have.get(tid, {})
@@ -254,9 +276,30 @@ class CatalogWriter:
                     updates.append((title, link, tid, season, number))
         _executemany('INSERT INTO "episode" (translation_id, season, number, title, link) VALUES (?, ?, ?, ?, ?)',
                      inserts)
+        _executemany('INSERT INTO "episode" (translation_id, season, number, title, link) '
+                     "SELECT ?, ?, CAST(key AS INTEGER), '', value FROM json_each(?)", packed)
         _executemany('UPDATE "episode" SET title = ?, link = ? WHERE translation_id = ? AND season = ? '
                      'AND number = ?', updates)
         result.episodes_new += len(inserts)
+
+    def _season_json(self) -> Callable[[dict], str] | None:
+        """JSON text of a season's {number: link} for ``json_each``; None where SQLite's JSON
+        functions are missing (or on another database): episodes then go row by row."""
+        if self._dumps is False:
+            self._dumps = None
+            if is_sqlite():
+                try:
+                    database.execute_sql("""SELECT COUNT(*) FROM json_each('{"1": "a"}')""").fetchone()
+                except Exception:  # noqa: BLE001 - any failure means: no JSON functions here
+                    log.info("kodik sync: SQLite without json_each, episodes are written row by row")
+                else:
+                    try:
+                        from orjson import dumps as fast
+
+                        self._dumps = lambda value: fast(value).decode()  # text: a BLOB would be JSONB
+                    except ImportError:
+                        self._dumps = lambda value: json.dumps(value, ensure_ascii=False)
+        return self._dumps
 
     def _tag_ids(self, table: str, names: set[str]) -> dict[str, int]:
         """Ids of genres/studios by slug, creating the missing ones (first spelling wins)."""
@@ -276,12 +319,14 @@ class CatalogWriter:
                 cache[slug] = tid
         return {name: cache[_slug(name)] for name in names}
 
-    def _links(self, meta_items: dict[int, dict], table: str, names_of) -> None:
-        """Replace the genre (or studio) links of releases whose metadata was just written."""
-        names_by_release = {rid: names_of(item) for rid, item in meta_items.items()}
+    def _links(self, meta_items: dict[int, tuple], table: str, names_of, fresh: set[int]) -> None:
+        """Replace the genre (or studio) links of releases whose metadata was just written.
+
+        Releases in ``fresh`` were inserted in this transaction: they have no links to delete."""
+        names_by_release = {rid: names_of(item) for rid, (item, _row) in meta_items.items()}
         ids = self._tag_ids(table, {n for names in names_by_release.values() for n in names if n.strip()})
         link_table = f"release_{table}"
-        rids = sorted(names_by_release)
+        rids = sorted(rid for rid in names_by_release if rid not in fresh)
         for start in range(0, len(rids), _IN_BATCH):
             part = rids[start:start + _IN_BATCH]
             database.execute_sql(portable_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({_marks(len(part))})'), part)
