@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from flask import Response, jsonify, request
+from werkzeug.wsgi import wrap_file
 
 from ..errors import AppError
 from ..library import export_json, mal
@@ -54,8 +55,10 @@ def export_mal():
            responses={200: {"description": "The full export (format anihome-member-export).",
                             "content": {"application/json": {"schema": {"type": "object"}}}}})
 def export_all():
-    """Lists, favorites, collections, progress, history of the caller."""
-    return jsonify(export_json.build(me()))
+    """Lists, favorites, collections, progress, history of the caller (written to a spooled
+    file row by row, then sent in blocks: a long history never sits in memory whole)."""
+    return Response(wrap_file(request.environ, export_json.spool(me())), mimetype="application/json",
+                    direct_passthrough=True)
 
 
 JSON_IMPORT_MAX = 1024 * 1024  # the {"xml": ...} form; larger files go as the raw body

@@ -10,6 +10,7 @@ a backup (``restore.restore_backup``: verified, the replaced database kept aside
 """
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -99,8 +100,9 @@ def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary
                     name = _safe_name(member.username)
                     xml, _skipped = mal.export_xml(member.id)
                     archive.writestr(f"members/{name}.mal.xml", xml)
-                    archive.writestr(f"members/{name}.json", json.dumps(export_json.build(member.id),
-                                                                        ensure_ascii=False, indent=2, default=str))
+                    with archive.open(f"members/{name}.json", "w") as entry, \
+                            io.TextIOWrapper(entry, encoding="utf-8", newline="\n") as text:
+                        export_json.write(member.id, text)  # row by row: a long history is never whole
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)

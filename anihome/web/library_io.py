@@ -2,10 +2,11 @@
 and downloads of the member's MAL XML and full JSON export."""
 from __future__ import annotations
 
-import json
+from typing import IO
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wsgi import wrap_file
 
 from ..security.access import access
 from ..clock import utcnow
@@ -76,9 +77,13 @@ def export_page():
     return render_template("library/export.html")
 
 
-def _download(body: bytes, mimetype: str, name: str) -> Response:
+def _download(body: bytes | IO[bytes], mimetype: str, name: str) -> Response:
+    """A download of ``body``: bytes, or a rewound file (sent in blocks, closed after)."""
     stamp = utcnow().strftime("%Y%m%d")
-    response = Response(body, mimetype=mimetype)
+    if isinstance(body, bytes):
+        response = Response(body, mimetype=mimetype)
+    else:
+        response = Response(wrap_file(request.environ, body), mimetype=mimetype, direct_passthrough=True)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{mimetype.split("/")[1]}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -96,5 +101,4 @@ def export_mal():
 @access("member")
 def export_all():
     """Everything the member owns, as one JSON file."""
-    body = json.dumps(export_json.build(current_user.id), ensure_ascii=False, indent=1)
-    return _download(body.encode("utf-8"), "application/json", "anihome-export")
+    return _download(export_json.spool(current_user.id), "application/json", "anihome-export")
