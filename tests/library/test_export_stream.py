@@ -9,7 +9,7 @@ from datetime import timedelta
 from anihome.db import database
 from anihome.library import export_json
 from anihome.models import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry, ReleaseChoice,
-                            WatchEvent, WatchProgress)
+                            WatchProgress)
 
 from .conftest import NOW
 

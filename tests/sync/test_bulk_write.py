@@ -3,6 +3,8 @@
 Episodes of new translations go to SQLite as JSON seasons (``json_each``) and the search
 index is written from the rows in hand; both must agree with the slow, obvious ways.
 """
+import pytest
+
 from anihome.catalog.search_index import reindex_releases
 from anihome.db import database
 from anihome.kodik import state, sync
@@ -34,6 +36,7 @@ def _row_by_row_writer() -> CatalogWriter:
     return writer
 
 
+@pytest.mark.sqlite_only("json_each is the SQLite path; other databases write episodes row by row anyway")
 def test_episodes_written_as_json_seasons_equal_episodes_written_row_by_row(db, fake, kodik):
     sync.run_full(kodik)
     bulk = catalog_dump()
@@ -45,6 +48,7 @@ def test_episodes_written_as_json_seasons_equal_episodes_written_row_by_row(db, 
     assert len(bulk["episodes"]) > len(bulk["translations"])
 
 
+@pytest.mark.sqlite_only("reads SQLite's FTS5 search tables")
 def test_the_search_index_the_sync_writes_equals_a_full_rebuild(db, fake, kodik):
     sync.run_full(kodik)
     sync.run_full(kodik)  # a second walk rewrites nothing, and must not duplicate index rows
