@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable
 
-from . import calendar, home, queries, releases, search
+from . import calendar, facet_counts as live, home, queries, releases, search
 from .params import BrowseParams
 
 TAG = ("catalog",)
@@ -31,6 +31,12 @@ def browse(cache, params: BrowseParams, cap: int | None) -> dict:
 def facets(cache, cap: int | None) -> dict:
     """The filter form's choices with counts of what ``cap`` allows."""
     return _get(cache, f"facets:{cap}", lambda: queries.facets(cap))
+
+
+def facet_counts(cache, params: BrowseParams, cap: int | None) -> dict:
+    """Live counts per kind, status and genre for this filter set (``catalog.facet_counts``)."""
+    filters = params.query_string(sort=None, page=None, per_page=None)
+    return _get(cache, f"facet-counts:{cap}:{filters}", lambda: live.facet_counts(params, cap))
 
 
 def release_page(cache, release_id: int, cap: int | None, translation_id: int | None) -> dict:

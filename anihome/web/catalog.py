@@ -63,6 +63,7 @@ def _browse_page() -> str:
     def render(result: dict) -> str:
         return render_template("catalog/_browse_body.html", params=params, result=result,
                                facets=cached.facets(_cache(), cap_of(current_user)), sorts=SORT_NAMES, kinds=BROWSE_KINDS,
+                               live=cached.facet_counts(_cache(), params, cap_of(current_user)),
                                statuses=STATUSES)
 
     if params.sort == ranking.SORT:
