@@ -18,6 +18,7 @@ from ..catalog.filters import FILTERS, SORT_NAMES, TRANSLATION_TYPES
 from ..catalog.params import DEFAULT_PER_PAGE, parse_browse
 from ..catalog.releases import pick_translation
 from ..catalog.search import AUTOCOMPLETE_LIMIT, MAX_QUERY, clean_query
+from ..catalog.titles import mode_of, with_display_titles
 from ..clock import utcnow
 from ..social import ranking
 from ..social.reviews import household_score
@@ -28,9 +29,12 @@ from .pagination import pagination_params, parse_pagination
 from .params import parse_bool, parse_int
 from .spec import array, boolean, datetime_string, integer, obj, page_of, query, ref, string
 
+DISPLAY_TITLE = ("The title in the caller's title language (account page: Russian, romaji or English), "
+                 "else the next one that exists.")
 CARD_PROPS = {
     "id": integer(), "title": string("Russian title."), "title_orig": string("Original or romaji title."),
-    "title_en": string(), "kind": string(enum=KINDS + ("",)), "status": string(enum=STATUSES + ("",)),
+    "title_en": string(), "display_title": string(DISPLAY_TITLE),
+    "kind": string(enum=KINDS + ("",)), "status": string(enum=STATUSES + ("",)),
     "year": integer(nullable=True), "rating": {"type": "number", "nullable": True},
     "votes": integer(), "poster_url": string(), "age_limit": integer("Minimum age; null when unknown.", nullable=True),
     "episodes_aired": integer(nullable=True), "episodes_total": integer(nullable=True),
@@ -77,6 +81,7 @@ SCHEMAS = {
     }, required=["release_id", "translation", "items"]),
     "Suggestion": obj({
         "id": integer(), "title": string(), "title_orig": string(), "title_en": string(),
+        "display_title": string(DISPLAY_TITLE),
         "year": integer(nullable=True), "kind": string(), "poster_url": string(),
     }, required=["id", "title"]),
     "Suggestions": obj({"items": array(ref("Suggestion"))}, required=["items"]),
@@ -110,11 +115,19 @@ def _cap():
     return cap_of(current_api_user())
 
 
+def _mode() -> str:
+    """The caller's title language (``display_title`` of release-shaped answers)."""
+    return mode_of(current_api_user())
+
+
 def _json(key: str, compute, ttl: float | None = None) -> Response:
-    """A JSON answer cached as encoded text (per age cap) under the "catalog" tag."""
+    """A JSON answer cached as encoded text (per age cap and title language) under the
+    "catalog" tag; release-shaped parts carry ``display_title``."""
+    mode = _mode()
     body = get_cache(current_app).get_or_set(
-        f"catalog:api:{key}:{_cap()}",
-        lambda: json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode(),
+        f"catalog:api:{key}:{_cap()}:{mode}",
+        lambda: json.dumps(with_display_titles(compute(), mode), ensure_ascii=False,
+                           separators=(",", ":")).encode(),
         ttl=ttl, tags=("catalog",))
     return Response(body, mimetype="application/json")
 
@@ -125,7 +138,8 @@ def _json(key: str, compute, ttl: float | None = None) -> Response:
 def releases():
     """One page of releases; the query string is the same as the browse page's."""
     if request.args.get("sort") == ranking.SORT:  # from the household's reviews: never cached
-        return Response(json.dumps(ranking.browse(parse_browse(request.args), _cap()), ensure_ascii=False),
+        return Response(json.dumps(with_display_titles(ranking.browse(parse_browse(request.args), _cap()), _mode()),
+                                   ensure_ascii=False),
                         mimetype="application/json")
     # Keyed by the raw query string, so a cached page costs no parsing; a bad parameter
     # raises inside the lambda (400) and nothing is stored.
@@ -234,8 +248,8 @@ def calendar():
                                           release_ids=calendar_service.followed_release_ids(user.id))
     else:
         items = cached.upcoming(get_cache(current_app), _cap(), utcnow(), tz)
-    return {"timezone": tz, "items": [
+    return with_display_titles({"timezone": tz, "items": [
         {"id": item["release"]["id"], "title": item["release"]["title"], "release": item["release"],
          "at": iso_utc(item["at"]), "episode": item["episode"]}
-        for item in items]}
+        for item in items]}, _mode())
 

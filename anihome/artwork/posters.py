@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..catalog.agecap import allowed
+from ..catalog.titles import title_in
 from ..errors import NotFound
 from ..models import Genre, Release, ReleaseGenre
 from .fetch import PosterRefused, fetch_image
@@ -42,10 +43,12 @@ class Poster:
     svg: str | None = None
 
 
-def poster_for(settings: Mapping[str, Any], release_id: int, cap: int | None) -> Poster:
-    """The poster of a release: the stored copy, else its tile; a release above the caller's age
-    cap gets a neutral tile (so no page shows a broken image, and nothing of it is shown)."""
-    release = (Release.select(Release.id, Release.title, Release.poster_url, Release.age_limit)
+def poster_for(settings: Mapping[str, Any], release_id: int, cap: int | None, mode: str = "ru") -> Poster:
+    """The poster of a release: the stored copy, else its tile (with the title in the member's
+    title language ``mode``); a release above the caller's age cap gets a neutral tile (so no
+    page shows a broken image, and nothing of it is shown)."""
+    release = (Release.select(Release.id, Release.title, Release.title_orig, Release.title_en,
+                              Release.poster_url, Release.age_limit)
                .where(Release.id == release_id).first())
     if release is None:
         raise NotFound("No such release.")
@@ -56,7 +59,7 @@ def poster_for(settings: Mapping[str, Any], release_id: int, cap: int | None) ->
         return Poster(path=found[0], mimetype=found[1])
     genres = [name for (name,) in Genre.select(Genre.name).join(ReleaseGenre)
               .where(ReleaseGenre.release == release.id).order_by(Genre.name).tuples()]
-    return Poster(svg=tile_svg(release.title, genres))
+    return Poster(svg=tile_svg(title_in(release, mode), genres))
 
 
 def _wanted(store: PosterStore, retry_after: float, now: float):

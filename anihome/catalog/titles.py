@@ -34,3 +34,17 @@ def other_titles(item, mode: str) -> list[str]:
             seen.add(value)
             out.append(value)
     return out
+
+
+def with_display_titles(data, mode: str):
+    """A copy of API JSON ``data`` (dicts and lists) where every release-shaped dict (one with
+    ``title`` and ``title_orig``) also carries ``display_title``: its title in ``mode``.
+    Never changes ``data`` itself (it may be a cached answer)."""
+    if isinstance(data, dict):
+        copy = {key: with_display_titles(value, mode) for key, value in data.items()}
+        if "title" in data and "title_orig" in data:
+            copy["display_title"] = title_in(data, mode)
+        return copy
+    if isinstance(data, list):
+        return [with_display_titles(item, mode) for item in data]
+    return data

@@ -23,7 +23,10 @@ def _titles():
     mode = title_mode()
     return {"title_of": lambda item: title_in(item, mode),
             "other_titles_of": lambda item: other_titles(item, mode),
-            "genres_by_name": _genres_by_name}
+            "genres_by_name": _genres_by_name,
+            # ?t= on poster URLs: a tile carries the title in this language, so a member who
+            # changes it gets new tiles at once instead of the browser's hour-old copies
+            "poster_variant": None if mode == "ru" else mode}
 
 
 def _genres_by_name(genres: list[dict]) -> list[dict]:

@@ -46,7 +46,9 @@
         li.dataset.releaseId = item.id;
         var cover = document.createElement("span");
         cover.className = "cover";
-        cover.setAttribute("data-initial", (item.title || "?").charAt(0));
+        /* display_title: the title in the member's title language (account page) */
+        var shown = item.display_title || item.title || "?";
+        cover.setAttribute("data-initial", shown.charAt(0));
         var img = document.createElement("img");  /* always our own copy or tile, never another host */
         img.alt = "";
         img.loading = "lazy";
@@ -56,10 +58,11 @@
         var text = document.createElement("span");
         var title = document.createElement("span");
         title.className = "s-title";
-        title.textContent = item.title;
+        title.textContent = shown;
         var sub = document.createElement("span");
         sub.className = "s-sub";
-        sub.textContent = [item.title_orig || item.title_en, item.year].filter(Boolean).join(" · ");
+        var other = shown !== item.title ? item.title : (item.title_orig || item.title_en);
+        sub.textContent = [other, item.year].filter(Boolean).join(" · ");
         text.appendChild(title);
         text.appendChild(sub);
         li.appendChild(cover);
