@@ -21,8 +21,11 @@ class AppError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str, field: str | None = None, status: int | None = None,
-                 code: str | None = None):
-        super().__init__(message)
+                 code: str | None = None, values: dict | None = None):
+        # ``message`` is an English source string; with ``values`` it holds %(name)s
+        # placeholders, so HTML pages translate it first and fill the values in after.
+        self.values = dict(values or {})
+        super().__init__(message % self.values if self.values else message)
         self.message = message
         self.field = field
         if status is not None:
@@ -73,12 +76,14 @@ def wants_json() -> bool:
 
 
 def _render(status: int, message: str | None, code: str | None = None, field: str | None = None,
-            headers: dict | None = None):
+            headers: dict | None = None, values: dict | None = None):
     """JSON under /api/, else the error page in the layout (title and explanation by status,
     in the member's language; ``message`` when it says more; a way back)."""
     if wants_json():
-        return json_error(status, message or HTTP_STATUS_CODES.get(status, "Error"), code, field, headers)
-    return (render_template("errors/error.html", status=status, message=message, back=_back()),
+        text = message % values if message and values else message
+        return json_error(status, text or HTTP_STATUS_CODES.get(status, "Error"), code, field, headers)
+    return (render_template("errors/error.html", status=status, message=message, values=values or {},
+                            back=_back()),
             status, headers or {})
 
 
@@ -97,7 +102,7 @@ def _back() -> str | None:
 def register_error_handlers(app) -> None:
     @app.errorhandler(AppError)
     def _app_error(exc: AppError):
-        return _render(exc.status, exc.message, exc.code, exc.field)
+        return _render(exc.status, exc.message, exc.code, exc.field, values=exc.values)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -11,6 +11,6 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     interval = int(settings.get("POSTER_FETCH_INTERVAL_MINUTES") or 0)
     return [JobSpec(
         id=JOB_ID, function=cache_posters,
-        description="Fetch posters not stored yet into <data dir>/posters, so pages never load artwork from other hosts.",
+        description="Fetch posters not stored yet onto this server, so pages never load artwork from other sites.",
         interval_minutes=interval if interval > 0 else None, enabled=interval > 0,
         setting="POSTER_FETCH_INTERVAL_MINUTES")]

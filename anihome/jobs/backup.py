@@ -84,7 +84,7 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     schedule = cron_setting(settings["BACKUP_SCHEDULE"])
     return [JobSpec(
         id=JOB_ID, function=backup_database,
-        description="Copy the database into <data dir>/backups, verify the copy, and keep the newest "
-                    "BACKUP_KEEP plus daily, weekly and monthly generations.",
+        description="Copy the database into the backups folder, verify the copy, and keep the newest "
+                    "copies plus daily, weekly and monthly ones.",
         cron=schedule, enabled=schedule is not None and not settings.get("DATABASE_URL"),
         setting="BACKUP_SCHEDULE", misfire_grace_seconds=6 * 3600, alert_owner=True)]

@@ -35,6 +35,6 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     minutes = settings["INTEGRITY_CHECK_MINUTES"]
     return [JobSpec(
         id=JOB_ID, function=integrity_check,
-        description="Check the database with SQLite's quick_check; a damaged one makes health 'degraded'.",
+        description="Check the database for damage; a damaged database is reported on the System page and by the health check.",
         interval_minutes=minutes if minutes > 0 else None, enabled=minutes > 0 and not settings.get("DATABASE_URL"),
         setting="INTEGRITY_CHECK_MINUTES", catch_up=False, alert_owner=True)]

@@ -29,8 +29,9 @@ class HostNotAllowed(AppError):
     status, code = 400, "host_not_allowed"
 
     def __init__(self, name: str):
-        super().__init__(f"This server does not answer to the name {name[:100]!r}. "
-                         "The owner can add it to ALLOWED_HOSTS or set PUBLIC_URL.", field="Host")
+        super().__init__("This server does not answer to the name %(name)s. "
+                         "The owner can add it to ALLOWED_HOSTS or set PUBLIC_URL.", field="Host",
+                         values={"name": repr(name[:100])})
 
 
 def host_name(host: str | None) -> str:

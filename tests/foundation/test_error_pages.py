@@ -121,3 +121,42 @@ def test_the_kodik_page_shows_no_python_repr_before_the_first_progress_poll(app,
     assert 'data-running="true"' in page
     assert "<built-in" not in page and "object at 0x" not in page
     assert re.search(r"<strong data-kodik-done>0</strong>", page)
+
+
+def test_a_service_message_is_translated_on_the_russian_error_page(app, client, member, login):
+    from anihome.errors import NotFound
+    from anihome.security.access import access
+
+    @app.get("/_missing_episode")
+    @access("member")
+    def _missing_episode():
+        raise NotFound("No such episode.")
+
+    login(client, "member")
+    client.set_cookie("lang", "ru")
+    page = text(client.get("/_missing_episode"))
+    assert "Такой серии нет." in page and "No such episode" not in page
+
+
+def test_a_message_without_a_translation_gives_way_to_the_status_explanation_in_russian(app, client, member, login):
+    from anihome.errors import AppError
+    from anihome.security.access import access
+
+    @app.get("/_untranslated")
+    @access("member")
+    def _untranslated():
+        raise AppError("An English sentence nobody translated, for the test.")
+
+    login(client, "member")
+    client.set_cookie("lang", "ru")
+    page = text(client.get("/_untranslated"))
+    assert "nobody translated" not in page and "В запросе что-то не так" in page
+    client.set_cookie("lang", "en")
+    assert "An English sentence nobody translated, for the test." in text(client.get("/_untranslated"))
+
+
+def test_a_foreign_host_is_refused_in_the_visitors_language(client):
+    ru = text(client.get("/login", headers={"Host": "evil.example", "Accept-Language": "ru"}))
+    assert "Этот сервер не отвечает на имя &#39;evil.example&#39;" in ru and "does not answer" not in ru
+    en = client.get("/api/v1/health", headers={"Host": "evil.example"}).get_json()
+    assert en["error"]["message"].startswith("This server does not answer to the name 'evil.example'.")
