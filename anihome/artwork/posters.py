@@ -4,8 +4,9 @@
 generated tile (``tile.py``). ``cache_posters`` is the ``posters`` job: it walks available
 releases, most popular first, and fetches each poster that is not stored yet, at most
 POSTER_FETCH_BATCH per run, politely (a pause between requests), until the folder reaches
-POSTER_CACHE_MB. Failures leave a marker and are retried after POSTER_RETRY_DAYS. The demo
-catalog is never fetched: its poster URLs are made up and its artwork is the tile.
+POSTER_CACHE_MB. Each poster is stored resized to card size as WebP (``resize.py``). Failures
+leave a marker and are retried after POSTER_RETRY_DAYS. The demo catalog is never fetched:
+its poster URLs are made up and its artwork is the tile.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..catalog.titles import title_in
 from ..errors import NotFound
 from ..models import Genre, Release, ReleaseGenre
 from .fetch import PosterRefused, fetch_image
+from .resize import shrink
 from .store import PosterStore
 from .tile import tile_svg
 
@@ -107,6 +109,7 @@ def fill_poster_cache(settings: Mapping[str, Any], session=None, sleep: Callable
             try:
                 data, ext = fetch_image(url, session, min(max_bytes, store.max_total_bytes - total),
                                         settings["POSTER_TIMEOUT"])
+                data, ext = shrink(data)
             except PosterRefused as exc:
                 store.record_miss(release_id, url)
                 counts["refused"] += 1

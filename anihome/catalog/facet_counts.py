@@ -58,16 +58,14 @@ def sqlite_counts(params: BrowseParams, cap: int | None) -> dict[str, dict]:
     rest = _without(params, "genre")
     if _driver(rest) is None:
         where, args = _conditions(rest, cap)
-        sql = ("SELECT g.genre_id, COUNT(*) FROM release_genre AS g INDEXED BY release_genre_genre_release"
-               ' CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = g.release_id'
-               f" WHERE {' AND '.join(where)} GROUP BY g.genre_id")
+        source = ("release_genre AS g INDEXED BY release_genre_genre_release"
+                  ' CROSS JOIN "release" AS r INDEXED BY release_visibility ON r.id = g.release_id')
     else:
         source, where, args = _source(rest, cap)
-        sql = (f"SELECT g.genre_id, COUNT(*) FROM {source} CROSS JOIN release_genre AS g ON g.release_id = r.id"
-               f" WHERE {' AND '.join(where)} GROUP BY g.genre_id")
-    by_id = dict(database.execute_sql(sql, args).fetchall())
-    slugs = dict(Genre.select(Genre.id, Genre.slug).where(Genre.id.in_(list(by_id))).tuples()) if by_id else {}
-    counts["genre"] = {slugs[genre_id]: n for genre_id, n in by_id.items() if genre_id in slugs}
+        source += " CROSS JOIN release_genre AS g ON g.release_id = r.id"
+    sql = (f"SELECT gn.slug, COUNT(*) FROM {source} JOIN genre AS gn ON gn.id = g.genre_id"
+           f" WHERE {' AND '.join(where)} GROUP BY g.genre_id")
+    counts["genre"] = dict(database.execute_sql(sql, args).fetchall())
     return counts
 
 

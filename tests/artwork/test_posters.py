@@ -15,8 +15,39 @@ from tests.catalog.catalog_data import build_catalog
 from tests.catalog.conftest import signed_in
 from tests.conftest import make_user
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 500
+
+
+def _picture(fmt: str, size: tuple[int, int]) -> bytes:
+    """A real picture (a gradient) of ``size`` in ``fmt``."""
+    import io
+
+    from PIL import Image
+
+    image = Image.merge("RGB", [Image.linear_gradient("L").resize(size)] * 3)
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that announces ``width`` x ``height`` pixels in a few bytes (a decompression bomb's
+    calling card); its data is never meant to be decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+JPEG = _picture("JPEG", (900, 1350))
+PNG = _picture("PNG", (200, 300))
+BOMB = _png_header_only(20_000, 20_000)
+NEAR_BOMB = _png_header_only(6_000, 5_000)  # 30 Mpx: over the limit, under Pillow's own 2x error
+BROKEN = JPEG[:400]  # a JPEG cut short
 
 
 class _Images(BaseHTTPRequestHandler):
@@ -43,6 +74,12 @@ class _Images(BaseHTTPRequestHandler):
             self._send(200, JPEG)
         elif path == "/ok.png":
             self._send(200, PNG, "image/png")
+        elif path == "/bomb.png":
+            self._send(200, BOMB, "image/png")
+        elif path == "/near-bomb.png":
+            self._send(200, NEAR_BOMB, "image/png")
+        elif path == "/broken.jpg":
+            self._send(200, BROKEN)
         elif path == "/slow":
             time.sleep(2)
             self._send(200, JPEG)
@@ -95,8 +132,8 @@ def session():
 
 def test_a_jpeg_and_a_png_are_fetched_with_their_extension(images, session):
     base, _ = images
-    assert fetch_image(base + "/ok.jpg", session, 10_000, 2) == (JPEG, "jpg")
-    assert fetch_image(base + "/ok.png", session, 10_000, 2)[1] == "png"
+    assert fetch_image(base + "/ok.jpg", session, 100_000, 2) == (JPEG, "jpg")
+    assert fetch_image(base + "/ok.png", session, 100_000, 2)[1] == "png"
 
 
 @pytest.mark.parametrize("path, reason", [
@@ -155,7 +192,8 @@ def test_the_job_stores_good_posters_once_and_marks_bad_ones(poster_app, images)
     with poster_app.app_context(), poster_app.extensions["anihome.db"].connection_context():
         aot = Release.get_by_id(ns.aot)
     path, mimetype = store.find(ns.aot, aot.poster_url)
-    assert path.read_bytes() == JPEG and mimetype == "image/jpeg"
+    assert mimetype == "image/webp" and _size(path.read_bytes()) == (300, 450)  # resized, aspect kept
+    assert path.stat().st_size < len(JPEG) and counts["bytes"] == path.stat().st_size + _stored_size(store, ns.opm)
     server.hits.clear()
     again = _fill(poster_app)
     assert again["stored"] == again["refused"] == 0 and server.hits == []  # fetched once; misses wait
@@ -177,7 +215,7 @@ def test_a_new_poster_url_replaces_the_stored_copy(poster_app, images):
         Release.update(poster_url=base + "/ok.png?v=2").where(Release.id == ns.aot).execute()
     assert _fill(poster_app)["stored"] == 1
     files = [p.name for p in poster_store(poster_app.config["ANIHOME_SETTINGS"]).root.rglob(f"{ns.aot}-*")]
-    assert len(files) == 1 and files[0].endswith(".png")
+    assert len(files) == 1 and files[0].endswith(".webp") and "-" in files[0]
 
 
 def test_the_poster_route_serves_the_stored_copy_else_a_tile_and_a_neutral_tile_above_the_age_cap(poster_app, images):
@@ -188,7 +226,7 @@ def test_the_poster_route_serves_the_stored_copy_else_a_tile_and_a_neutral_tile_
     kid = make_user(poster_app, "kid", "member", age_cap=12)
     client = signed_in(poster_app, owner)
     stored = client.get(f"/posters/{ns.aot}")
-    assert stored.status_code == 200 and stored.data == JPEG and stored.mimetype == "image/jpeg"
+    assert stored.status_code == 200 and stored.mimetype == "image/webp" and _size(stored.data) == (300, 450)
     assert "private" in stored.headers["Cache-Control"] and stored.headers.get("ETag")
     tile = client.get(f"/posters/{ns.opm}")
     assert tile.status_code == 200 and tile.mimetype == "image/svg+xml"
@@ -224,3 +262,42 @@ def test_the_demo_catalog_is_never_fetched(poster_app, images):
             state.put("kodik.demo", "2026-01-01")
     server.hits.clear()
     assert _fill(poster_app)["stored"] == 0 and server.hits == []
+
+
+def _size(data: bytes) -> tuple[int, int]:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as picture:
+        return picture.size
+
+
+def _stored_size(store, release_id) -> int:
+    return sum(p.stat().st_size for p in store.root.rglob(f"{release_id}-*.webp"))
+
+
+def test_a_small_poster_is_stored_as_webp_without_being_enlarged():
+    from anihome.artwork.resize import shrink
+
+    data, ext = shrink(PNG)
+    assert ext == "webp" and _size(data) == (200, 300)
+
+
+@pytest.mark.parametrize("data, reason", [(BOMB, "too-many-pixels"), (NEAR_BOMB, "too-many-pixels"),
+                                          (BROKEN, "not-an-image"), (b"GIF89a" + b"\x00" * 20, "not-an-image")])
+def test_bombs_and_broken_pictures_are_refused_before_they_are_stored(data, reason):
+    from anihome.artwork.resize import shrink
+
+    with pytest.raises(PosterRefused) as refused:
+        shrink(data)
+    assert refused.value.reason == reason
+
+
+def test_the_job_refuses_a_decompression_bomb_and_a_broken_picture(poster_app, images):
+    base, _ = images
+    ns = _setup(poster_app, base, {"aot": "/bomb.png", "opm": "/broken.jpg", "star": "/near-bomb.png"})
+    counts = _fill(poster_app)
+    assert (counts["stored"], counts["refused"]) == (0, 3)
+    store = poster_store(poster_app.config["ANIHOME_SETTINGS"])
+    assert not list(store.root.rglob(f"{ns.aot}-*.webp"))
