@@ -50,6 +50,15 @@ def household(tmp_path_factory):
         collections.add_item(users["member"].id, shelf.id, kid_ok.id)
         data = {"release_id": kid_ok.id, "collection_id": shelf.id,
                 "member_id": users["member"].id, "search": kid_ok.title.split()[0]}
+    # Every browser of the sweep is a household screen, so /who shows the profile picker and
+    # /who/<member> the PIN pad (the member has a PIN; the kid's profile is PIN-less).
+    from anihome.accounts import screens
+    from anihome.accounts.passwords import hash_password
+    from anihome.models import User
+
+    with app.test_request_context(), app.extensions["anihome.db"].connection_context():
+        User.update(pin_hash=hash_password("2468")).where(User.id == users["member"].id).execute()
+        data["screen_token"] = screens.register(users["owner"], "sweep")
     data["run_id"] = run_job(app, "housekeeping").id
     from waitress import create_server
 
@@ -121,6 +130,7 @@ def test_every_page_fits_the_screen_and_reads_cleanly(household, chromium, missi
     app, base = household["app"], household["base"]
     client, cookie = _session_cookie(app, household["users"][role])
     client.set_cookie("lang", language)
+    client.set_cookie("anihome_screen", household["screen_token"])
     pages = _html_pages(client, discover(app, household))
     assert len(pages) >= 15, pages
     # bypass_csp: axe-core is injected into each page, which the page's own CSP (no inline
@@ -128,7 +138,8 @@ def test_every_page_fits_the_screen_and_reads_cleanly(household, chromium, missi
     context = chromium.new_context(viewport={"width": WIDTHS[0], "height": 800}, bypass_csp=True,
                                    locale="ru-RU" if language == "ru" else "en-US", color_scheme=SCHEMES[language])
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base},
-                         {"name": "lang", "value": language, "url": base}])
+                         {"name": "lang", "value": language, "url": base},
+                         {"name": "anihome_screen", "value": household["screen_token"], "url": base}])
     tab = context.new_page()
     tab.set_default_timeout(20_000)
     problems = []
