@@ -17,6 +17,7 @@ from ..analytics import (cached, charts, cohorts, completion, dashboard, member_
 from ..analytics.reports import pdf_writer
 from ..catalog.agecap import cap_of
 from ..errors import AppError
+from .page_cache import render_page
 from .templating import current_language
 from .templating import gettext as _
 
@@ -99,7 +100,8 @@ def _weekly_chart(series):
 @bp.get("/me/stats")
 @access("member")
 def my_stats():
-    """The member's own statistics: totals per period, favourites, dubs, heatmap, streak."""
+    """The member's own statistics: totals per period, favourites, dubs, heatmap, streak. The
+    numbers are a cached fragment per member; the whole page is cached per member too."""
     today = _today()
     user_id = current_user.id
 
@@ -110,8 +112,9 @@ def my_stats():
                                heat=_heatmap_chart(data["heatmap"]), weekly=_weekly_chart(data["weekly"]),
                                years=member_stats.years(user_id), hours=_hours)
 
-    return render_template("analytics/stats.html", body=_fragment("stats", (user_id, today), render, user_id),
-                           sharing=privacy.shares(current_user))
+    return render_page(lambda: render_template(
+        "analytics/stats.html", body=_fragment("stats", (user_id, today), render, user_id),
+        sharing=privacy.shares(current_user)), tags=(cached.TAG,))
 
 
 @bp.post("/me/stats/sharing")
@@ -163,8 +166,8 @@ def _year_page(member, year: int):
 def dashboard_page():
     """Views and watch time per day, top content, active members, dubs, completion, catalog.
 
-    Each section is a cached fragment keyed by its arguments and language, so a cached page
-    renders only the layout around them."""
+    Each section is a cached fragment keyed by its arguments and language; the whole page is
+    cached per member (``web/page_cache.py``), dropped with the fragments' tags."""
     today = _today()
     start, end = periods.parse_range(request.args, 30, today)
     by = periods.parse_choice(request.args, "by", dashboard.TOP_BY, "views")
@@ -200,13 +203,14 @@ def dashboard_page():
         health = cached.cached(app, "health", (), dashboard.catalog_health, tags=dashboard.HEALTH_TAGS)
         return render_template("analytics/_dash_health.html", health=health)
 
-    return render_template(
+    return render_page(lambda: render_template(
         "analytics/dashboard.html", start=start, end=end, by=by,
         views=_fragment("views", (start, end, today), views_part),
         top=_fragment("top", (start, end, by, cap), top_part),
         dubs=_fragment("dubs", (start, end), dubs_part),
         completion=_fragment("completion", (cap,), completion_part),
-        health=_fragment("health", (), health_part, tags=dashboard.HEALTH_TAGS))
+        health=_fragment("health", (), health_part, tags=dashboard.HEALTH_TAGS)),
+        tags=(cached.TAG, *dashboard.HEALTH_TAGS))
 
 
 @bp.get("/admin/analytics/cohorts")

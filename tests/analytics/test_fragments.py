@@ -82,3 +82,14 @@ def test_the_sharing_form_is_fresh_on_every_stats_page(app, client, built):
     html = _page(client, "/me/stats")
     assert "Your statistics are shared with the household." in html
     assert html.count('name="csrf_token" value="') >= 1
+
+
+def test_a_repeated_analytics_page_is_served_whole_and_answers_304_when_unchanged(app, client, built):
+    sign_in(client, built.alice)
+    first = client.get("/me/stats")
+    etag = first.headers.get("ETag")
+    assert first.status_code == 200 and etag
+    assert client.get("/me/stats", headers={"If-None-Match": etag}).status_code == 304
+    in_db(app, lambda: lists.set_entry(built.alice.id, built.a.id, {"status": "watching", "score": 9}))
+    changed = client.get("/me/stats", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and re.search(r'id="mean-score">9\.0<', changed.get_data(as_text=True))
