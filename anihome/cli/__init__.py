@@ -6,7 +6,7 @@ from importlib import import_module
 import click
 
 # Each module defines ``register(group)``; add one here to mount its commands.
-CLI_MODULES = ("serve", "jobs", "users", "tokens", "sync", "backups", "ops", "household", "setup")
+CLI_MODULES = ("serve", "jobs", "users", "tokens", "sync", "backups", "ops", "household", "setup", "database")
 
 
 def build_cli() -> click.Group:
