@@ -1,5 +1,8 @@
 """The nightly database backup job: a verified copy of the SQLite file into <data dir>/backups.
 
+A PostgreSQL household (DATABASE_URL) is dumped with ``pg_dump`` into the same folder instead
+(``anihome.ops.pg_backups``), verified and pruned alike; without pg_dump the run fails saying so.
+
 Uses SQLite's online backup API, so members can keep using AniHome while it runs. The copy
 is written under a temporary name, checked with ``PRAGMA integrity_check`` and renamed only
 when sound (``anihome.ops.backups``); only then are old copies pruned, keeping the newest
@@ -14,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..db import is_sqlite, sqlite_path
+from ..db import is_postgres, is_postgres_url, is_sqlite, sqlite_path
 from ..ops.backups import NIGHTLY, BackupError, BackupFile, make_backup, prune
 from ..ops.backups import list_backups as _list
 from ..ops.integrity import check_file
@@ -48,7 +51,12 @@ def newest_backup_age_hours(settings: Mapping[str, Any]) -> float | None:
 
 
 def database_size(settings: Mapping[str, Any]) -> int | None:
-    """Bytes used by the SQLite database with its WAL, or None for a server database."""
+    """Bytes used by the SQLite database with its WAL (PostgreSQL: ``pg_database_size``), or None
+    for another server database."""
+    if is_postgres():
+        from ..db import database
+
+        return database.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0]
     if settings.get("DATABASE_URL"):
         return None
     path = sqlite_path(settings)
@@ -63,12 +71,17 @@ def check_integrity(path: Path) -> str:
 def backup_database(ctx) -> dict[str, int]:
     """Job: copy the live database into the backups folder, verify it, then prune old copies."""
     settings = ctx.settings
-    if not is_sqlite():
-        raise BackupError("DATABASE_URL points to a server database; back it up with its own tools "
-                          "(for PostgreSQL: pg_dump)")
+    if not is_sqlite() and not is_postgres():
+        raise BackupError("DATABASE_URL points to a server database AniHome cannot back up; "
+                          "back it up with its own tools")
     ctx.progress(0.1, "copying and checking the database")
     try:
-        backup = make_backup(sqlite_path(settings), backup_dir(settings), PREFIX)
+        if is_postgres():
+            from ..ops.pg_backups import make_pg_backup
+
+            backup = make_pg_backup(settings["DATABASE_URL"], backup_dir(settings), PREFIX)
+        else:
+            backup = make_backup(sqlite_path(settings), backup_dir(settings), PREFIX)
     except BackupError as exc:
         log.error("backup status=failed disk_full=%s reason=%s", exc.disk_full, exc)
         raise
@@ -86,5 +99,6 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
         id=JOB_ID, function=backup_database,
         description="Copy the database into the backups folder, verify the copy, and keep the newest "
                     "copies plus daily, weekly and monthly ones.",
-        cron=schedule, enabled=schedule is not None and not settings.get("DATABASE_URL"),
+        cron=schedule, enabled=schedule is not None and (not settings.get("DATABASE_URL")
+                                                         or is_postgres_url(settings["DATABASE_URL"])),
         setting="BACKUP_SCHEDULE", misfire_grace_seconds=6 * 3600, alert_owner=True)]

@@ -30,7 +30,7 @@ NIGHTLY = "anihome"
 PRE_MIGRATION = "pre-migration"
 PARTIAL_SUFFIX = ".partial"
 _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
-_NAME = re.compile(r"^(?P<family>[a-z-]+?)(?:-v(?P<version>\d+))?-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)\.db$")
+_NAME = re.compile(r"^(?P<family>[a-z-]+?)(?:-v(?P<version>\d+))?-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)\.(?:db|dump)$")
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _STALE_PARTIAL_SECONDS = 3600
 
@@ -92,7 +92,8 @@ def parse_name(path: Path) -> BackupFile | None:
 def list_backups(folder: Path, family: str | None = None) -> list[BackupFile]:
     """Backups in ``folder`` (of one ``family`` when given), newest first."""
     found = []
-    for path in folder.glob("*.db") if folder.is_dir() else ():
+    # .dump: PostgreSQL households' pg_dump archives (ops.pg_backups), kept by the same rules
+    for path in sorted(folder.glob("*.db")) + sorted(folder.glob("*.dump")) if folder.is_dir() else ():
         backup = parse_name(path)
         if backup and (family is None or backup.family == family):
             found.append(backup)
@@ -236,6 +237,11 @@ def prune(folder: Path, settings: Mapping[str, Any]) -> list[Path]:
 
 
 def verify_backup(backup: BackupFile | Path) -> Any:
-    """Check a backup on disk again (``PRAGMA integrity_check``): a ``Verdict``."""
+    """Check a backup on disk again (``PRAGMA integrity_check``; ``pg_restore --list`` for a
+    PostgreSQL dump): a ``Verdict``."""
     path = backup.path if isinstance(backup, BackupFile) else backup
+    if path.suffix == ".dump":
+        from .pg_backups import verify_dump
+
+        return verify_dump(path)
     return check_file(path, full=True)

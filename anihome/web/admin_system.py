@@ -21,10 +21,15 @@ bp = Blueprint("admin_system", __name__, url_prefix="/admin/system")
 @access("admin")
 def index():
     """Cache hit/miss counts, database size, backups on disk and where the logs are."""
+    from ..db import is_postgres
+    from ..ops.pg_backups import available as pg_dump_problem
+
     settings = current_app.config["ANIHOME_SETTINGS"]
     timezone = settings["TIMEZONE"]
+    postgres = is_postgres()
     return render_template(
-        "admin/system.html", cache=get_cache(current_app).stats(),
+        "admin/system.html", postgres=postgres, pg_dump_problem=pg_dump_problem() if postgres else None,
+        cache=get_cache(current_app).stats(),
         database_bytes=database_size(settings), backups=list_backups(settings),
         backup_folder=backup_dir(settings), last_backup=latest_runs().get("backup"),
         log_file=Path(settings["DATA_DIR"]) / "logs" / "anihome.log", timezone=timezone,
