@@ -110,7 +110,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", 8080, "Port the web server listens on.", _int),
     Setting("THREADS", 4, "Worker threads of the waitress web server.", _int),
     Setting("SECRET_KEY", "", "Key that signs sessions and CSRF tokens; when empty, one is generated once into <data dir>/secret_key (mode 0600)."),
-    Setting("DATABASE_URL", "", "Optional database URL (playhouse.db_url, e.g. postgresql://...); empty means SQLite at <data dir>/anihome.db."),
+    Setting("DATABASE_URL", "", "Optional PostgreSQL database: postgresql://user:password@host:port/name (needs the postgres extra; see docs/operations.md, PostgreSQL); empty means SQLite at <data dir>/anihome.db."),
     Setting("TIMEZONE", "UTC", "The household's time zone (IANA name, e.g. Europe/Moscow) for schedules and the airing calendar.", _timezone),
     Setting("LOG_LEVEL", "INFO", "Log level for stderr and <data dir>/logs/anihome.log (DEBUG, INFO, WARNING, ERROR).", _log_level),
     Setting("KODIK_URL", "https://kodik-api.com", "Base URL of the Kodik API."),
