@@ -58,6 +58,12 @@ def register(cli: click.Group) -> None:
         from .context import app_context
 
         settings = load_settings()
+        from ..db import is_postgres_url
+
+        if is_postgres_url(settings.get("DATABASE_URL")):
+            raise click.ClickException(
+                "the database is PostgreSQL (DATABASE_URL): with AniHome stopped, restore a .dump with "
+                "pg_restore --clean --if-exists --no-owner --dbname URL FILE (docs/operations.md, PostgreSQL)")
         try:
             source = find_backup(settings, file)
         except RestoreError as exc:

@@ -4,7 +4,8 @@ Run history older than JOB_HISTORY_DAYS goes (the newest JOB_HISTORY_KEEP runs o
 stay); each family of backups keeps its newest BACKUP_KEEP (nightly ones also their daily,
 weekly and monthly generations);
 on SQLite, ``PRAGMA optimize`` refreshes planner statistics and a WAL checkpoint keeps the
-``-wal`` file from growing.
+``-wal`` file from growing; on PostgreSQL, ``ANALYZE`` does the statistics (autovacuum does
+the rest).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..db import database, is_sqlite
+from ..db import database, is_postgres, is_sqlite
 from ..ops.backups import Retention, list_backups, prune, prune_family
 from .backup import backup_dir
 from .history import prune_history
@@ -52,6 +53,10 @@ def housekeeping(ctx) -> dict[str, int]:
     if is_sqlite():
         ctx.progress(0.7, "optimizing the database")
         counts["wal_pages_checkpointed"] = optimize_sqlite()
+    elif is_postgres():
+        ctx.progress(0.7, "analyzing the database")
+        database.execute_sql("ANALYZE")
+        counts["analyzed"] = 1
     ctx.progress(1.0, "done")
     log.info("housekeeping runs_deleted=%s backups_deleted=%s", runs, len(backups))
     return counts

@@ -61,6 +61,20 @@ def _safe_name(username: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in username) or "member"
 
 
+def _snapshot_into(path: Path) -> None:
+    """A consistent SQLite copy of the live database at ``path``: ``VACUUM INTO`` on SQLite; from
+    PostgreSQL, ``db copy`` into a new SQLite file (one snapshot, counts verified), so the
+    archive restores anywhere."""
+    from ..db import is_postgres
+
+    if is_postgres():
+        from .dbcopy import copy_database, open_target
+
+        copy_database(database.obj, open_target(str(path)), "the archive's snapshot")
+        return
+    database.execute_sql("VACUUM INTO ?", (str(path),))
+
+
 def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary:
     """Write the household archive to ``target`` (inside an app context with a connection)."""
     from ..kodik.state import TOKEN_KEY
@@ -72,7 +86,7 @@ def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary
     partial = target.with_name(f".{target.name}.partial")
     with tempfile.TemporaryDirectory(prefix="anihome-export-") as scratch:
         snapshot = Path(scratch) / "anihome.db"
-        database.execute_sql("VACUUM INTO ?", (str(snapshot),))
+        _snapshot_into(snapshot)
         connection = sqlite3.connect(snapshot)
         try:
             connection.execute("DELETE FROM app_setting WHERE key = ?", (TOKEN_KEY,))

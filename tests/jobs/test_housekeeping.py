@@ -66,5 +66,5 @@ def test_housekeeping_prunes_backups_to_backup_keep(tmp_path):
     run = run_job(app, "housekeeping")
 
     assert json.loads(run.counts)["backups_deleted"] == 1
-    assert len(list(folder.glob("anihome-*.db"))) == 1
+    assert len(list(folder.glob("anihome-*"))) == 1  # .db, or .dump on PostgreSQL
     assert [p.name for p in folder.glob("pre-migration-*.db")] == ["pre-migration-v2-20200102-000000-000000.db"]

@@ -21,6 +21,9 @@ from anihome.ops.integrity import check_file
 
 from tests.conftest import make_app
 
+pytestmark = pytest.mark.sqlite_only("SQLite backup files: corruption, WAL/-shm, the copy's disk-full path "
+                                     "(PostgreSQL's pg_dump backups: tests/jobs/test_backup_postgres.py)")
+
 
 def _folder(app) -> Path:
     return Path(app.config["DATA_DIR"]) / "backups"

@@ -41,6 +41,7 @@ def _line(output: str, check: str) -> str:
     return next(line for line in output.splitlines() if f"  {check}  " in f"{line}  ")
 
 
+@pytest.mark.sqlite_only("doctor's integrity_check and file checks of the SQLite database")
 def test_doctor_passes_a_healthy_install_and_names_each_check(install):
     result = _doctor("--full")
 
@@ -51,6 +52,7 @@ def test_doctor_passes_a_healthy_install_and_names_each_check(install):
     assert _line(result.output, "kodik token").startswith("WARN")
 
 
+@pytest.mark.sqlite_only("doctor's integrity_check and file checks of the SQLite database")
 def test_doctor_fails_a_damaged_database_and_says_how_to_restore(install):
     _corrupt_the_middle(install / "anihome.db")
 
@@ -61,6 +63,7 @@ def test_doctor_fails_a_damaged_database_and_says_how_to_restore(install):
     assert "fix: restore a backup: anihome backup list" in result.output
 
 
+@pytest.mark.sqlite_only("renames SQLite backup files (.db)")
 def test_doctor_warns_about_an_open_data_dir_and_old_backups(install):
     os.chmod(install, 0o755)
     for backup in (install / "backups").glob("*.db"):
@@ -73,6 +76,7 @@ def test_doctor_warns_about_an_open_data_dir_and_old_backups(install):
     assert _line(result.output, "backups").startswith("WARN") and "days old" in result.output
 
 
+@pytest.mark.sqlite_only("doctor's integrity_check and file checks of the SQLite database")
 def test_doctor_fails_when_the_clock_is_behind_the_files(install):
     settings = load_settings()
     finding = _clock(settings, now=lambda: time.time() - 3600)

@@ -1,6 +1,8 @@
 """Health tells the truth: a damaged database, a nearly full disk, and writes on a full disk."""
 from __future__ import annotations
 
+import pytest
+
 import sqlite3
 from pathlib import Path
 
@@ -32,6 +34,7 @@ def test_health_is_ok_with_disk_space_when_nothing_is_wrong(client):
     assert isinstance(body["disk_free_mb"], int) and body["disk_free_mb"] > 0
 
 
+@pytest.mark.sqlite_only("damages the SQLite file (periodic quick_check)")
 def test_a_damaged_database_found_by_the_periodic_check_makes_health_degraded(tmp_path):
     app = make_app(tmp_path)
     _fill(app, rows=4000)  # one more table (sessions) moved the middle off the job_run tree's path

@@ -1,6 +1,8 @@
 """A household moves in one file: export, dry-run import shows the change, import brings it back."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import sqlite3
 import zipfile
@@ -55,6 +57,7 @@ def test_export_writes_one_archive_with_the_snapshot_each_member_and_no_secrets(
     assert (tmp_path / "home.zip").stat().st_mode & 0o777 == 0o600  # it holds password hashes
 
 
+@pytest.mark.sqlite_only("importing replaces the SQLite file in the data dir")
 def test_import_dry_run_shows_the_change_then_import_moves_the_household(tmp_path, monkeypatch):
     old = _household(tmp_path, monkeypatch, "old")
     make_user(old, "owner", "owner")
@@ -96,6 +99,7 @@ def _names(data_dir: Path) -> list[str]:
         connection.close()
 
 
+@pytest.mark.sqlite_only("importing replaces the SQLite file in the data dir")
 def test_the_first_run_page_restores_a_household_from_an_archive(tmp_path, monkeypatch):
     import io
 

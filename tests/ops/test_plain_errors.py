@@ -1,6 +1,8 @@
 """Start-up and command-line failures are one or two plain lines; the traceback is in the log file."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import socket
 import sqlite3
@@ -26,6 +28,7 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip() and " INFO " not in line]
 
 
+@pytest.mark.sqlite_only("truncates the SQLite file")
 def test_a_truncated_database_stops_run_py_with_two_plain_lines(tmp_path):
     app = make_app(tmp_path)
     close_all(app.extensions["anihome.db"])

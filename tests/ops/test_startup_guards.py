@@ -32,6 +32,7 @@ def _refusal(data_dir: Path, **overrides) -> str:
     return str(caught.value)
 
 
+@pytest.mark.sqlite_only("guards the SQLite file in the data dir")
 def test_a_zero_byte_database_is_refused_and_never_initialised_over(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
@@ -44,6 +45,7 @@ def test_a_zero_byte_database_is_refused_and_never_initialised_over(tmp_path):
     assert (data / "anihome.db").stat().st_size == 0
 
 
+@pytest.mark.sqlite_only("guards the SQLite file in the data dir")
 def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
@@ -55,6 +57,7 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
     assert (data / "anihome.db").read_text().startswith("these are my notes")
 
 
+@pytest.mark.sqlite_only("damages the SQLite file (quick_check at start-up)")
 def test_a_damaged_database_is_refused_naming_the_newest_verified_backup(tmp_path):
     app = make_app(tmp_path)
     _fill(app)
@@ -69,6 +72,7 @@ def test_a_damaged_database_is_refused_naming_the_newest_verified_backup(tmp_pat
     assert f"anihome backup restore {newest.name}" in message
 
 
+@pytest.mark.sqlite_only("edits the SQLite file with sqlite3 (PostgreSQL: tests/ops/test_postgres_ops.py)")
 def test_a_database_from_a_newer_schema_is_refused_and_left_as_it_was(tmp_path):
     app = make_app(tmp_path)
     close_all(app.extensions["anihome.db"])
@@ -86,6 +90,7 @@ def test_a_database_from_a_newer_schema_is_refused_and_left_as_it_was(tmp_path):
     assert list((tmp_path / "data" / "backups").glob("*.db")) == []  # nothing was migrated or backed up
 
 
+@pytest.mark.sqlite_only("drops an index through sqlite3 (verify_schema reads sqlite_master)")
 def test_a_database_missing_an_index_its_migrations_made_is_refused(tmp_path):
     app = make_app(tmp_path)
     close_all(app.extensions["anihome.db"])
@@ -101,6 +106,7 @@ def test_a_database_missing_an_index_its_migrations_made_is_refused(tmp_path):
     assert f"index {index}" in message and "edited migration" in message
 
 
+@pytest.mark.sqlite_only("the pre-migration backup copies the SQLite file")
 def test_a_pre_migration_backup_that_hits_a_full_disk_stops_start_up_cleanly(tmp_path, monkeypatch):
     app = make_app(tmp_path)
     close_all(app.extensions["anihome.db"])
