@@ -42,7 +42,10 @@ FILTERS = [{}, {"kind": "tv"}, {"sort": "rating"}, {"sort": "year", "kind": "mov
 
 def _ms(times: list[float]) -> dict:
     times = sorted(t * 1000 for t in times)
-    pick = (lambda q: times[min(len(times) - 1, int(q * len(times)))])
+
+    def pick(q: float) -> float:
+        return times[min(len(times) - 1, int(q * len(times)))]
+
     return {"median": round(statistics.median(times), 2), "p95": round(pick(0.95), 2), "p99": round(pick(0.99), 2),
             "max": round(times[-1], 2), "n": len(times)}
 
