@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from .. import events
 from ..clock import utcnow
-from ..db import database, portable_sql, write_transaction
+from ..db import database, executemany, portable_sql, write_transaction
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
                       MemberDub, MemberHour, MemberRelease, MemberSummary, RollupDirty, RollupState,
                       User)
@@ -195,11 +195,10 @@ def _insert(model, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     names = ", ".join(model._meta.fields[c].column_name for c in columns)
-    sql = portable_sql(f"INSERT INTO {model._meta.table_name} ({names}) VALUES ({', '.join('?' for _ in columns)})")
+    sql = f"INSERT INTO {model._meta.table_name} ({names}) VALUES ({', '.join('?' for _ in columns)})"
     values = [tuple(_plain(v) for v in (row[c] for c in columns)) for row in rows]
-    cursor = database.cursor()
     for start in range(0, len(values), 5000):
-        cursor.executemany(sql, values[start:start + 5000])
+        executemany(sql, values[start:start + 5000])
 
 
 def _existing_days(user_id: int) -> set[date]:

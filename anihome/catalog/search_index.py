@@ -8,14 +8,14 @@ no deletes for releases it has just inserted). It also refreshes ``release_prefi
 normalised title, with the release's popularity) that serves 1-2 character search on
 every database, not only SQLite, and (SQLite) ``release_title`` + ``release_title_search``:
 one row per normalised title under a rank key that orders by popularity (m0009). On
-PostgreSQL ``search_pg.reindex`` writes the same rows to its trigram-indexed tables (m0023).
+PostgreSQL ``search_pg.reindex`` writes the same rows to its trigram-indexed tables (``search_pg.ensure_schema``).
 """
 from __future__ import annotations
 
 import json
 from typing import Iterable
 
-from ..db import database, is_postgres, is_sqlite
+from ..db import database, executemany, is_postgres, is_sqlite
 from .text import normalize
 
 
@@ -109,13 +109,10 @@ def index_releases(rows, *, fresh: Iterable[int] = (), everything: bool = False,
         database.execute_sql("DELETE FROM release_prefix")
     elif stale:
         _delete_in("DELETE FROM release_prefix WHERE release_id IN", stale)
-    param = getattr(database.obj, "param", "?")
     prefixes = [(prefix, rid, popularity or 0) for rid, popularity, seen in variants
                 for prefix in {part[:n] for part in seen for n in (1, 2)}]
     if prefixes:  # executemany: building one peewee insert per 500 rows dominated sync time
-        database.cursor().executemany(
-            f"INSERT INTO release_prefix (prefix, release_id, popularity) VALUES ({param}, {param}, {param})",
-            prefixes)
+        executemany("INSERT INTO release_prefix (prefix, release_id, popularity) VALUES (?, ?, ?)", prefixes)
     if is_postgres():
         from . import search_pg
 

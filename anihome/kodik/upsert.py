@@ -30,7 +30,7 @@ from .. import events
 from ..catalog.search_index import index_releases
 from ..catalog.text import normalize
 from ..clock import utcnow
-from ..db import database, is_sqlite, portable_sql, write_transaction
+from ..db import database, executemany, is_sqlite, portable_sql, write_transaction
 from . import mapping
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,7 @@ def _select_in(sql_head: str, values: list, tail: str = "") -> list[tuple]:
 
 
 def _executemany(sql: str, rows: list) -> None:
-    if rows:
-        database.cursor().executemany(portable_sql(sql), rows)
+    executemany(sql, rows)
 
 
 def _slug(name: str) -> str:

@@ -136,8 +136,12 @@ def convert(name: str, user_id: int, value: float = 1.0, now: datetime | None = 
     if exposure is None:
         return False
     with write_transaction():
+        at = now or utcnow()  # one outcome per member: the latest replaces it (SQLite and PostgreSQL alike)
         ExperimentOutcome.insert(experiment=experiment, user=user_id, variant=exposure.variant, value=value,
-                                 at=now or utcnow()).on_conflict_replace().execute()
+                                 at=at).on_conflict(
+            conflict_target=[ExperimentOutcome.experiment, ExperimentOutcome.user],
+            update={ExperimentOutcome.variant: exposure.variant, ExperimentOutcome.value: value,
+                    ExperimentOutcome.at: at}).execute()
     return True
 
 

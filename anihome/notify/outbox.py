@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..clock import utcnow
-from ..db import database, portable_sql
+from ..db import database, executemany, portable_sql
 from . import household
 
 _BATCH = 400
@@ -105,14 +105,13 @@ def write(items: list[New], now: datetime | None = None, prefix: str | None = No
         data = json.dumps(item.data, ensure_ascii=False) if item.data else "{}"
         inserts.append((user, item.kind, item.release_id, item.translation_id, item.season, text, data,
                         key, False, user in pushing, now_text))
-    cursor = database.cursor()
     if merges:
-        cursor.executemany(portable_sql('UPDATE notification SET episodes = ?, "read" = FALSE WHERE id = ?'), merges)
+        executemany('UPDATE notification SET episodes = ?, "read" = FALSE WHERE id = ?', merges)
     if not inserts:
         return []
-    cursor.executemany(portable_sql(
+    executemany(
         'INSERT INTO notification (user_id, kind, release_id, translation_id, season, episodes, data, "key", '
-        '"read", push_pending, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'), inserts)
+        '"read", push_pending, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', inserts)
     if not want_ids:
         return []
     new = {(row[7], row[0]) for row in inserts}

@@ -124,7 +124,7 @@ def _copy_table(source: Database, target: Database, table: str) -> int:
     convert = _converters(target, table, columns)
     names = ", ".join(_quote(c) for c in columns)
     cursor = source.execute_sql(f"SELECT {names} FROM {_quote(table)} ORDER BY {', '.join(_quote(k) for k in keys)}")
-    marks = ", ".join([target.param] * len(columns))
+    marks = ", ".join("?" * len(columns))
     insert = f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})"
     copied = 0
     while True:
@@ -132,7 +132,7 @@ def _copy_table(source: Database, target: Database, table: str) -> int:
         if not rows:
             return copied
         payload = [tuple(v if f is None else f(v) for f, v in zip(convert, row)) for row in rows]
-        target.cursor().executemany(insert, payload)
+        dbmod.executemany(insert, payload, target)
         copied += len(payload)
 
 

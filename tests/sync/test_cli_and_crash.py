@@ -17,6 +17,8 @@ from .conftest import catalog_dump
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-c", "from anihome.cli import main; main()"]
 
+pytestmark = pytest.mark.sqlite_only("runs anihome in a subprocess on a SQLite data dir and reads the file with sqlite3")
+
 
 def _env(data_dir, fake, token=None):
     env = dict(os.environ)

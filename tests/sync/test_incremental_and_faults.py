@@ -122,7 +122,8 @@ def test_members_can_write_while_a_sync_runs(db, app, fake):
         while thread.is_alive():
             started = time.monotonic()
             with write_transaction():
-                AppSetting.insert(key="member.write", value=str(started), updated_at=utcnow()).on_conflict_replace().execute()
+                AppSetting.insert(key="member.write", value=str(started), updated_at=utcnow()).on_conflict(
+                    conflict_target=[AppSetting.key], update={AppSetting.value: str(started)}).execute()
             waits.append(time.monotonic() - started)
             time.sleep(0.01)
     finally:
