@@ -53,7 +53,7 @@ def server(tmp_path):
     env = dict(os.environ, ANIHOME_DATA_DIR=str(data), ANIHOME_PORT=str(port), ANIHOME_HOST="127.0.0.1",
                ANIHOME_API_RATE_LIMIT="0", ANIHOME_SYNC_INTERVAL_MINUTES="0",
                ANIHOME_POSTER_FETCH_INTERVAL_MINUTES="0", ANIHOME_INTEGRITY_CHECK_MINUTES="0",
-               ANIHOME_THREADS="4")
+               ANIHOME_THREADS="4", ANIHOME_DATABASE_URL=app.config["DATABASE_URL"] or "")  # the test database on PostgreSQL
     proc = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30

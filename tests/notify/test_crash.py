@@ -35,7 +35,7 @@ def test_a_sender_killed_mid_batch_resumes_without_losing_or_repeating_pushes(ap
     assert len(keys) == 40
     receiver.script = [("hang", 0.1)] * 500  # each push is received, then answered 0.1 s later
     env = dict(os.environ, ANIHOME_DATA_DIR=app.config["DATA_DIR"], ANIHOME_SECRET_KEY="test-secret",
-               ANIHOME_LOG_LEVEL="WARNING")
+               ANIHOME_LOG_LEVEL="WARNING", ANIHOME_DATABASE_URL=app.config["DATABASE_URL"] or "")
     proc = subprocess.Popen([*CLI, "job", "run", "notify-deliver"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
