@@ -63,6 +63,7 @@ def open_postgres(url: str, max_connections: int = 20) -> Database:
     except ImportError as exc:
         raise DatabaseURLError("DATABASE_URL points to PostgreSQL but its driver is not installed: "
                                "pip install -e '.[postgres]' (psycopg2-binary)") from exc
+    _register_text_adapter()
     params = parse(url)
     for key in ("user", "password"):
         if key in params:
@@ -72,6 +73,18 @@ def open_postgres(url: str, max_connections: int = 20) -> Database:
         raise DatabaseURLError("DATABASE_URL must name the database: postgresql://user:password@host:port/NAME")
     return PooledPostgresqlDatabase(name, max_connections=max_connections, stale_timeout=600,
                                     field_types=POSTGRES_FIELD_TYPES, **params)
+
+
+def _register_text_adapter() -> None:
+    """PostgreSQL text cannot hold NUL (U+0000), which SQLite stores and a member can type or
+    import (notes, a hostile MyAnimeList file): psycopg2 would refuse the whole statement. NUL
+    characters are dropped from every text value sent to PostgreSQL; nothing else changes."""
+    from psycopg2.extensions import QuotedString, register_adapter
+
+    def adapt(text: str):
+        return QuotedString(text.replace("\x00", "") if "\x00" in text else text)
+
+    register_adapter(str, adapt)
 
 
 def open_database(settings: dict) -> Database:
