@@ -4,12 +4,16 @@ import logging
 import os
 import stat
 
+import pytest
+
 from anihome.kodik import settings as kodik_settings
 from anihome.migrations.backup import backup_sqlite
 from anihome.security.file_modes import warn_if_loose
 from tests.conftest import make_app
 
 TOKEN = "kodik-secret-token-1234567890"
+
+pytestmark = pytest.mark.sqlite_only("the SQLite database file, its -wal and its backups: their modes and bytes")
 
 
 def _mode(path):
