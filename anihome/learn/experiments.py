@@ -6,6 +6,12 @@ count exactly who saw a variant. Two metric kinds: a conversion (share of expose
 did something, compared with chi-square) and a mean (a value per exposed member, compared
 with Welch's t-test against the first variant, the control). Below ``min_sample`` members in
 any variant the results say "not enough data" instead of a p-value.
+
+The For-you conversion (``foryou_start``, the built-in experiment's metric) is attributed:
+opening a title from the For-you row stores (experiment, member, title, variant, when), and
+the member converts when they start an episode of that title within ``CONVERSION_WINDOW`` of
+opening it (their watch history, read through ``library.history``). ``foryou_open`` (the click
+alone) is kept for experiments created with it.
 """
 from __future__ import annotations
 
@@ -15,23 +21,27 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, Conflict, NotFound
-from ..library.history import seconds_watched
-from ..models import Experiment, ExperimentExposure, ExperimentOutcome
+from ..library.history import seconds_watched, started_between
+from ..models import Experiment, ExperimentExposure, ExperimentOutcome, ForYouOpen, Release
 from . import stats
 
 log = logging.getLogger(__name__)
 
 #: metric -> (kind, what it measures); conversions are recorded by the feature, means computed here
 METRICS = {
+    "foryou_start": ("conversion", "Started an episode of a title opened from the For-you row within 24 h"),
     "foryou_open": ("conversion", "Opened a title from the For-you row after seeing it"),
     "minutes_per_day": ("mean", "Minutes watched per day since first exposure"),
 }
 BUILTIN = "for-you-blend"
+#: metrics a For-you open feeds
+FOR_YOU_METRICS = ("foryou_open", "foryou_start")
+CONVERSION_WINDOW = timedelta(hours=24)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _VARIANT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -82,7 +92,7 @@ def ensure_builtin(now: datetime | None = None) -> Experiment:
     found = Experiment.get_or_none(Experiment.name == BUILTIN)
     if found is not None:
         return found
-    return create(BUILTIN, [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}], "foryou_open",
+    return create(BUILTIN, [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}], "foryou_start",
                   description="For-you row: content-led blend (a) against household-led blend (b).", now=now)
 
 
@@ -145,6 +155,41 @@ def convert(name: str, user_id: int, value: float = 1.0, now: datetime | None = 
     return True
 
 
+def opened_from_for_you(user_id: int, release_id: int, now: datetime | None = None) -> int:
+    """The member opened ``release_id`` from the For-you row: in each running For-you experiment
+    they were exposed to, a conversion (``foryou_open``) or an attribution that a start within
+    24 h converts (``foryou_start``). Returns how many experiments recorded it."""
+    now = now or utcnow()
+    rows = list(ExperimentExposure.select(ExperimentExposure, Experiment).join(Experiment)
+                .where((ExperimentExposure.user == user_id) & (Experiment.status == "running")
+                       & Experiment.metric.in_(FOR_YOU_METRICS)))
+    if not rows or not Release.select().where(Release.id == release_id).exists():
+        return 0
+    with write_transaction():
+        for exposure in rows:
+            experiment = exposure.experiment
+            if experiment.metric == "foryou_open":
+                ExperimentOutcome.insert(experiment=experiment, user=user_id, variant=exposure.variant, value=1.0,
+                                         at=now).on_conflict_replace().execute()
+            else:
+                ForYouOpen.create(experiment=experiment, user=user_id, release=release_id,
+                                  variant=exposure.variant, opened_at=now)
+    log.info("for-you open user_id=%s release_id=%s experiments=%s", user_id, release_id, len(rows))
+    return len(rows)
+
+
+def _started_after_open(experiment: Experiment) -> set[int]:
+    """Members who started an episode of a title within 24 h of opening it from For-you."""
+    opens = (ForYouOpen.select(ForYouOpen.user, ForYouOpen.release, ForYouOpen.opened_at)
+             .where(ForYouOpen.experiment == experiment).order_by(ForYouOpen.opened_at).tuples())
+    converted: set[int] = set()
+    for user_id, release_id, opened_at in opens:
+        if user_id not in converted and started_between(user_id, release_id, opened_at,
+                                                        opened_at + CONVERSION_WINDOW):
+            converted.add(user_id)
+    return converted
+
+
 def stop(experiment_id, now: datetime | None = None) -> Experiment:
     experiment = get(experiment_id)
     if experiment.status != "stopped":
@@ -170,6 +215,11 @@ def _values(experiment: Experiment, now: datetime) -> dict[str, list[float]]:
     """Per variant, one value per exposed member (1/0 for conversions, the metric for means)."""
     exposures = list(ExperimentExposure.select().where(ExperimentExposure.experiment == experiment))
     out = {v["name"]: [] for v in experiment.variant_list}
+    if experiment.metric == "foryou_start":
+        converted = _started_after_open(experiment)
+        for e in exposures:
+            out.setdefault(e.variant, []).append(1.0 if e.user_id in converted else 0.0)
+        return out
     if experiment.metric_kind == "conversion":
         converted = {o.user_id for o in ExperimentOutcome.select(ExperimentOutcome.user)
                      .where(ExperimentOutcome.experiment == experiment)}

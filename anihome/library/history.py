@@ -113,3 +113,11 @@ def seconds_watched(user_id: int, since: datetime) -> float:
     rows = (WatchEvent.select(WatchEvent.started_at, WatchEvent.ended_at)
             .where((WatchEvent.user == user_id) & (WatchEvent.started_at >= since)).tuples())
     return sum(max(0.0, (ended - started).total_seconds()) for started, ended in rows)
+
+
+def started_between(user_id: int, release_id: int, start: datetime, end: datetime) -> bool:
+    """Whether the member started an episode of the release in ``[start, end]`` (a viewing
+    session that began then; continuing one begun earlier does not count)."""
+    return (WatchEvent.select(WatchEvent.id)
+            .where((WatchEvent.user == user_id) & (WatchEvent.release == release_id)
+                   & (WatchEvent.started_at >= start) & (WatchEvent.started_at <= end)).exists())

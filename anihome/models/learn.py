@@ -115,3 +115,29 @@ class ExperimentOutcome(BaseModel):
     class Meta:
         table_name = "experiment_outcome"
         indexes = ((("experiment", "user"), True),)
+
+
+class ForYouOpen(BaseModel):
+    """A member opened a title from the For-you row while exposed to an experiment: the
+    attribution a later episode start (within 24 h) converts."""
+    experiment = ForeignKeyField(Experiment, on_delete="CASCADE", backref="+")
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    release = ForeignKeyField(Release, on_delete="CASCADE", backref="+")
+    variant = CharField(max_length=40)
+    opened_at = DateTimeField()
+
+    class Meta:
+        table_name = "foryou_open"
+        indexes = ((("experiment", "user", "opened_at"), False),)
+
+
+class Onboarding(BaseModel):
+    """A member's answer to the first-visit favourites picker: "done" (with how many picks)
+    or "skipped"; either way it is not offered on its own again."""
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="+", unique=True)
+    status = CharField(max_length=16)
+    picks = IntegerField(default=0)
+    at = DateTimeField()
+
+    class Meta:
+        table_name = "onboarding"

@@ -1,5 +1,5 @@
 """Pages of the learning area: the For-you row (included in home), "open from For-you"
-(records the experiment's conversion), the tonight planner, and the owner's learning page
+(records the experiment's attribution), the tonight planner, and the owner's learning page
 (forecast backtest, top forecasts, experiments)."""
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def similar_titles(release_id: int, cap: int | None) -> list[dict]:
 @bp.get("/foryou/open/<int:release_id>")
 @access("member")
 def open_from_for_you(release_id: int):
-    """Count the For-you conversion, then show the release."""
-    experiments.convert(experiments.BUILTIN, current_user.id)
+    """Record where the open came from (the experiment's attribution), then show the release."""
+    experiments.opened_from_for_you(current_user.id, release_id)
     return redirect(url_for("catalog.release", release_id=release_id))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from anihome.jobs.runner import run_job
 from anihome.learn import experiments
-from anihome.models import Experiment, ExperimentExposure, ExperimentOutcome
+from anihome.models import Experiment, ExperimentExposure, ForYouOpen
 from tests.support.web import csrf_from, sign_in_as
 
 
@@ -23,7 +23,7 @@ def test_home_shows_the_for_you_row_with_reasons_and_records_exposure_and_conver
     target = house.releases["action"][8].id
     answer = client.get(f"/foryou/open/{target}")
     assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/releases/{target}")
-    assert ExperimentOutcome.select().where(ExperimentOutcome.user == house.alice.id).count() == 1
+    assert ForYouOpen.select().where(ForYouOpen.user == house.alice.id).count() == 1
 
 
 def test_the_release_page_lists_similar_titles_within_the_cap(app, house):
