@@ -3,8 +3,10 @@
 Every read goes through ``visible``: what is shown is available and allowed under the
 member's age cap *now*, and never a title the member has since completed, dropped or started
 (their live lists), whatever the nightly run computed. A member with no stored list (new, or
-before the first nightly run) gets popular titles in the genres they favour, or popular
-titles outright. Similar titles without a stored list fall back to the most shared genres.
+before the first nightly run), or who picked favourites on the onboarding page since the
+list was computed, gets popular titles in the genres they favour (never their favourites
+themselves), or popular titles outright. Similar titles without a stored list fall back to
+the most shared genres.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from ..catalog.cards import cards_for_ids
 from ..catalog.queries import visible_releases
 from ..library import lists
 from ..models import Favorite, ListEntry, Recommendation, Release, ReleaseGenre, SimilarRelease
+from . import onboarding
 from .data import EXCLUDED_STATUSES
 
 MAX_LIMIT = 50
@@ -47,13 +50,13 @@ def _not_mine(user_id: int, ids: list[int]) -> list[int]:
 def for_member(user, limit: int = DEFAULT_LIMIT, blend: str = "a") -> list[Recommended]:
     """The member's For-you list (the nightly ``blend``), checked against their lists and cap now."""
     rows = list(Recommendation.select(Recommendation.release, Recommendation.reason,
-                                      Recommendation.reason_release)
+                                      Recommendation.reason_release, Recommendation.computed_at)
                 .where((Recommendation.user == user.id) & (Recommendation.blend == blend))
                 .order_by(Recommendation.rank).limit(limit * 3).tuples())
-    if not rows:
+    if not rows or onboarding.picked_since(user.id, rows[0][3]):
         return cold_start(user, limit)
-    ids = _not_mine(user.id, visible([rid for rid, _, _ in rows], cap_of(user)))[:limit]
-    reasons = {rid: (reason, other) for rid, reason, other in rows}
+    ids = _not_mine(user.id, visible([rid for rid, _, _, _ in rows], cap_of(user)))[:limit]
+    reasons = {rid: (reason, other) for rid, reason, other, _ in rows}
     titles = dict(Release.select(Release.id, Release.title)
                   .where(Release.id.in_([o for _, o in reasons.values() if o])).tuples())
     out = []
@@ -84,6 +87,8 @@ def cold_start(user, limit: int) -> list[Recommended]:
         query = query.where(Release.id.in_(ReleaseGenre.select(ReleaseGenre.release)
                                            .where(ReleaseGenre.genre.in_(genres))))
         reason = "genre"
+    favourites = Favorite.select(Favorite.release).where(Favorite.user == user.id)
+    query = query.where(Release.id.not_in(favourites))
     ids = [rid for (rid,) in query.order_by(Release.popularity.desc(), Release.id).limit(limit * 3).tuples()]
     ids = _not_mine(user.id, ids)[:limit]
     return [Recommended(card, reason, None) for card in cards_for_ids(ids)]

@@ -23,6 +23,7 @@ WEB_MODULES = (
     "library_collections",
     "library_io",
     "learn",
+    "onboarding",
     "artwork",
     "social",
     "admin_moderation",

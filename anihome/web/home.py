@@ -12,6 +12,7 @@ from ..cache import get_cache
 from ..catalog import cached
 from ..catalog.agecap import cap_of
 from .learn import for_you
+from .onboarding import offer as offer_onboarding
 from .page_cache import render_page
 
 log = logging.getLogger(__name__)
@@ -36,4 +37,5 @@ def index():
     """The member's home: continue watching, new episodes, ongoing, top rated, recently added."""
     return render_page(lambda: render_template(
         "home/index.html", rows=cached.home_rows(get_cache(current_app), cap_of(current_user)),
-        for_you=for_you(current_user), continue_items=_continue_watching(current_user)), tags=("job:learn",))
+        for_you=for_you(current_user), onboarding_offer=offer_onboarding(current_user),
+        continue_items=_continue_watching(current_user)), tags=("job:learn",))
