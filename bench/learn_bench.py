@@ -12,7 +12,10 @@
 5. serving   — in-process p50/p99 of the recommendations API answer and the tonight planner.
 Steps 4 and 5 run before step 3, which imports scikit-learn into the bench process.
 
-Run: python3 bench/learn_bench.py [--items 20000] [--events 200000] [--holdout 5]
+Run: python3 bench/learn_bench.py [--items 20000] [--events 200000] [--holdout 5] [--skip-quality] [--keep]
+(--skip-quality leaves out step 3, the slowest on a big catalog; --keep keeps the generated data
+dir and prints it.) Re-run steps 4 and 5 alone on a kept dir (a quick re-run on a quiet machine):
+python3 bench/learn_bench.py --again DIR [--steps nightly,serving]
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import json
 import math
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -167,23 +171,85 @@ def timed(fn, repeat: int) -> dict:
     return {"p50_ms": round(times[len(times) // 2], 2), "p99_ms": round(times[int(len(times) * 0.99) - 1], 2)}
 
 
+def serving(app, members: list, repeat: int = 200) -> dict:
+    """In-process (Flask test client, no network; a member's API token) answers as the server gives them (the cached
+    path, as members repeat them), the uncached service calls behind them (the first answer
+    after a change), and a baseline: the health endpoint, same run."""
+    from anihome.accounts import tokens
+    from anihome.learn import recommendations, tonight
+
+    client = app.test_client()
+    database = app.extensions["anihome.db"]
+    with app.app_context(), database.connection_context():
+        plaintext, _ = tokens.create(members[0], "learn bench")
+    auth = {"Authorization": f"Bearer {plaintext}"}
+    body = {"members": [m.id for m in members[:3]], "minutes": 90}
+
+    def tonight_api():
+        answer = client.post("/api/v1/tonight", json=body, headers=auth)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+
+    out = {"baseline_health_api": timed(lambda: client.get("/api/v1/health", headers=auth), repeat),
+           "recommendations_api": timed(lambda: client.get("/api/v1/recommendations", headers=auth), repeat),
+           "tonight_api_3_members": timed(tonight_api, repeat)}
+    with app.app_context(), database.connection_context():
+        out["for_member_uncached"] = timed(lambda: recommendations.for_member(members[0], 12), repeat)
+        out["tonight_plan_uncached_3_members"] = timed(lambda: tonight.plan(members[:3], 90), repeat)
+    return out
+
+
+def nightly(app) -> dict:
+    """The ``learn`` job as the server runs it: the child's wall time and peak RSS, and this
+    (serving) process's RSS before and after."""
+    from anihome.jobs.runner import run_job
+
+    before = rss_mb()  # before anything imports scikit-learn into this process
+    started = time.perf_counter()
+    run = run_job(app, "learn")
+    return {"status": run.status, "seconds": round(time.perf_counter() - started, 1),
+            "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"), "serving_rss_before_mb": round(before, 1),
+            "serving_rss_after_mb": round(rss_mb(), 1), "error": run.error}
+
+
+def again(data_dir: str, steps: set[str]) -> None:
+    """Steps 4 and/or 5 alone on a data dir kept by an earlier --keep run (a quick re-run)."""
+    from tests.conftest import make_app
+
+    from anihome.models import Release, User
+
+    app = make_app(Path(data_dir), TESTING=False, API_RATE_LIMIT=0)
+    report = {}
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        report["releases"] = Release.select().where(Release.available == True).count()  # noqa: E712
+        members = list(User.select().where(User.username.startswith("member")))
+        if "nightly" in steps:
+            report["nightly"] = nightly(app)
+    if "serving" in steps:
+        report["serving"] = serving(app, members)
+    print(json.dumps(report, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--events", type=int, default=200000)
     parser.add_argument("--holdout", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--skip-quality", action="store_true", help="leave out the offline quality step")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data dir and print it")
+    parser.add_argument("--again", metavar="DATA_DIR", help="re-run steps on a data dir kept with --keep")
+    parser.add_argument("--steps", default="nightly,serving", help="with --again: nightly, serving or both")
     args = parser.parse_args()
+    if args.again:
+        again(args.again, set(args.steps.split(",")))
+        return
     rng = random.Random(args.seed)
     started = time.perf_counter()
     data_dir = synced(args.items, args.seed)
     sync_seconds = time.perf_counter() - started
 
     from tests.conftest import make_app
-    from tests.support.web import sign_in_as
 
-    from anihome.jobs.runner import run_job
-    from anihome.learn import tonight
     from anihome.models import Release, User
 
     app = make_app(Path(data_dir), TESTING=False, API_RATE_LIMIT=0)
@@ -193,23 +259,18 @@ def main() -> None:
         t = time.perf_counter()
         history = household(args.events, rng)
         report["household_seconds"] = round(time.perf_counter() - t, 1)
-        before = rss_mb()  # before anything imports scikit-learn into this process
-        t = time.perf_counter()
-        run = run_job(app, "learn")
-        report["nightly"] = {"status": run.status, "seconds": round(time.perf_counter() - t, 1),
-                             "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"),
-                             "serving_rss_before_mb": round(before, 1), "serving_rss_after_mb": round(rss_mb(), 1),
-                             "error": run.error}
+        report["nightly"] = nightly(app)
         members = list(User.select().where(User.username.startswith("member")))
-    client = app.test_client()
+    report["serving"] = serving(app, members)
     with app.app_context(), app.extensions["anihome.db"].connection_context():
-        sign_in_as(client, members[0])
-    report["serving"] = {"recommendations_api": timed(lambda: client.get("/api/v1/recommendations"), 200)}
-    with app.app_context(), app.extensions["anihome.db"].connection_context():
-        report["serving"]["tonight_3_members"] = timed(lambda: tonight.plan(members[:3], 90), 200)
-        report["quality"] = quality(history, args.holdout, rng)  # imports scikit-learn here: last
-        report["forecast_backtest"] = forecast_backtest()
+        if not args.skip_quality:
+            report["quality"] = quality(history, args.holdout, rng)  # imports scikit-learn here: last
+            report["forecast_backtest"] = forecast_backtest()
     report["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if args.keep:
+        report["data_dir"] = data_dir
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)
     print(json.dumps(report, indent=2))
 
 

@@ -1,11 +1,12 @@
 """API: recommendations, similar titles, the tonight planner, forecasts and A/B experiments."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from ..catalog.agecap import cap_of
 from ..dates import iso_utc
-from ..learn import experiments, forecasts, recommendations, tonight
+from ..cache import get_cache
+from ..learn import cached, experiments, forecasts, recommendations, tonight
 from .auth import current_api_user
 from .blueprint import api_route
 from .params import get_json, parse_int
@@ -93,7 +94,7 @@ def recommendations_list():
     """The caller's For-you list from the nightly run, each with its reason."""
     limit = parse_int(request.args, "limit", default=recommendations.DEFAULT_LIMIT, minimum=1,
                       maximum=recommendations.MAX_LIMIT)
-    items = recommendations.for_member(current_api_user(), limit)
+    items = cached.for_you(get_cache(current_app), current_api_user(), limit)
     return jsonify({"items": [recommendation_json(i) for i in items]})
 
 
@@ -119,7 +120,7 @@ def tonight_plan():
     """Picks that suit everyone present within the strictest age cap, with how many episodes fit."""
     data = get_json(allowed={"members", "minutes"})
     members = tonight.members_from(data.get("members"))
-    picks = tonight.plan(members, tonight.check_minutes(data.get("minutes")))
+    picks = cached.tonight_plan(get_cache(current_app), members, tonight.check_minutes(data.get("minutes")))
     return jsonify({"items": [vars(p) for p in picks]})
 
 

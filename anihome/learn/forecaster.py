@@ -67,11 +67,16 @@ def fit(all_series: dict[int, list[int]], start: date, upto: int, airing: set[in
 
 
 def predict(model, history: list[float], first_day: date, horizon: int, airing: bool) -> list[float]:
-    """Recursive forecast: each predicted day becomes history for the next."""
+    """Recursive forecast: each predicted day becomes history for the next. The ridge's
+    prediction is its intercept plus the dot product with its coefficients, computed here:
+    ``model.predict`` on one row costs ~100x more (input checks), and this runs per day per
+    release."""
     history = list(history)
+    coef, intercept = [float(c) for c in model.coef_], float(model.intercept_)
     out = []
     for h in range(horizon):
-        value = float(model.predict([_features(history, (first_day + timedelta(days=h)).weekday(), airing)])[0])
+        row = _features(history, (first_day + timedelta(days=h)).weekday(), airing)
+        value = intercept + sum(c * x for c, x in zip(coef, row))
         value = max(0.0, value)
         out.append(value)
         history.append(value)

@@ -135,25 +135,38 @@ def _explain(i, score, parts, known, vectors, catalog) -> Rec:
     return Rec(rid, score, "popular", None)
 
 
+#: cells of one block of the seeds x catalog similarity matrix: the block (float32) and its
+#: top-k partition (int64) stay near 12 MB whatever the catalog's size
+SIMILAR_BLOCK_CELLS = 1_000_000
+
+
 def similar(catalog: CatalogFeatures, vectors, seeds: list[int], keep: int = SIMILAR_KEEP,
-            chunk: int = 256) -> dict[int, list[tuple[int, float]]]:
-    """release id -> its ``keep`` nearest releases (cosine), for each id in ``seeds``."""
+            chunk: int | None = None) -> dict[int, list[tuple[int, float]]]:
+    """release id -> its ``keep`` nearest releases (cosine), for each id in ``seeds``.
+
+    Seeds go in blocks of ``chunk`` rows (by default sized so a block holds about
+    ``SIMILAR_BLOCK_CELLS`` scores): only the top ``keep`` of each row are kept, so memory
+    does not grow with seeds x catalog."""
     import numpy as np
 
     index = {rid: i for i, rid in enumerate(catalog.ids)}
     rows = [index[rid] for rid in seeds if rid in index]
+    take = min(keep, len(catalog.ids) - 1)
+    if take <= 0:
+        return {}
+    chunk = chunk or max(8, SIMILAR_BLOCK_CELLS // max(1, len(catalog.ids)))
     out = {}
     for start in range(0, len(rows), chunk):
         block = rows[start:start + chunk]
         scores = vectors[block] @ vectors.T
         scores[np.arange(len(block)), block] = -1.0  # never itself
-        take = min(keep, scores.shape[1] - 1)
-        if take <= 0:
-            continue
-        best = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        best = np.argpartition(scores, scores.shape[1] - take, axis=1)[:, -take:]
+        top = np.take_along_axis(scores, best, axis=1)
+        del scores
         for r, row in enumerate(block):
-            order = best[r][np.argsort(-scores[r, best[r]])]
-            out[catalog.ids[row]] = [(catalog.ids[j], float(scores[r, j])) for j in order if scores[r, j] > 0]
+            order = np.argsort(-top[r], kind="stable")
+            out[catalog.ids[row]] = [(catalog.ids[int(best[r, j])], float(top[r, j])) for j in order
+                                     if top[r, j] > 0]
     return out
 
 

@@ -58,20 +58,33 @@ def strictest_cap(members: list[User]) -> int | None:
     return min(caps) if caps else None
 
 
-def plan(members: list[User], minutes: int) -> list[Pick]:
-    """Up to ``MAX_PICKS`` picks for ``members`` with ``minutes`` to spend, best first."""
-    minutes = check_minutes(minutes)
+@dataclass(frozen=True)
+class Shortlist:
+    """What the members present could watch, best first, before the time is considered: the
+    part of a plan that reads the database (cacheable until their lists, the catalog or the
+    nightly results change)."""
+    cards: list[dict]
+    durations: dict[int, int | None]
+    listed: dict[int, list[str]]
+    recommended: dict[int, list[str]]
+
+
+def shortlist(members: list[User]) -> Shortlist:
+    """Up to ``MAX_PICKS`` candidates for ``members``: shared lists first, then what the nightly
+    run recommended to several of them; within the strictest cap, nothing one of them finished
+    or dropped. Five queries whatever the number of members."""
     listed: dict[int, list[str]] = defaultdict(list)
     blocked: set[int] = set()
+    names = {m.id: m.username for m in members}
+    by_member = lists.statuses_of(list(names))
     for member in members:
-        for release_id, status in lists.statuses(member.id).items():
+        for release_id, status in by_member.get(member.id, {}).items():
             if status in SHARED_STATUSES:
                 listed[release_id].append(member.username)
             elif status in BLOCKING_STATUSES:
                 blocked.add(release_id)
     recommended: dict[int, list[str]] = defaultdict(list)
     rec_score: dict[int, float] = defaultdict(float)
-    names = {m.id: m.username for m in members}
     rows = (Recommendation.select(Recommendation.user, Recommendation.release, Recommendation.rank)
             .where(Recommendation.user.in_(list(names)) & (Recommendation.blend == "a")
                    & (Recommendation.rank <= 40)).tuples())
@@ -89,14 +102,26 @@ def plan(members: list[User], minutes: int) -> list[Pick]:
     candidates.sort(key=lambda rid: (-score(rid), rid))
     ids = visible(candidates, strictest_cap(members))[:MAX_PICKS]
     durations = dict(Release.select(Release.id, Release.duration).where(Release.id.in_(ids)).tuples())
+    return Shortlist(cards_for_ids(ids), durations, {rid: listed[rid] for rid in ids if rid in listed},
+                     {rid: recommended[rid] for rid in ids if rid in recommended})
+
+
+def fit(short: Shortlist, minutes: int) -> list[Pick]:
+    """The shortlist as picks for ``minutes``: how many whole episodes fit (no queries)."""
     picks = []
-    for card in cards_for_ids(ids):
+    for card in short.cards:
         rid = card["id"]
-        length = durations.get(rid) or DEFAULT_EPISODE_MINUTES
+        length = short.durations.get(rid) or DEFAULT_EPISODE_MINUTES
         episodes = minutes // length
         remaining = card.get("episodes_aired") or card.get("episodes_total")
         if remaining and card.get("kind") != "movie":
             episodes = min(episodes, remaining)
-        picks.append(Pick(card, listed.get(rid, []), recommended.get(rid, []), length, episodes,
-                          fits=episodes >= 1))
+        picks.append(Pick(card, list(short.listed.get(rid, [])), list(short.recommended.get(rid, [])), length,
+                          episodes, fits=episodes >= 1))
     return picks
+
+
+def plan(members: list[User], minutes: int) -> list[Pick]:
+    """Up to ``MAX_PICKS`` picks for ``members`` with ``minutes`` to spend, best first."""
+    minutes = check_minutes(minutes)
+    return fit(shortlist(members), minutes)

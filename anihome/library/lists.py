@@ -232,6 +232,16 @@ def on_episode_watched(user_id: int, release: Release, season: int, number: int,
     return entry
 
 
+def statuses_of(user_ids: list[int]) -> dict[int, dict[int, str]]:
+    """Each member's list status per release, for several members in one query (other areas)."""
+    out: dict[int, dict[int, str]] = {user_id: {} for user_id in user_ids}
+    rows = (ListEntry.select(ListEntry.user, ListEntry.release, ListEntry.status)
+            .where(ListEntry.user.in_(list(user_ids))).tuples())
+    for user_id, release_id, status in rows:
+        out[user_id][release_id] = status
+    return out
+
+
 def statuses(user_id: int, release_ids=None) -> dict[int, str]:
     """The member's list status per release (of ``release_ids``, or all), for other areas."""
     query = ListEntry.select(ListEntry.release, ListEntry.status).where(ListEntry.user == user_id)

@@ -10,7 +10,7 @@ from ..cache import get_cache
 from ..catalog.agecap import cap_of
 from ..errors import AppError
 from ..jobs.history import recent_runs
-from ..learn import experiments, forecasts, recommendations, tonight
+from ..learn import cached, experiments, forecasts, recommendations, tonight
 from ..models import User
 from ..security.access import access
 from .templating import gettext as _
@@ -39,9 +39,7 @@ def for_you(user) -> list:
                              lambda: experiments.expose(experiments.BUILTIN, user.id) or "a",
                              ttl=300, tags=("job:learn",))
     blend = blend if blend in recommendations.BLENDS else "a"
-    return cache.get_or_set(f"learn:foryou:{user.id}:{blend}",
-                            lambda: recommendations.for_member(user, FOR_YOU_LIMIT, blend),
-                            tags=(f"user:{user.id}", "job:learn", "catalog"))
+    return cached.for_you(cache, user, FOR_YOU_LIMIT, blend)
 
 
 def similar_titles(release_id: int, cap: int | None) -> list[dict]:
@@ -70,7 +68,8 @@ def tonight_page():
     if minutes_text or request.args.get("members"):
         try:
             minutes = int(minutes_text) if minutes_text.strip().isdigit() else None
-            picks = tonight.plan(tonight.members_from(chosen), tonight.check_minutes(minutes))
+            picks = cached.tonight_plan(get_cache(current_app), tonight.members_from(chosen),
+                                        tonight.check_minutes(minutes))
         except AppError as exc:
             error = _("Choose at least one member.") if exc.field == "members" else \
                 _("Minutes: a whole number from 1 to %(max)s.", max=tonight.MAX_MINUTES)
