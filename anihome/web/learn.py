@@ -84,7 +84,7 @@ def admin():
     rows = [(e, experiments.results(e.id)) for e in experiments.listing()]
     return render_template("learn/admin.html", report=forecasts.latest_report(),
                            top=forecasts.top_forecasts(cap_of(current_user)), experiments=rows,
-                           metrics=experiments.METRICS, runs=recent_runs("learn", 5))
+                           metrics=experiments.METRICS, runs=recent_runs("learn", 5), builtin=experiments.BUILTIN)
 
 
 @bp.post("/admin/learn/experiments")

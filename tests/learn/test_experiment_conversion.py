@@ -112,3 +112,11 @@ def test_the_for_you_link_records_the_attribution_over_http(app, house):
     opened = ForYouOpen.get(ForYouOpen.user == house.alice.id)
     assert opened.release_id == target and opened.experiment.name == experiments.BUILTIN
     assert client.get("/foryou/open/987654").status_code in (302, 404)
+
+
+def test_the_learning_page_names_the_built_in_experiments_metric_in_russian(app, house):
+    experiments.ensure_builtin()
+    client = sign_in_as(app.test_client(), house.owner)
+    html = client.get("/admin/learn", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Метрика: Начал серию тайтла, открытого из ряда «Для вас», в течение 24 ч" in html
+    assert "Ряд «Для вас»: смесь" in html and "content-led" not in html
