@@ -15,8 +15,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
-
 from .. import events
 from ..catalog.agecap import cap_of
 from ..catalog.cards import cards_for_ids
@@ -33,6 +31,7 @@ MIN_PICKS = 3
 MAX_PICKS = 10
 GROUPS = 6
 PER_GROUP = 8
+POOL = 600
 
 
 @dataclass(frozen=True)
@@ -54,25 +53,29 @@ def should_offer(user_id: int) -> bool:
                 or ListEntry.select().where(ListEntry.user == user_id).exists())
 
 
-def groups(cap: int | None, count: int = GROUPS, per_group: int = PER_GROUP) -> list[Group]:
-    """Popular titles under ``cap``, grouped by the genres with the most such titles; a title
-    appears once (in its first group)."""
-    visible = visible_releases(cap, Release.id)
-    size = fn.COUNT(ReleaseGenre.release)
-    top = list(Genre.select(Genre.id, Genre.name, Genre.slug).join(ReleaseGenre)
-               .where(ReleaseGenre.release.in_(visible)).group_by(Genre.id)
-               .order_by(size.desc(), Genre.id).limit(count).tuples())
+def groups(cap: int | None, count: int = GROUPS, per_group: int = PER_GROUP, pool: int = POOL) -> list[Group]:
+    """Popular titles under ``cap`` grouped by genre: the ``pool`` most popular titles, their
+    genres ranked by how many of those titles they hold, each genre's ``per_group`` most
+    popular; a title appears once (in its first group). Three queries, whatever the catalog."""
+    ranked = [rid for (rid,) in visible_releases(cap, Release.id)
+              .order_by(Release.popularity.desc(), Release.id).limit(pool).tuples()]
+    if not ranked:
+        return []
+    order = {rid: i for i, rid in enumerate(ranked)}
+    members: dict[int, list[int]] = {}
+    for release_id, genre_id in (ReleaseGenre.select(ReleaseGenre.release, ReleaseGenre.genre)
+                                 .where(ReleaseGenre.release.in_(ranked)).tuples()):
+        members.setdefault(genre_id, []).append(release_id)
+    top = sorted(members, key=lambda g: (-len(members[g]), g))[:count]
+    names = {gid: (name, slug) for gid, name, slug in Genre.select(Genre.id, Genre.name, Genre.slug)
+             .where(Genre.id.in_(top)).tuples()}
     seen: set[int] = set()
     out = []
-    for genre_id, name, slug in top:
-        ids = [rid for (rid,) in visible_releases(cap, Release.id)
-               .where(Release.id.in_(ReleaseGenre.select(ReleaseGenre.release)
-                                     .where(ReleaseGenre.genre == genre_id)))
-               .order_by(Release.popularity.desc(), Release.id).limit(per_group + len(seen)).tuples()
-               if rid not in seen][:per_group]
+    for genre_id in top:
+        ids = [rid for rid in sorted(members[genre_id], key=order.__getitem__) if rid not in seen][:per_group]
         seen.update(ids)
         if ids:
-            out.append(Group(name, slug, cards_for_ids(ids)))
+            out.append(Group(*names[genre_id], cards_for_ids(ids)))
     return out
 
 
