@@ -46,11 +46,12 @@ def answer(user_id: int) -> Onboarding | None:
 
 
 def should_offer(user_id: int) -> bool:
-    """Offer the picker on its own: no stored answer and no history to recommend from."""
-    if Onboarding.select().where(Onboarding.user == user_id).exists():
-        return False
-    return not (Favorite.select().where(Favorite.user == user_id).exists()
-                or ListEntry.select().where(ListEntry.user == user_id).exists())
+    """Offer the picker on its own: no stored answer and no history to recommend from (one
+    query: the home page asks it)."""
+    found = (Onboarding.select(Onboarding.user).where(Onboarding.user == user_id)
+             | Favorite.select(Favorite.user).where(Favorite.user == user_id)
+             | ListEntry.select(ListEntry.user).where(ListEntry.user == user_id))
+    return not list(found.limit(1).tuples())
 
 
 def groups(cap: int | None, count: int = GROUPS, per_group: int = PER_GROUP, pool: int = POOL) -> list[Group]:
