@@ -7,6 +7,7 @@ pull towards similar ones, dropped titles push away.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,11 +23,35 @@ FAVORITE_BONUS = 0.5
 WATCHED_ONLY_WEIGHT = 0.6
 
 
+class ReleaseTexts:
+    """The titles and description of each release in ``ids``, read from the database in
+    chunks each time it is iterated (in ``ids`` order, "" for one gone since): the TF-IDF
+    reads them once, so the child never holds every description at once (~40 MB at 100k
+    releases)."""
+
+    CHUNK = 2000
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), self.CHUNK):
+            chunk = self.ids[start:start + self.CHUNK]
+            texts = {rid: f"{title} {title_en} {description or ''}" for rid, title, title_en, description
+                     in Release.select(Release.id, Release.title, Release.title_en, Release.description)
+                     .where(Release.id.in_(chunk)).tuples()}
+            for rid in chunk:
+                yield texts.get(rid, "")
+
+
 @dataclass
 class CatalogFeatures:
     ids: list[int] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)        # description + titles
-    tags: list[list[str]] = field(default_factory=list)  # genre:, studio:, kind:, era: tokens
+    text: Iterable[str] = field(default_factory=list)    # description + titles (ReleaseTexts when loaded)
+    tags: list[tuple[str, ...]] = field(default_factory=list)  # genre:, studio:, kind:, era: tokens
     popularity: list[float] = field(default_factory=list)
     age_limit: list[int | None] = field(default_factory=list)
 
@@ -40,30 +65,34 @@ class Member:
 
 
 def load_catalog() -> CatalogFeatures:
-    """Every available release with its text, tags and a popularity prior in 0..1 (the catalog's
-    rating x log(votes) popularity, scaled by the most popular title)."""
-    genres = defaultdict(list)
+    """Every available release with its tags and a popularity prior in 0..1 (the catalog's
+    rating x log(votes) popularity, scaled by the most popular title); the text is read when
+    the TF-IDF needs it (``ReleaseTexts``). Tag strings are shared, not one copy per release."""
+    tokens: dict[str, str] = {}
+    tags = defaultdict(list)
     for release_id, slug in (ReleaseGenre.select(ReleaseGenre.release, Genre.slug).join(Genre)
                              .tuples().iterator()):
-        genres[release_id].append("genre:" + slug)
-    studios = defaultdict(list)
+        token = "genre:" + slug
+        tags[release_id].append(tokens.setdefault(token, token))
     for release_id, slug in (ReleaseStudio.select(ReleaseStudio.release, Studio.slug).join(Studio)
                              .tuples().iterator()):
-        studios[release_id].append("studio:" + slug)
+        token = "studio:" + slug
+        tags[release_id].append(tokens.setdefault(token, token))
     out = CatalogFeatures()
-    rows = (Release.select(Release.id, Release.title, Release.title_en, Release.description, Release.kind,
-                           Release.year, Release.popularity, Release.age_limit)
+    rows = (Release.select(Release.id, Release.kind, Release.year, Release.popularity, Release.age_limit)
             .where(Release.available == True).order_by(Release.id).tuples().iterator())  # noqa: E712
     raw_pop = []
-    for rid, title, title_en, description, kind, year, popularity, age_limit in rows:
+    for rid, kind, year, popularity, age_limit in rows:
         out.ids.append(rid)
-        out.text.append(f"{title} {title_en} {description or ''}")
+        kind_token = f"kind:{kind or 'unknown'}"
         era = f"era:{(year // 5) * 5}" if year else "era:unknown"
-        out.tags.append(genres.get(rid, []) + studios.get(rid, []) + [f"kind:{kind or 'unknown'}", era])
+        out.tags.append(tuple(tags.pop(rid, ())) + (tokens.setdefault(kind_token, kind_token),
+                                                     tokens.setdefault(era, era)))
         raw_pop.append(popularity or 0.0)
         out.age_limit.append(age_limit)
     top = max(raw_pop, default=0.0) or 1.0
     out.popularity = [value / top for value in raw_pop]
+    out.text = ReleaseTexts(out.ids)
     return out
 
 

@@ -39,7 +39,6 @@ class Rec:
 def embed(catalog: CatalogFeatures, dimensions: int = DIMENSIONS):
     """Release vectors (rows in ``catalog.ids`` order), L2-normalised float32."""
     import numpy as np
-    from scipy.sparse import hstack
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -50,12 +49,40 @@ def embed(catalog: CatalogFeatures, dimensions: int = DIMENSIONS):
     except ValueError:  # a tiny catalog: no word seen twice
         text = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(catalog.text)
     tags = TfidfVectorizer(analyzer=lambda tokens: tokens, dtype=np.float32).fit_transform(catalog.tags)
-    matrix = hstack([normalize(text), normalize(tags) * TAG_WEIGHT]).tocsr()
+    normalize(text, copy=False)
+    normalize(tags, copy=False)
+    tags.data *= TAG_WEIGHT
+    matrix = side_by_side(text, tags)
+    del text, tags
     k = max(1, min(dimensions, matrix.shape[1] - 1, matrix.shape[0] - 1))
     if k < 2:
         return normalize(matrix.toarray()).astype(np.float32)
     reduced = TruncatedSVD(n_components=k, n_iter=4, random_state=7).fit_transform(matrix)
-    return normalize(reduced).astype(np.float32)
+    del matrix
+    return normalize(reduced, copy=False).astype(np.float32, copy=False)
+
+
+def side_by_side(left, right):
+    """``scipy.sparse.hstack([left, right], format="csr")`` for two CSR matrices with the same
+    rows, written straight into the result: scipy's goes through COO (three arrays of every
+    entry, int64 indices), 50 MB more at the peak of a 100k-release catalog."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    left.sort_indices()
+    right.sort_indices()
+    total = left.nnz + right.nnz
+    index_type = np.int64 if total >= 2 ** 31 - 1 else np.int32
+    indptr = left.indptr.astype(index_type) + right.indptr.astype(index_type)
+    data = np.empty(total, dtype=np.float32)
+    indices = np.empty(total, dtype=index_type)
+    # row r holds left's entries first, then right's: entry k of left lands at k + right's row start
+    at = np.arange(left.nnz, dtype=index_type) + np.repeat(right.indptr[:-1].astype(index_type), np.diff(left.indptr))
+    data[at], indices[at] = left.data, left.indices
+    at = np.arange(right.nnz, dtype=index_type) + np.repeat(left.indptr[1:].astype(index_type), np.diff(right.indptr))
+    data[at], indices[at] = right.data, right.indices + left.shape[1]
+    del at
+    return csr_matrix((data, indices, indptr), shape=(left.shape[0], left.shape[1] + right.shape[1]))
 
 
 def _scaled(values):

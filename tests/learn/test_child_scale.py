@@ -80,3 +80,18 @@ def test_the_hand_computed_ridge_prediction_matches_scikit_learn():
         theirs.append(value)
         grown.append(value)
     assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+
+
+def test_side_by_side_equals_scipys_hstack():
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+
+    rng = np.random.default_rng(1)
+    dense = (rng.random((40, 7)) < 0.3) * rng.random((40, 7))
+    dense[3] = 0  # an empty row on one side
+    left = csr_matrix(dense.astype(np.float32))
+    right = csr_matrix(((rng.random((40, 5)) < 0.4) * rng.random((40, 5))).astype(np.float32))
+    ours = recommender.side_by_side(left, right)
+    theirs = hstack([left, right], format="csr")
+    assert ours.shape == theirs.shape and ours.has_sorted_indices
+    assert (ours != theirs).nnz == 0 and np.array_equal(ours.indptr, theirs.indptr)
