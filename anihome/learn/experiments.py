@@ -170,7 +170,10 @@ def opened_from_for_you(user_id: int, release_id: int, now: datetime | None = No
             experiment = exposure.experiment
             if experiment.metric == "foryou_open":
                 ExperimentOutcome.insert(experiment=experiment, user=user_id, variant=exposure.variant, value=1.0,
-                                         at=now).on_conflict_replace().execute()
+                                         at=now).on_conflict(
+                    conflict_target=[ExperimentOutcome.experiment, ExperimentOutcome.user],
+                    update={ExperimentOutcome.variant: exposure.variant, ExperimentOutcome.value: 1.0,
+                            ExperimentOutcome.at: now}).execute()
             else:
                 ForYouOpen.create(experiment=experiment, user=user_id, release=release_id,
                                   variant=exposure.variant, opened_at=now)

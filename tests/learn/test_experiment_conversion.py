@@ -120,3 +120,14 @@ def test_the_learning_page_names_the_built_in_experiments_metric_in_russian(app,
     html = client.get("/admin/learn", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "Метрика: Начал серию тайтла, открытого из ряда «Для вас», в течение 24 ч" in html
     assert "Ряд «Для вас»: смесь" in html and "content-led" not in html
+
+
+def test_an_experiment_measuring_the_click_alone_converts_on_the_open(app, house):
+    clicks = experiments.create("row-click", [{"name": "x", "weight": 1}, {"name": "y", "weight": 1}], "foryou_open",
+                                min_sample=2, now=T0)
+    experiments.expose("row-click", house.alice.id, now=T0)
+    assert experiments.opened_from_for_you(house.alice.id, house.releases["action"][8].id, now=T0) == 1
+    assert experiments.opened_from_for_you(house.alice.id, house.releases["action"][9].id, now=T0) == 1
+    outcome = ExperimentOutcome.get(ExperimentOutcome.experiment == clicks.id)
+    assert outcome.user_id == house.alice.id and outcome.value == 1.0
+    assert not ForYouOpen.select().exists()
