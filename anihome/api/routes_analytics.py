@@ -13,6 +13,7 @@ from flask import Response, current_app, jsonify, request
 from ..analytics import cached, cohorts, dashboard, member_analytics, member_stats, periods, privacy
 from ..analytics import reports
 from ..catalog.agecap import cap_of
+from ..ops import memory
 from ..web.templating import gettext
 from .auth import current_api_user
 from .blueprint import api_route
@@ -175,5 +176,5 @@ def analytics_report(name: str):
     report = reports.build(name, request.args, today, viewer=user, age_cap=cap_of(user),
                            translate=gettext)
     body = reports.render(report, fmt)
-    return Response(body, mimetype=reports.MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{reports.filename(report, fmt, today)}"'})
+    return memory.after_long_work(Response(body, mimetype=reports.MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{reports.filename(report, fmt, today)}"'}))

@@ -9,6 +9,7 @@ from werkzeug.wsgi import wrap_file
 
 from ..errors import AppError
 from ..library import export_json, mal
+from ..ops import memory
 from .blueprint import api_route
 from .params import get_json, parse_bool
 from .routes_library import me
@@ -47,7 +48,7 @@ def export_mal():
     response = Response(body, mimetype="application/xml")
     response.headers["Content-Disposition"] = 'attachment; filename="anihome-mal.xml"'
     response.headers["X-AniHome-Skipped"] = str(skipped)
-    return response
+    return memory.after_long_work(response)
 
 
 @api_route("/export/json", methods=["GET"], tags=["import-export"],
@@ -57,8 +58,8 @@ def export_mal():
 def export_all():
     """Lists, favorites, collections, progress, history of the caller (written to a spooled
     file row by row, then sent in blocks: a long history never sits in memory whole)."""
-    return Response(wrap_file(request.environ, export_json.spool(me())), mimetype="application/json",
-                    direct_passthrough=True)
+    return memory.after_long_work(Response(wrap_file(request.environ, export_json.spool(me())),
+                                           mimetype="application/json", direct_passthrough=True))
 
 
 JSON_IMPORT_MAX = 1024 * 1024  # the {"xml": ...} form; larger files go as the raw body
@@ -108,5 +109,5 @@ def import_mal():
     rows = [{"animedb_id": r.entry.animedb_id, "title": r.entry.title,
              "release_id": r.release.id if r.release else None, "status": r.entry.status,
              "action": r.action} for r in plan.rows]
-    return jsonify({"dry_run": dry_run, "summary": plan.summary(), "rows": rows,
-                    "problems": plan.problems})
+    return memory.after_long_work(jsonify({"dry_run": dry_run, "summary": plan.summary(), "rows": rows,
+                                           "problems": plan.problems}))

@@ -28,6 +28,7 @@ from ..db import database, write_transaction
 from ..errors import Conflict, NotFound
 from ..serving.logging_setup import scrub
 from ..models import JobRun
+from ..ops import memory
 from .liveness import process_identity, process_is
 from .state import job_state
 
@@ -210,7 +211,8 @@ def execute_run(app, run: JobRun) -> JobRun:
                 status = "failed"
                 error = scrub(f"{type(exc).__name__}: {exc}")[:_ERROR_LIMIT]
                 log.exception("job=%s run=%s status=failed", run.job_id, run.id)
-            _finish(ctx, status, error)
+            memory.release()  # a job's garbage and its connection's page cache go back to the system
+            _finish(ctx, status, error)  # before the run shows finished: waiters see the memory back
             finished = JobRun.get_by_id(run.id)
     finally:
         with state.lock:

@@ -12,6 +12,7 @@ from ..security.access import access
 from ..clock import utcnow
 from ..errors import AppError
 from ..library import export_json, import_store, mal
+from ..ops import memory
 from .templating import gettext as _
 
 bp = Blueprint("library_io", __name__)
@@ -86,7 +87,7 @@ def _download(body: bytes | IO[bytes], mimetype: str, name: str) -> Response:
         response = Response(wrap_file(request.environ, body), mimetype=mimetype, direct_passthrough=True)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{mimetype.split("/")[1]}"'
     response.headers["Cache-Control"] = "no-store"
-    return response
+    return memory.after_long_work(response)
 
 
 @bp.get("/export/mal.xml")
