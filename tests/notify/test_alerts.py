@@ -8,6 +8,7 @@ from anihome.notify import render as rendering
 from anihome.notify.channels import service as channels
 from anihome.notify.delivery import Sender
 from anihome.ops import backups as backups_module
+from anihome.ops import pg_backups
 
 
 def _break_backups(monkeypatch):
@@ -15,6 +16,7 @@ def _break_backups(monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backups_module, "_copy", no_space)
+    monkeypatch.setattr(pg_backups, "_run", lambda args, env: no_space(args, env))  # PostgreSQL: pg_dump
 
 
 def _alerts():
