@@ -20,6 +20,7 @@ def test_migrations_are_numbered_without_duplicates():
     assert versions[0] == 1
 
 
+@pytest.mark.sqlite_only("reads the new SQLite file's tables (the PostgreSQL test database is cloned at head)")
 def test_empty_database_migrates_to_head_and_records_each_version(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path)})
     applied = prepare_database(app)
@@ -40,6 +41,7 @@ def test_second_start_applies_nothing(tmp_path):
     assert prepare_database(create_app({"DATA_DIR": str(tmp_path)})) == []
 
 
+@pytest.mark.sqlite_only("raw SQLite SQL at schema 1 and the SQLite pre-migration backup")
 def test_upgrade_from_first_migration_keeps_data_and_backs_up_first(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path), "BACKUP_KEEP": 2})
     db = app.extensions["anihome.db"]
