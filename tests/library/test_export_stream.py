@@ -6,7 +6,7 @@ import json
 import tracemalloc
 from datetime import timedelta
 
-from anihome.db import database
+from anihome.db import executemany
 from anihome.library import export_json
 from anihome.models import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry, ReleaseChoice,
                             WatchProgress)
@@ -17,7 +17,7 @@ from .conftest import NOW
 def _history(user, translation, count: int) -> None:
     rows = [(user.id, translation.release_id, translation.id, 1, 1 + i % 12, str(NOW - timedelta(minutes=30 * i)),
              str(NOW - timedelta(minutes=30 * i - 24)), 1400.0, 1440.0, True) for i in range(count)]
-    database.cursor().executemany(
+    executemany(
         "INSERT INTO watch_event (user_id, release_id, translation_id, season, number, started_at, ended_at,"
         " position, duration, completed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 

@@ -85,6 +85,7 @@ def test_a_damaged_backup_is_not_restored(household):
     assert not (data_dir / "replaced").exists()
 
 
+@pytest.mark.sqlite_only("backup restore on PostgreSQL points to pg_restore instead (tests/ops/test_postgres_ops.py)")
 def test_an_unknown_backup_name_lists_the_newest_ones(household):
     data_dir, backup = household
     result = _invoke("backup", "restore", "anihome-19990101-000000-000000.db", "--yes")
