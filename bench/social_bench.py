@@ -120,10 +120,22 @@ def main() -> None:
         page = comments.thread(reader, release.id)
         print(f"first page: {len(page.items)} threads, {sum(len(v.replies) for v in page.items)} replies, "
               f"{sum(1 for v in page.items if v.gated)} gated for the reader")
-        results = {
+        from anihome.social import rules
+        from anihome.social.comments import _count_top
+
+        state = rules.switches()
+        db = app.extensions["anihome.db"]
+        results = {"top-level COUNT (covering index comment_thread_count)":
+                   timed(lambda: _count_top(release.id, None, None, reader, state), args.runs)}
+        db.execute_sql("DROP INDEX comment_thread_count")  # the baseline: the thread index only
+        results["top-level COUNT, baseline without that index"] = timed(
+            lambda: _count_top(release.id, None, None, reader, state), args.runs)
+        db.execute_sql("CREATE INDEX comment_thread_count ON comment "
+                       "(release_id, season, episode, parent_id, status, live_replies, user_id)")
+        results.update({
             "thread, first page (comments.thread)": timed(lambda: comments.thread(reader, release.id), args.runs),
             "thread, oldest first": timed(lambda: comments.thread(reader, release.id, sort="oldest"), args.runs),
-        }
+        })
         poster = users[2]
         counter = iter(range(10 ** 9))
         results["post a comment (comments.post)"] = timed(
