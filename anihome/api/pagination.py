@@ -1,34 +1,31 @@
 """The API's one pagination shape.
 
-Query: ``page`` (from 1, default 1) and ``per_page`` (1..100, default 20).
-Answer: ``{"items": [...], "page", "per_page", "total", "pages"}``. A page past the end
-is empty, not an error. Use ``paginate_request(query, serialize)`` in a view, or
-``parse_pagination`` + ``paginate`` / ``page_body`` when the items are not a Peewee query.
+Query: ``page`` (1..5000, default 1) and ``per_page`` (1..100, default 20): the bounds
+are ``anihome.paging``'s, the one rule every paginated list follows (the browse page and
+/releases too). Answer: ``{"items": [...], "page", "per_page", "total", "pages"}``. A page
+past the end is empty, not an error. Use ``paginate_request(query, serialize)`` in a view,
+or ``parse_pagination`` + ``paginate`` / ``page_body`` when the items are not a Peewee query.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Iterable, Mapping
 
-from .params import parse_int
+from ..paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, pages, parse_page
 from .spec import query as query_param
 
-DEFAULT_PER_PAGE = 20
-MAX_PER_PAGE = 100
-MAX_PAGE = 1_000_000
+__all__ = ["DEFAULT_PER_PAGE", "MAX_PAGE", "MAX_PER_PAGE", "page_body", "paginate", "paginate_list",
+           "paginate_request", "pagination_params", "parse_pagination"]
 
 
 def parse_pagination(args: Mapping[str, Any], default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     """(page, per_page) from query arguments; AppError 400 naming the field when invalid."""
-    page = parse_int(args, "page", default=1, minimum=1, maximum=MAX_PAGE)
-    per_page = parse_int(args, "per_page", default=default_per_page, minimum=1, maximum=MAX_PER_PAGE)
-    return page, per_page
+    return parse_page(args, default_per_page)
 
 
 def page_body(items: Iterable[Any], total: int, page: int, per_page: int) -> dict:
     """The pagination shape around already-serialized ``items``."""
     return {"items": list(items), "page": page, "per_page": per_page, "total": total,
-            "pages": math.ceil(total / per_page) if total else 0}
+            "pages": pages(total, per_page)}
 
 
 def paginate(query, page: int, per_page: int, serialize: Callable[[Any], Any]) -> dict:
@@ -55,7 +52,8 @@ def paginate_request(query, serialize: Callable[[Any], Any], default_per_page: i
 def pagination_params(default_per_page: int = DEFAULT_PER_PAGE) -> list[dict]:
     """The OpenAPI parameters ``page`` and ``per_page``, for a route's ``params=``."""
     return [
-        query_param("page", "integer", "Page number, from 1.", minimum=1, maximum=MAX_PAGE, default=1),
+        query_param("page", "integer", f"Page number, 1..{MAX_PAGE}; a page past the last one is empty "
+                    "(with the real total and pages).", minimum=1, maximum=MAX_PAGE, default=1),
         query_param("per_page", "integer", f"Items per page (1..{MAX_PER_PAGE}).", minimum=1,
                     maximum=MAX_PER_PAGE, default=default_per_page),
     ]

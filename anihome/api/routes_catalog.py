@@ -101,10 +101,18 @@ SCHEMAS = {
     }, required=["timezone", "items"]),
 }
 
+def _filter_param(name: str, doc: dict) -> dict:
+    """A browse filter's query parameter: a scalar, or an array with its style (filters._list_doc)."""
+    if doc["type"] != "array":
+        return query(name, doc["type"], doc["description"],
+                     **{k: v for k, v in doc.items() if k not in ("type", "description")})
+    return {"name": name, "in": "query", "required": False, "description": doc["description"],
+            "style": doc["style"], "explode": doc["explode"],
+            "schema": {"type": "array", "items": doc["items"]}}
+
+
 FILTER_PARAMS = [
-    *(query(name, declared.doc["type"], declared.doc["description"],
-            **{k: v for k, v in declared.doc.items() if k not in ("type", "description")})
-      for name, declared in FILTERS.items()),
+    *(_filter_param(name, declared.doc) for name, declared in FILTERS.items()),
     query("sort", "string", "Order of the list.", enum=SORT_NAMES, default=SORT_NAMES[0]),
 ]
 Q_PARAM = query("q", "string", "Any title (Russian, original, English), any case; ё = е.",
@@ -194,7 +202,6 @@ def release_episodes(release_id: int):
 def search():
     """Exact titles first, then titles starting with q, then other matches; popularity breaks ties."""
     page, per_page = parse_pagination(request.args, DEFAULT_PER_PAGE)
-    page = min(page, 500)
     q = request.args.get("q")
     return _json(f"search:{page}:{per_page}:{clean_query(q)}",
                  lambda: search_service.search(q, _cap(), page, per_page), ttl=cached.SEARCH_TTL)

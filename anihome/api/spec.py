@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..paging import MAX_PAGE, MAX_PER_PAGE
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -96,8 +98,8 @@ def page_of(item_schema: dict) -> dict:
     """The schema of one page in the API's pagination shape (see ``pagination.py``)."""
     return obj({
         "items": array(item_schema),
-        "page": integer("This page, from 1.", minimum=1),
-        "per_page": integer("Items per page.", minimum=1, maximum=100),
+        "page": integer("This page, from 1.", minimum=1, maximum=MAX_PAGE),
+        "per_page": integer("Items per page.", minimum=1, maximum=MAX_PER_PAGE),
         "total": integer("Items on all pages.", minimum=0),
         "pages": integer("Number of pages (0 when there are no items).", minimum=0),
     }, required=["items", "page", "per_page", "total", "pages"])

@@ -69,6 +69,9 @@ def slugs(args, name):
     return sorted(set(values)) or None
 
 
+MAX_ID = 999_999_999  # nine digits: Kodik's team ids are far below
+
+
 def ids(args, name):
     out = set()
     for value in all_values(args, name):

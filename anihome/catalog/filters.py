@@ -108,27 +108,37 @@ def _doc(type_: str, description: str, **schema) -> dict:
     return {"type": type_, "description": description, **schema}
 
 
+def _list_doc(item_type: str, description: str, **item_schema) -> dict:
+    """A multi-value filter: an array sent comma-separated (``kind=tv,ova``: OpenAPI's
+    ``style: form, explode: false``, what generated clients send); ``args.all_values``
+    accepts the repeated form (``kind=tv&kind=ova``) and a mix of both as well."""
+    return {"type": "array", "description": description + " Comma-separated (kind=tv,ova) or repeated "
+            "(kind=tv&kind=ova).", "items": {"type": item_type, **item_schema},
+            "style": "form", "explode": False}
+
+
 #: filter name -> its declaration, in the order the query string is read
 FILTERS: dict[str, BrowseFilter] = {
     "genre": BrowseFilter(
         parse=args.slugs, narrow=_genres,
         sql=lambda slugs, skip: [(_GENRE, [slug]) for slug in slugs if skip != ("genre", slug)],
-        doc=_doc("string", "Genre slug; repeat (or comma-separate) to require several.", max_length=120)),
+        doc=_list_doc("string", "Genre slugs; several require all of them.", maxLength=120)),
     "studio": BrowseFilter(
         parse=args.slugs, narrow=_studios,
         sql=lambda slugs, skip: ([] if skip == ("studio", slugs[0])
                                  else [(_STUDIOS.format(marks=_marks(slugs)), list(slugs))]),
-        doc=_doc("string", "Studio slug; several mean any of them.", max_length=120)),
+        doc=_list_doc("string", "Studio slugs; several mean any of them.", maxLength=120)),
     "kind": BrowseFilter(
         parse=args.choices(KINDS), **_column_in("kind"),
-        doc=_doc("string", "Kind, several allowed: " + ", ".join(BROWSE_KINDS) + "...", enum=KINDS)),
+        doc=_list_doc("string", "Kinds (any of them): " + ", ".join(BROWSE_KINDS) + "...", enum=list(KINDS))),
     "status": BrowseFilter(
         parse=args.choices(STATUSES), **_column_in("status"),
-        doc=_doc("string", "Status, several allowed.", enum=STATUSES)),
+        doc=_list_doc("string", "Statuses (any of them).", enum=list(STATUSES))),
     "team": BrowseFilter(
         parse=args.ids, narrow=_with_translation(lambda teams: Translation.team_id.in_(teams)),
         sql=lambda teams, skip: [(_TEAMS.format(marks=_marks(teams)), list(teams))],
-        doc=_doc("integer", "Translation team id (see /translations); several mean any.", minimum=0)),
+        doc=_list_doc("integer", "Translation team ids (see /translations); several mean any.",
+                      minimum=0, maximum=args.MAX_ID)),
     "translation_type": BrowseFilter(
         parse=args.one_choice(TRANSLATION_TYPES),
         narrow=_with_translation(lambda kind: Translation.voice == (kind == "voice")),

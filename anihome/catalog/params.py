@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import AppError
-from .args import one_choice, parse_int
+from ..paging import MAX_PAGE, MAX_PER_PAGE, parse_page
+from .args import one_choice
 from .filters import FILTERS, SORT_NAMES
 
 DEFAULT_PER_PAGE = 24
-MAX_PER_PAGE = 100
-MAX_PAGE = 5000
+__all__ = ["DEFAULT_PER_PAGE", "MAX_PAGE", "MAX_PER_PAGE", "BrowseParams", "parse_browse"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,5 @@ def parse_browse(args) -> BrowseParams:
     if found.get("year_from") and found.get("year_to") and found["year_from"] > found["year_to"]:
         raise AppError("year_from must not be after year_to.", field="year_from")
     sort = one_choice(SORT_NAMES)(args, "sort") or SORT_NAMES[0]
-    page = parse_int(args, "page", 1, MAX_PAGE, 1)
-    per_page = parse_int(args, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE)
+    page, per_page = parse_page(args, DEFAULT_PER_PAGE)
     return BrowseParams(tuple(filters), sort, page, per_page)

@@ -16,6 +16,7 @@ from peewee import SQL, fn
 from ..db import database, is_postgres, is_sqlite
 from ..errors import AppError
 from ..models import Release, ReleasePrefix
+from ..paging import pages
 from .cards import cards_for_ids, release_card
 from .queries import visible_releases
 from . import search_pg
@@ -203,7 +204,7 @@ def search(raw: str | None, cap: int | None, page: int = 1, per_page: int = 24) 
     total = count(query, cap)
     items = find(query, cap, per_page, (page - 1) * per_page) if total > (page - 1) * per_page else []
     return {"items": items, "page": page, "per_page": per_page, "total": total,
-            "pages": -(-total // per_page)}
+            "pages": pages(total, per_page)}
 
 
 def autocomplete(raw: str | None, cap: int | None) -> list[dict]:

@@ -133,3 +133,27 @@ def test_calendar_mine_keeps_followed_releases(app, client, users, bearer, catal
     _, body = get(client, "/api/v1/calendar?mine=true", bearer["owner"])
     assert [i["id"] for i in body["items"]] == [catalog.opm]
     assert get(client, "/api/v1/calendar?mine=maybe", bearer["owner"])[1]["error"]["field"] == "mine"
+
+
+def test_multi_value_filters_are_declared_as_comma_separated_arrays(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    params = {p["name"]: p for p in document["paths"]["/api/v1/releases"]["get"]["parameters"]}
+    for name in ("genre", "studio", "kind", "status", "team"):
+        assert params[name]["schema"]["type"] == "array", name
+        assert (params[name]["style"], params[name]["explode"]) == ("form", False), name
+    assert params["kind"]["schema"]["items"]["enum"][:2] == ["tv", "movie"]
+    assert params["team"]["schema"]["items"]["type"] == "integer"
+    assert params["translation_type"]["schema"]["type"] == "string"  # one value only
+
+
+@pytest.mark.parametrize("comma, repeated", [
+    ("kind=tv,movie", "kind=tv&kind=movie"),
+    ("status=ongoing,released", "status=ongoing&status=released"),
+    ("team=735,869", "team=735&team=869"),
+])
+def test_a_multi_value_filter_answers_the_same_comma_separated_or_repeated(client, bearer, catalog, comma, repeated):
+    _, by_comma = get(client, "/api/v1/releases?per_page=100&" + comma, bearer["owner"])
+    _, by_repeat = get(client, "/api/v1/releases?per_page=100&" + repeated, bearer["owner"])
+    _, first_only = get(client, "/api/v1/releases?per_page=100&" + repeated.split("&")[0], bearer["owner"])
+    assert by_comma["items"] and by_comma == by_repeat
+    assert by_comma["total"] > first_only["total"]  # both values count, not only the first
