@@ -1,7 +1,9 @@
 """Move a household in one file: an archive with a database snapshot, each member's lists, settings.
 
 ``export_household`` writes a zip: ``anihome.db`` (a consistent ``VACUUM INTO`` snapshot,
-checked, with the stored Kodik token removed), ``members/<name>.mal.xml`` (MyAnimeList
+checked, without secrets: ``strip_secrets`` removes the stored Kodik token, the SMTP
+password and every push channel's secret, and the manifest names what was removed so the
+new home knows what to enter again), ``members/<name>.mal.xml`` (MyAnimeList
 format) and ``members/<name>.json`` (the member's full export) for every member,
 ``settings.json`` (this install's settings without secrets or machine paths) and
 ``manifest.json``. ``plan_import`` compares an archive with the database in place (members
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 SECRET_SETTINGS = {"SECRET_KEY", "KODIK_TOKEN", "DATABASE_URL", "DATA_DIR"}
+#: A setting whose name holds one of these is a secret too (a future SMTP_PASSWORD, *_TOKEN, ...).
+SECRET_WORDS = ("SECRET", "TOKEN", "PASSWORD", "KEY")
+SMTP_KEY = "notify.smtp"  # notify.household.SMTP_KEY: a JSON object with a "password"
 #: Tables whose row counts the import plan compares (others are shown only as a total).
 COUNTED = ("user", "list_entry", "watch_progress", "watch_event", "favorite", "collection", "release",
            "job_run")
@@ -75,6 +80,40 @@ def _snapshot_into(path: Path) -> None:
     database.execute_sql("VACUUM INTO ?", (str(path),))
 
 
+def is_secret_setting(name: str) -> bool:
+    return name in SECRET_SETTINGS or any(word in name for word in SECRET_WORDS)
+
+
+def _table_exists(connection: sqlite3.Connection, table: str) -> bool:
+    return connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (table,)).fetchone() is not None
+
+
+def strip_secrets(connection: sqlite3.Connection, kodik_token_key: str) -> list[str]:
+    """Remove every stored secret from a snapshot; return what was removed (for the manifest)."""
+    removed = []
+    if connection.execute("DELETE FROM app_setting WHERE key = ?", (kodik_token_key,)).rowcount:
+        removed.append("kodik_token")
+    row = connection.execute("SELECT value FROM app_setting WHERE key = ?", (SMTP_KEY,)).fetchone()
+    if row is not None:
+        try:
+            smtp = json.loads(row[0])
+        except ValueError:
+            smtp = None
+        if not isinstance(smtp, dict) or smtp.get("password"):
+            if isinstance(smtp, dict):
+                smtp["password"] = ""
+                connection.execute("UPDATE app_setting SET value = ? WHERE key = ?", (json.dumps(smtp), SMTP_KEY))
+            else:  # unreadable: drop it whole rather than carry a password along
+                connection.execute("DELETE FROM app_setting WHERE key = ?", (SMTP_KEY,))
+            removed.append("smtp_password")
+    if _table_exists(connection, "channel"):
+        count = connection.execute("UPDATE channel SET secret = '' WHERE secret != ''").rowcount
+        if count:
+            removed.append(f"channel_secrets:{count}")
+    return removed
+
+
 def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary:
     """Write the household archive to ``target`` (inside an app context with a connection)."""
     from ..kodik.state import TOKEN_KEY
@@ -89,7 +128,7 @@ def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary
         _snapshot_into(snapshot)
         connection = sqlite3.connect(snapshot)
         try:
-            connection.execute("DELETE FROM app_setting WHERE key = ?", (TOKEN_KEY,))
+            removed = strip_secrets(connection, TOKEN_KEY)
             connection.commit()
             connection.execute("VACUUM")
         finally:
@@ -101,9 +140,10 @@ def export_household(settings: Mapping[str, Any], target: Path) -> ExportSummary
         members = list(User.select().order_by(User.id))
         manifest = {"format": FORMAT, "anihome_version": __version__, "schema_version": schema_of(snapshot),
                     "created_at": utcnow().isoformat(timespec="seconds") + "Z",
-                    "members": [m.username for m in members], "counts": _counts(snapshot)}
+                    "members": [m.username for m in members], "counts": _counts(snapshot),
+                    "secrets_removed": removed}
         public = {name: value for name, value in settings.items()
-                  if name.isupper() and name not in SECRET_SETTINGS and not name.startswith(("TESTING", "WTF_"))}
+                  if name.isupper() and not is_secret_setting(name) and not name.startswith(("TESTING", "WTF_"))}
         try:
             private_file(partial)  # it holds password hashes: 0600 like the database
             with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

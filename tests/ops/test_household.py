@@ -150,3 +150,41 @@ def test_a_broken_archive_on_the_first_run_page_changes_nothing(tmp_path):
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/setup")
     assert "cannot be read as a household archive" in client.get("/setup").get_data(as_text=True)
     close_all(app.extensions["anihome.db"])
+
+
+def test_export_masks_the_smtp_password_and_every_channel_secret_and_says_so(tmp_path, monkeypatch):
+    app = _household(tmp_path, monkeypatch)
+    owner = make_user(app, "owner", "owner")
+    from anihome.clock import utcnow
+    from anihome.kodik.settings import save_token
+    from anihome.models import Channel
+    from anihome.notify import household
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        save_token("stored-token-from-the-admin-page", app.config["ANIHOME_SETTINGS"])
+        household.save_smtp({"host": "smtp.example.org", "port": "587", "security": "starttls",
+                             "username": "mailer", "password": "smtp-pass-Zq81", "sender": "a@example.org"})
+        Channel.create(user=owner.id, kind="ntfy", name="phone", url="https://ntfy.example.org", topic="t",
+                       secret="ntfy-token-Kx42", created_at=utcnow())
+        Channel.create(user=owner.id, kind="telegram", name="tg", chat_id="42",
+                       secret="123456:telegram-bot-token-Pw9", created_at=utcnow())
+    close_all(app.extensions["anihome.db"])
+
+    result = _invoke("export-household", str(tmp_path / "home.zip"))
+
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "home.zip") as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+        archive.extract("anihome.db", tmp_path / "out")
+    for secret in (b"smtp-pass-Zq81", b"ntfy-token-Kx42", b"telegram-bot-token-Pw9", b"stored-token-from-the-admin"):
+        assert secret not in everything
+    assert manifest["secrets_removed"] == ["smtp_password", "channel_secrets:2"]  # the Kodik token is a file
+    snapshot = sqlite3.connect(tmp_path / "out" / "anihome.db")
+    smtp = json.loads(snapshot.execute("SELECT value FROM app_setting WHERE key = 'notify.smtp'").fetchone()[0])
+    assert smtp["password"] == "" and smtp["host"] == "smtp.example.org" and smtp["username"] == "mailer"
+    assert snapshot.execute("SELECT name, secret FROM channel ORDER BY id").fetchall() == [("phone", ""), ("tg", "")]
+    snapshot.close()
+    with app.app_context(), app.extensions["anihome.db"].connection_context():  # the live household keeps them
+        assert household.smtp_settings().password == "smtp-pass-Zq81"
+        assert Channel.get(Channel.name == "phone").secret == "ntfy-token-Kx42"
