@@ -158,6 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ANALYTICS_PDF_FONT", "", "A TrueType font with Cyrillic glyphs for PDF reports; empty looks for DejaVu Sans (Debian's fonts-dejavu-core) and falls back to a Latin-only built-in font."),
     Setting("NOTIFY_ALLOWED_HOSTS", "", "Comma-separated host names that ntfy and webhook channels may reach; empty allows any host (household ntfy servers usually live on the LAN)."),
     Setting("NOTIFY_TELEGRAM_API", "https://api.telegram.org", "Base URL of the Telegram Bot API used by Telegram channels."),
+    Setting("NOTIFY_RETENTION_DAYS", 90, "Days a read notification is kept; the nightly housekeeping job deletes older read ones (unread ones stay). 0 keeps them all.", _int),
     Setting("NOTIFY_DUB_STALLED_DAYS", 7, "Days a member's dub of a followed release may add nothing while another dub is ahead before they are told (and offered a switch).", _int),
 )
 

@@ -1,11 +1,11 @@
-"""The housekeeping job: prune old job runs and backups, and keep SQLite tidy.
+"""The housekeeping job: prune old job runs, backups and read notifications, and keep SQLite tidy.
 
 Run history older than JOB_HISTORY_DAYS goes (the newest JOB_HISTORY_KEEP runs of each job
-stay); each family of backups keeps its newest BACKUP_KEEP (nightly ones also their daily,
-weekly and monthly generations);
-on SQLite, ``PRAGMA optimize`` refreshes planner statistics and a WAL checkpoint keeps the
-``-wal`` file from growing; on PostgreSQL, ``ANALYZE`` does the statistics (autovacuum does
-the rest).
+stay); read notifications older than NOTIFY_RETENTION_DAYS go (``notify.inbox.prune``);
+each family of backups keeps its newest BACKUP_KEEP (nightly ones also their daily, weekly
+and monthly generations); on SQLite, ``PRAGMA optimize`` refreshes planner statistics and a
+WAL checkpoint keeps the ``-wal`` file from growing; on PostgreSQL, ``ANALYZE`` does the
+statistics (autovacuum does the rest).
 """
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def housekeeping(ctx) -> dict[str, int]:
     ctx.progress(0.4, "pruning backups")
     backups = prune(backup_dir(settings), settings)
     counts = {"runs_deleted": runs, "backups_deleted": len(backups)}
+    from ..notify.inbox import prune as prune_notifications
+
+    ctx.progress(0.5, "pruning read notifications")
+    counts["notifications_deleted"] = prune_notifications(settings["NOTIFY_RETENTION_DAYS"])
     from ..kodik.demo import roll_demo_airing
 
     counts["demo_airings_moved"] = roll_demo_airing()  # the demo's calendar follows today's date
@@ -66,6 +70,6 @@ def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     schedule = cron_setting(settings["HOUSEKEEPING_SCHEDULE"])
     return [JobSpec(
         id=JOB_ID, function=housekeeping,
-        description="Prune old job runs and backups, optimize the database and checkpoint its log.",
+        description="Prune old job runs, backups and read notifications, optimize the database and checkpoint its log.",
         cron=schedule, enabled=schedule is not None, setting="HOUSEKEEPING_SCHEDULE",
         misfire_grace_seconds=6 * 3600)]

@@ -38,6 +38,10 @@ class JobSpec:
     ``setting`` names the setting that controls the schedule, shown to the admin.
     ``catch_up`` runs the job once shortly after start-up when a scheduled time passed
     since its last run (the box was off at 03:30); jobs that never ran are not caught up.
+    ``coalesce_idle`` is for frequent jobs (every minute): a scheduled run that did nothing
+    (every count 0) replaces the idle scheduled run just before it, so the history keeps the
+    runs that did something plus one row for each stretch of idle ones (its ``idle_runs``
+    count says how many it stands for), instead of 1,440 rows a day.
     """
 
     id: str
@@ -52,6 +56,8 @@ class JobSpec:
     catch_up: bool = True
     #: A failed run notifies the owner (at most once a day per job): backups, syncs, integrity.
     alert_owner: bool = False
+    #: Fold consecutive idle scheduled runs into one history row (see above).
+    coalesce_idle: bool = False
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("-", "").replace("_", "").isalnum():

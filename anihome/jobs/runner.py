@@ -1,4 +1,5 @@
-"""Run a registered job and record it: one JobRun row per run, live progress, counts, errors.
+"""Run a registered job and record it: one JobRun row per run (idle runs of
+a ``coalesce_idle`` job folded into one), live progress, counts, errors.
 
 ``run_job`` is the single entry point of the scheduler, the admin page ("Run now", via
 ``start_job_in_background``) and the CLI. A job is a plain function ``fn(ctx)``; the
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.5
 TRIGGERS = ("manual", "schedule", "cli")
 FINISHED = ("succeeded", "failed", "interrupted")
+IDLE_COUNT = "idle_runs"  # on a coalesced idle run: how many idle runs its row stands for
 _ERROR_LIMIT = 2000
 _TEXT_LIMIT = 200
 
@@ -213,6 +215,8 @@ def execute_run(app, run: JobRun) -> JobRun:
                 log.exception("job=%s run=%s status=failed", run.job_id, run.id)
             memory.release()  # a job's garbage and its connection's page cache go back to the system
             _finish(ctx, status, error)  # before the run shows finished: waiters see the memory back
+            if spec.coalesce_idle and status == "succeeded" and run.trigger == "schedule":
+                _coalesce_idle(ctx)
             finished = JobRun.get_by_id(run.id)
     finally:
         with state.lock:
@@ -230,6 +234,31 @@ def _finish(ctx: JobContext, status: str, error: str | None) -> None:
                       ).where(JobRun.id == ctx.run_id).execute()
     log.info("job=%s run=%s status=%s counts=%s", ctx.job_id, ctx.run_id, status,
              json.dumps(ctx.counts, sort_keys=True))
+
+
+def _idle(counts: Mapping[str, Any]) -> bool:
+    return all(not value for name, value in counts.items() if name != IDLE_COUNT)
+
+
+def _coalesce_idle(ctx: JobContext) -> None:
+    """A scheduled run that did nothing replaces the idle scheduled run just before it
+    (``JobSpec.coalesce_idle``); ``idle_runs`` counts the runs the kept row stands for."""
+    if not _idle(ctx.counts):
+        return
+    with write_transaction():
+        previous = (JobRun.select().where(JobRun.job_id == ctx.job_id, JobRun.id < ctx.run_id)
+                    .order_by(JobRun.id.desc()).first())
+        if previous is None or previous.status != "succeeded" or previous.trigger != "schedule":
+            return
+        try:
+            before = json.loads(previous.counts or "{}")
+        except ValueError:
+            return
+        if not isinstance(before, dict) or not _idle(before):
+            return
+        ctx.counts[IDLE_COUNT] = int(before.get(IDLE_COUNT) or 1) + 1
+        JobRun.update(counts=json.dumps(ctx.counts, sort_keys=True)).where(JobRun.id == ctx.run_id).execute()
+        JobRun.delete().where(JobRun.id == previous.id).execute()
 
 
 def run_job(app, job_id: str, trigger: str = "manual") -> JobRun:

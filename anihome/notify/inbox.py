@@ -1,11 +1,13 @@
-"""The in-app notifications: the unread count (one indexed COUNT), pages, mark read, delete."""
+"""The in-app notifications: the unread count (one indexed COUNT), pages, mark read, delete,
+and pruning read ones after NOTIFY_RETENTION_DAYS (the nightly housekeeping job calls ``prune``)."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from .. import events
+from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, NotFound
 from ..models import Release, Translation
@@ -123,3 +125,29 @@ def delete(user_id: int, notification_id) -> None:
     with write_transaction():
         row.delete_instance()
     events.member_data_changed.send(None, user_id=user_id, kind="notifications")
+
+
+PRUNE_BATCH = 500
+
+
+def prune(days: int, now: datetime | None = None) -> int:
+    """Delete read notifications older than ``days`` (0 or less keeps them all), in short
+    batches so the writer lock is never held long; unread ones and those still waiting to
+    be pushed stay. Their deliveries go with them (ON DELETE CASCADE). Returns how many."""
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    old = ((Notification.read == True) & (Notification.push_pending == False)  # noqa: E712
+           & (Notification.created_at < cutoff))
+    deleted = 0
+    while True:
+        ids = [row.id for row in Notification.select(Notification.id).where(old).limit(PRUNE_BATCH)]
+        if not ids:
+            break
+        with write_transaction():
+            deleted += Notification.delete().where(Notification.id.in_(ids)).execute()
+        if len(ids) < PRUNE_BATCH:
+            break
+    if deleted:
+        log.info("notify pruned read notifications=%s older_than_days=%s", deleted, days)
+    return deleted

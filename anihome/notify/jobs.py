@@ -11,7 +11,7 @@ from .stalled import stalled_job
 
 def jobs(settings: Mapping[str, Any]) -> list[JobSpec]:
     return [
-        JobSpec(id="notify-deliver", function=deliver_job, interval_minutes=1, catch_up=False,
+        JobSpec(id="notify-deliver", function=deliver_job, interval_minutes=1, catch_up=False, coalesce_idle=True,
                 description="Send pending notifications to members' channels (retries with backoff, quiet hours)."),
         JobSpec(id="notify-digest", function=digest_job, cron="0 * * * *", catch_up=False,
                 description="Write the weekly digest of members whose chosen day and hour it is."),

@@ -68,3 +68,38 @@ def test_housekeeping_prunes_backups_to_backup_keep(tmp_path):
     assert json.loads(run.counts)["backups_deleted"] == 1
     assert len(list(folder.glob("anihome-*"))) == 1  # .db, or .dump on PostgreSQL
     assert [p.name for p in folder.glob("pre-migration-*.db")] == ["pre-migration-v2-20200102-000000-000000.db"]
+
+
+def test_housekeeping_deletes_read_notifications_past_the_retention_and_keeps_the_rest(tmp_path):
+    from anihome.models import Channel, Delivery, User
+    from anihome.models.notify import Notification
+
+    app = make_app(tmp_path, NOTIFY_RETENTION_DAYS=30)
+    with app.extensions["anihome.db"].connection_context():
+        user = User.create(username="m", username_key="m", password_hash="x", role="owner", created_at=utcnow())
+        channel = Channel.create(user=user, kind="ntfy", name="phone", created_at=utcnow())
+
+        def note(key, days_ago, read, pending=False):
+            return Notification.create(user=user, kind="episodes", key=key, read=read, push_pending=pending,
+                                       created_at=utcnow() - timedelta(days=days_ago))
+        old_read = note("a", 40, True)
+        Delivery.create(notification=old_read, channel=channel, user=user, status="sent",
+                        created_at=utcnow() - timedelta(days=40), next_attempt_at=utcnow(), idempotency_key="k1")
+        kept = [note("b", 40, False), note("c", 10, True), note("d", 40, True, pending=True)]
+
+    run = run_job(app, "housekeeping")
+
+    assert run.status == "succeeded", run.error
+    assert json.loads(run.counts)["notifications_deleted"] == 1
+    with app.extensions["anihome.db"].connection_context():
+        assert {n.id for n in Notification.select()} == {n.id for n in kept}
+        assert Delivery.select().count() == 0
+
+
+def test_a_retention_of_zero_keeps_every_notification(tmp_path):
+    from anihome.notify.inbox import prune
+
+    app = make_app(tmp_path)
+    with app.extensions["anihome.db"].connection_context():
+        assert app.config["ANIHOME_SETTINGS"]["NOTIFY_RETENTION_DAYS"] == 90
+        assert prune(0) == 0
