@@ -15,7 +15,14 @@ log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
-    """An error a user can act on: raised by services, shown as 4xx by views and the API."""
+    """An error a user can act on: raised by services, shown as 4xx by views and the API.
+
+    A message with values is written as an English template and its ``values``
+    (a template such as 'At most %(n)s channels.' with ``values={"n": 8}``): ``message`` and
+    ``template`` are the template, ``str(exc)`` and the API's text the filled-in English, and
+    pages translate the template and fill it in the member's language
+    (``web.templating.error_text``). Never an f-string: no catalog can hold every filled-in text.
+    """
 
     status = 400
     code = "bad_request"
@@ -24,6 +31,7 @@ class AppError(Exception):
                  code: str | None = None, values: dict | None = None):
         # ``message`` is an English source string; with ``values`` it holds %(name)s
         # placeholders, so HTML pages translate it first and fill the values in after.
+        self.template = message
         self.values = dict(values or {})
         super().__init__(message % self.values if self.values else message)
         self.message = message

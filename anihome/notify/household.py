@@ -48,7 +48,7 @@ def set_allowed_kinds(kinds) -> tuple[str, ...]:
     kinds = [str(k) for k in kinds or ()]
     unknown = [k for k in kinds if k not in CHANNEL_KINDS]
     if unknown:
-        raise AppError(f"Unknown channel kind {unknown[0]!r}.", "kinds")
+        raise AppError("Unknown channel kind %(kind)s.", "kinds", values={"kind": repr(unknown[0])})
     with write_transaction():
         _put(KINDS_KEY, ",".join(k for k in CHANNEL_KINDS if k in kinds))
     log.info("notify allowed kinds=%s", ",".join(kinds) or "-")
@@ -128,5 +128,6 @@ def check_url(url: str, settings: Mapping[str, Any], field: str = "url") -> str:
         raise AppError("The URL is longer than 500 characters.", field)
     hosts = allowed_hosts(settings)
     if hosts and host not in hosts:
-        raise AppError(f"The host {host} is not on this household's allow-list (NOTIFY_ALLOWED_HOSTS).", field)
+        raise AppError("The host %(host)s is not on this household's allow-list (NOTIFY_ALLOWED_HOSTS).", field,
+                       values={"host": host})
     return url

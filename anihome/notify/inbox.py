@@ -109,7 +109,8 @@ def mark_read(user_id: int, ids=None, everything: bool = False, read: bool = Tru
     if not everything:
         if not isinstance(ids, list) or not ids or len(ids) > MAX_IDS or any(
                 isinstance(i, bool) or not isinstance(i, int) for i in ids):
-            raise AppError(f"ids must be a list of 1 to {MAX_IDS} notification ids (or send all: true).", "ids")
+            raise AppError("ids must be a list of 1 to %(n)s notification ids (or send all: true).", "ids",
+                           values={"n": MAX_IDS})
     query = Notification.update(read=read).where((Notification.user == user_id) & (Notification.read != read))
     if not everything:
         query = query.where(Notification.id.in_(ids))

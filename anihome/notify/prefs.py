@@ -38,9 +38,10 @@ def _small_int(value, field: str, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise AppError(f"{field} must be a whole number.", field) from None
+        raise AppError("%(field)s must be a whole number.", field, values={"field": field}) from None
     if not low <= number <= high:
-        raise AppError(f"{field} must be between {low} and {high}.", field)
+        raise AppError("%(field)s must be between %(low)s and %(high)s.", field,
+                       values={"field": field, "low": low, "high": high})
     return number
 
 

@@ -89,7 +89,7 @@ def _translations(release_id: int, translations) -> str:
              .where((Translation.release == release_id) & Translation.id.in_(list(wanted))).tuples()}
     missing = sorted(wanted - found)
     if missing:
-        raise AppError(f"Translation {missing[0]} is not a dub of this release.", "translations")
+        raise AppError("Translation %(id)s is not a dub of this release.", "translations", values={"id": missing[0]})
     return ",".join(str(t) for t in sorted(wanted))
 
 

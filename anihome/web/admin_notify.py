@@ -9,7 +9,7 @@ from ..errors import AppError
 from ..models.notify import CHANNEL_KINDS
 from ..notify import household
 from ..notify.log import delivery_log, status_counts
-from .templating import gettext as _
+from .templating import error_text, gettext as _
 
 bp = Blueprint("admin_notify", __name__, url_prefix="/admin/notifications")
 
@@ -46,6 +46,6 @@ def save_smtp():
     try:
         household.save_smtp(request.form)
     except AppError as exc:
-        return _page(400, errors={exc.field or "host": _(exc.message)})
+        return _page(400, errors={exc.field or "host": error_text(exc)})
     flash(_("SMTP settings saved."), "success")
     return redirect(url_for(".index"))

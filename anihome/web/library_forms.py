@@ -9,7 +9,7 @@ from flask import flash, redirect, request
 from .. import integers
 from ..errors import AppError, NotFound
 from .safe_redirect import next_or
-from .templating import gettext as _
+from .templating import error_text
 
 
 
@@ -23,7 +23,7 @@ def form_action(default: str):
             except NotFound:
                 raise
             except AppError as exc:
-                flash(_(exc.message), "error")
+                flash(error_text(exc), "error")
                 return redirect(next_or(default))
             if result is None:
                 return redirect(next_or(default))

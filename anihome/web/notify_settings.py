@@ -10,7 +10,7 @@ from ..errors import AppError
 from ..models.notify import CHANNEL_KINDS
 from ..notify import household, prefs, subscriptions
 from ..notify.channels import service as channels
-from .templating import gettext as _
+from .templating import error_text, gettext as _
 from .library_forms import form_action
 
 bp = Blueprint("notify_settings", __name__, url_prefix="/account/notifications")
@@ -45,7 +45,7 @@ def save_prefs():
     try:
         prefs.update(current_user.id, changes)
     except AppError as exc:
-        return _page(400, errors={exc.field or "prefs": _(exc.message)})
+        return _page(400, errors={exc.field or "prefs": error_text(exc)})
     flash(_("Notification settings saved."), "success")
     return redirect(url_for(".index"))
 
@@ -59,7 +59,7 @@ def add_channel():
         row, secret = channels.create(current_user.id, data, _settings())
     except AppError as exc:
         data.pop("token", None)
-        return _page(400, errors={exc.field or "kind": _(exc.message)}, form=data)
+        return _page(400, errors={exc.field or "kind": error_text(exc)}, form=data)
     if secret:
         return _page(201, secret=secret)
     flash(_("Channel added. Send a test to check it."), "success")

@@ -20,6 +20,11 @@ def gettext(text: str, **values) -> str:
     return translate(current_language(), text, **values)
 
 
+def error_text(exc) -> str:
+    """A service's ``AppError`` in the member's language: its template translated, then filled."""
+    return gettext(getattr(exc, "template", exc.message), **(getattr(exc, "values", None) or {}))
+
+
 def _datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return display(value, fmt)
 

@@ -38,7 +38,7 @@ def own(user_id: int, channel_id) -> Channel:
 def _name(value, kind: str) -> str:
     name = str(value or "").strip() or kind
     if len(name) > NAME_MAX:
-        raise AppError(f"A channel name is at most {NAME_MAX} characters.", "name")
+        raise AppError("A channel name is at most %(n)s characters.", "name", values={"n": NAME_MAX})
     return name
 
 
@@ -48,7 +48,8 @@ def create(user_id: int, data: Mapping[str, Any], settings: Mapping[str, Any]) -
     if kind not in CHANNEL_KINDS:
         raise AppError("kind must be one of ntfy, telegram, webhook, email.", "kind")
     if kind not in household.allowed_kinds():
-        raise AppError(f"The owner does not allow {kind} channels in this household.", "kind", status=403,
+        raise AppError("The owner does not allow %(kind)s channels in this household.", "kind", status=403,
+                       values={"kind": kind},
                        code="forbidden")
     module = module_of(kind)
     clean = module.validate(dict(data), settings)
@@ -57,7 +58,8 @@ def create(user_id: int, data: Mapping[str, Any], settings: Mapping[str, Any]) -
         shown_once = clean["secret"] = module.new_secret()
     with write_transaction():
         if Channel.select().where(Channel.user == user_id).count() >= MAX_CHANNELS:
-            raise AppError(f"A member can have at most {MAX_CHANNELS} channels.", "kind", code="too_many_channels")
+            raise AppError("A member can have at most %(n)s channels.", "kind", code="too_many_channels",
+                           values={"n": MAX_CHANNELS})
         row = Channel.create(user=user_id, kind=kind, name=_name(data.get("name"), kind), created_at=utcnow(),
                              **clean)
     log.info("notify channel added user_id=%s channel_id=%s kind=%s", user_id, row.id, kind)
