@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping
 
 from ..clock import utcnow
 from ..db import write_transaction
+from ..i18n import translate
 from ..kodik.errors import redact
 from ..models import User
 from ..models.notify import Channel, Delivery, Notification, NotifyPrefs
@@ -33,6 +34,7 @@ from .channels import module_of
 from .channels.base import ChannelError, ChannelRejected, Message, new_session
 from .inbox import with_text
 from .prefs import quiet_until
+from .unfollow_links import FOLLOW_KINDS, path_for
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,13 @@ JOB_ID = "notify-deliver"
 BACKOFF_SECONDS = (60, 300, 1800, 7200)
 BATCH = 200
 WORKERS = 4
+
+
+def _app_secret_key() -> str:
+    """The running app's secret key (the sender runs in its context), else none: no links."""
+    from flask import current_app, has_app_context
+
+    return (current_app.secret_key or "") if has_app_context() else ""
 
 
 def next_try(attempts: int, now: datetime) -> datetime | None:
@@ -53,8 +62,10 @@ class Sender:
     """One run of the sender; ``clock`` and ``session_factory`` are injectable (tests, benchmarks)."""
 
     def __init__(self, settings: Mapping[str, Any], clock: Callable[[], datetime] = utcnow,
-                 session_factory: Callable[[], Any] = new_session, workers: int = WORKERS, batch: int = BATCH):
+                 session_factory: Callable[[], Any] = new_session, workers: int = WORKERS, batch: int = BATCH,
+                 secret_key: str | None = None):
         self.settings = settings
+        self.secret_key = _app_secret_key() if secret_key is None else secret_key  # signs unfollow links
         self.clock = clock
         self.session_factory = session_factory
         self.workers = workers
@@ -159,11 +170,14 @@ class Sender:
                 texts[key] = with_text([notes[d.notification_id]], lang)[0]
             item = texts[key]
             link = f"{base}{item.text.link}" if base and item.text.link else item.text.link
+            unfollow = ""
+            if self.secret_key and item.note.release_id and item.note.kind in FOLLOW_KINDS:
+                unfollow = base + path_for(self.secret_key, d.user_id, item.note.release_id)
             payload = {"kind": item.note.kind, "notification_id": item.note.id, "release_id": item.note.release_id,
                        "translation_id": item.note.translation_id, "season": item.note.season,
                        "episodes": [int(e) for e in item.note.episodes.split(",") if e]}
             work[d.channel_id].append((d, channel, Message(item.text.title, item.text.body, link, d.idempotency_key,
-                                                           payload)))
+                                                           payload, unfollow, translate(lang, "Unfollow"))))
         if held or refused:
             with write_transaction():
                 for until, ids in held.items():
@@ -227,6 +241,6 @@ def deliver_job(ctx) -> dict[str, int]:
         ctx.counts.update(counts)
         ctx.progress(None, f"sent {counts['sent']}, retrying {counts['retried']}, failed {counts['failed']}")
 
-    counts = Sender(ctx.settings).run(progress=report)
+    counts = Sender(ctx.settings, secret_key=ctx.app.secret_key or "").run(progress=report)
     ctx.progress(1.0, f"sent {counts['sent']}")
     return counts

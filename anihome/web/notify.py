@@ -10,7 +10,7 @@ from .. import events
 from ..cache import get_cache
 from ..clock import utcnow
 from ..errors import AppError
-from ..notify import inbox, listeners, stalled, subscriptions
+from ..notify import inbox, listeners, stalled, subscriptions, unfollow_links
 from ..notify.prefs import local
 from .templating import current_language
 from .library_forms import form_action
@@ -150,3 +150,20 @@ def unfollow(release_id: int):
     """Stop following a release (one click)."""
     subscriptions.unfollow(current_user.id, release_id)
     return redirect(next_or(url_for("catalog.release", release_id=release_id)))
+
+
+@bp.get("/unfollow/<token>")
+@access("public")
+def unfollow_link(token: str):
+    """The unfollow link of a push or an e-mail: says what it would stop; changes nothing (a GET)."""
+    user, release = unfollow_links.read(current_app.secret_key, token)
+    followed = subscriptions.get(user.id, release.id) is not None
+    return render_template("notify/unfollow.html", release=release, token=token, followed=followed, done=False)
+
+
+@bp.post("/unfollow/<token>")
+@access("public")
+def unfollow_by_link(token: str):
+    """The confirm button of that page: unfollow, without signing in (the signed token decides)."""
+    _user, release, _changed = unfollow_links.unfollow(current_app.secret_key, token)
+    return render_template("notify/unfollow.html", release=release, token=token, followed=False, done=True)

@@ -24,6 +24,10 @@ class Message:
     url: str = ""
     idempotency_key: str = ""
     payload: dict = field(default_factory=dict)
+    #: The signed one-click unfollow link (``unfollow_links``) and its label in the member's
+    #: language; empty when the notification is not about a followed release.
+    unfollow_url: str = ""
+    unfollow_text: str = ""
 
 
 class ChannelError(Exception):

@@ -39,7 +39,10 @@ def send(channel, message: Message, session=None, settings=None, smtp=None) -> N
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = config.sender, channel.address, message.title
     mail["Message-ID"] = f"<{message.idempotency_key or 'test'}@anihome>"
-    mail.set_content(message.body + (f"\n\n{message.url}" if message.url else ""))
+    footer = f"\n\n-- \n{message.unfollow_text or 'Unfollow'}: {message.unfollow_url}" if message.unfollow_url else ""
+    if message.unfollow_url.startswith(("http://", "https://")):
+        mail["List-Unsubscribe"] = f"<{message.unfollow_url}>"  # mail apps show their own button
+    mail.set_content(message.body + (f"\n\n{message.url}" if message.url else "") + footer)
     try:
         if config.security == "tls":
             server = smtplib.SMTP_SSL(config.host, config.port, timeout=TIMEOUT,

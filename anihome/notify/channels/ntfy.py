@@ -31,6 +31,9 @@ def send(channel, message: Message, session=None, settings=None) -> None:
                "Content-Type": "text/plain; charset=utf-8"}
     if message.url:
         headers["Click"] = message.url
+    if message.unfollow_url:  # a button under the notification (ntfy's "view" action)
+        label = (message.unfollow_text or "Unfollow").replace(",", " ").replace(";", " ")
+        headers["Actions"] = f"view, {label}, {message.unfollow_url}, clear=true".encode("utf-8")
     if channel.secret:
         headers["Authorization"] = f"Bearer {channel.secret}"
     post(session, f"{channel.url}/{channel.topic}", data=message.body.encode("utf-8"), headers=headers,

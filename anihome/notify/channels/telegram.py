@@ -34,6 +34,8 @@ def validate(data: dict, settings, partial: bool = False) -> dict:
 def send(channel, message: Message, session=None, settings=None) -> None:
     base = (settings or {}).get("NOTIFY_TELEGRAM_API") or "https://api.telegram.org"
     text = f"{message.title}\n{message.body}" + (f"\n{message.url}" if message.url else "")
+    if message.unfollow_url:
+        text += f"\n\n{message.unfollow_text or 'Unfollow'}: {message.unfollow_url}"
     post(session, f"{base.rstrip('/')}/bot{channel.secret}/sendMessage",
          json={"chat_id": channel.chat_id, "text": text, "disable_web_page_preview": True},
          secrets=(channel.secret,))

@@ -35,6 +35,7 @@ def validate(data: dict, settings, partial: bool = False) -> dict:
 
 def send(channel, message: Message, session=None, settings=None) -> None:
     body = json.dumps({"title": message.title, "body": message.body, "url": message.url,
+                       "unfollow_url": message.unfollow_url,
                        "delivery": message.idempotency_key, **message.payload},
                       ensure_ascii=False, sort_keys=True).encode("utf-8")
     headers = {"Content-Type": "application/json", "X-AniHome-Signature": sign(channel.secret, body),
