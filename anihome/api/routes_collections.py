@@ -10,7 +10,7 @@ from ..models.library import VISIBILITIES
 from .blueprint import api_route
 from .params import get_json, parse_enum, parse_int
 from .routes_library import me
-from .spec import array, boolean, datetime_string, integer, obj, query, ref, string
+from .spec import array, boolean, datetime_string, integer, obj, query, ref, string, text
 
 SCHEMAS = {
     "Collection": obj({
@@ -25,12 +25,12 @@ SCHEMAS = {
                             "added_at": datetime_string()})),
     }, required=["collection", "items"]),
     "CollectionCreate": obj({
-        "name": string(maxLength=collections.NAME_MAX),
+        "name": text(max_length=collections.NAME_MAX),
         "description": string(maxLength=collections.DESCRIPTION_MAX),
         "visibility": string(enum=VISIBILITIES, default="private"),
     }, required=["name"]),
     "CollectionUpdate": obj({
-        "name": string(maxLength=collections.NAME_MAX),
+        "name": text(max_length=collections.NAME_MAX),
         "description": string(maxLength=collections.DESCRIPTION_MAX),
         "visibility": string(enum=VISIBILITIES),
     }),

@@ -12,7 +12,7 @@ from .pagination import page_body, pagination_params, parse_pagination
 from .params import get_json, parse_enum, parse_int, parse_str
 from .serialize import iso
 from .serialize_social import comment_json
-from .spec import array, boolean, datetime_string, integer, obj, page_of, query, ref, string
+from .spec import array, boolean, datetime_string, integer, obj, page_of, query, ref, string, text
 
 GATE = obj({"season": integer(), "episode": integer()}, required=["season", "episode"])
 COMMENT_PROPS = {
@@ -36,17 +36,17 @@ SCHEMAS = {
                               required=["id", "author", "body", "gated", "created_at", "edited_at",
                                         "replies_count", "replies"]),
     "CommentCreate": obj({
-        "body": string("1-4,000 characters: paragraphs, **bold**, *italic*, ||spoiler||, links.",
-                       maxLength=comments.BODY_MAX),
+        "body": text("1-4,000 characters: paragraphs, **bold**, *italic*, ||spoiler||, links.",
+                     max_length=comments.BODY_MAX),
         "season": integer(minimum=0), "episode": integer(minimum=1),
         "parent_id": integer("Reply to this top-level comment.", minimum=1),
         "spoiler_episode": integer("Gate the text until this episode is watched.", minimum=1),
         "nonce": string("Any unique string per submit: a repeat with the same nonce returns the "
                         "first comment.", maxLength=40),
     }, required=["body"]),
-    "CommentUpdate": obj({"body": string(maxLength=comments.BODY_MAX),
+    "CommentUpdate": obj({"body": text(max_length=comments.BODY_MAX),
                           "spoiler_episode": integer(minimum=1)}, required=["body"]),
-    "ReportCreate": obj({"reason": string(maxLength=moderation.REASON_MAX)}, required=["reason"]),
+    "ReportCreate": obj({"reason": text(max_length=moderation.REASON_MAX)}, required=["reason"]),
     "ReportMade": obj({"id": integer(), "kind": string(enum=["comment", "review"]),
                        "target_id": integer(), "created_at": datetime_string()},
                       required=["id", "kind", "target_id"]),

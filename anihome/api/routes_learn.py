@@ -10,7 +10,7 @@ from ..learn import cached, experiments, forecasts, recommendations, tonight
 from .auth import current_api_user
 from .blueprint import api_route
 from .params import get_json, parse_int
-from .spec import array, datetime_string, integer, obj, query, ref, string
+from .spec import array, datetime_string, integer, obj, query, ref, string, text
 
 SCHEMAS = {
     "Recommendation": obj({
@@ -43,7 +43,7 @@ SCHEMAS = {
         "computed_at": datetime_string(nullable=True),
     }, required=["release_id", "days", "expected", "low", "high", "model", "computed_at"]),
     "ExperimentCreate": {**obj({
-        "name": string("Lowercase letters, digits, '-' and '_'.", minLength=1, maxLength=80),
+        "name": text("Lowercase letters, digits, '-' and '_'.", max_length=80),
         "description": string(maxLength=500),
         "variants": {"type": "array", "minItems": 2, "items": {
             "type": "object", "additionalProperties": False, "required": ["name"],

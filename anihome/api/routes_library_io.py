@@ -13,13 +13,13 @@ from ..ops import memory
 from .blueprint import api_route
 from .params import get_json, parse_bool
 from .routes_library import me
-from .spec import array, boolean, integer, obj, query, string
+from .spec import array, boolean, integer, obj, query, string, text
 
 XML_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip")
 
 SCHEMAS = {
     "MalImportRequest": obj({
-        "xml": string("The MyAnimeList export file's text."),
+        "xml": text("The MyAnimeList export file's text."),
         "dry_run": boolean("Only report what would change (the dry_run query parameter also works)."),
     }, required=["xml"]),
     "MalImportResult": obj({

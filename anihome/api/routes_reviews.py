@@ -12,7 +12,7 @@ from .pagination import page_body, pagination_params, parse_pagination
 from .params import get_json, parse_int
 from .routes_comments import report_json
 from .serialize_social import review_json
-from .spec import boolean, datetime_string, integer, obj, page_of, query, ref, string
+from .spec import boolean, datetime_string, integer, obj, page_of, query, ref, string, text
 
 SCHEMAS = {
     "Review": obj({
@@ -31,7 +31,8 @@ SCHEMAS = {
     }, required=["id", "author", "score", "body", "gated", "progress", "helpful_count"]),
     "ReviewWrite": obj({
         "score": integer(minimum=1, maximum=10),
-        "body": string("At least 20 characters, at most 4,000.", maxLength=reviews.BODY_MAX),
+        "body": text("At least 20 characters (after trimming), at most 4,000.", min_length=reviews.BODY_MIN,
+                     max_length=reviews.BODY_MAX),
         "spoiler_episode": integer("Spoilers up to this episode.", minimum=1, nullable=True),
     }, required=["score", "body"]),
     "HouseholdScore": obj({"mean": {"type": "number", "description": "Mean of the household's review scores (1-10)."},

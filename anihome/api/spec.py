@@ -72,6 +72,19 @@ def string(description: str = "", nullable: bool = False, **extra: Any) -> dict:
     return _field("string", description, nullable, extra)
 
 
+NOT_BLANK = r"\S"  # ECMA and Python regex alike: at least one character that is not white space
+
+
+def text(description: str = "", *, min_length: int = 1, max_length: int | None = None) -> dict:
+    """A body string the server refuses blank: ``minLength`` and a not-blank ``pattern``
+    (the services trim first, so "   " is refused like ""), with the service's own length
+    constants passed in (``max_length=comments.BODY_MAX``), never numbers typed again."""
+    extra: dict[str, Any] = {"minLength": min_length, "pattern": NOT_BLANK}
+    if max_length is not None:
+        extra["maxLength"] = max_length
+    return _field("string", description, False, extra)
+
+
 def integer(description: str = "", nullable: bool = False, **extra: Any) -> dict:
     return _field("integer", description, nullable, extra)
 
