@@ -134,7 +134,8 @@ def analytics_cohorts():
 @api_route("/analytics/members/<int:id>", access="token", summary="One member's analytics",
            description="One's own, or (owner and admins) a member who shares their statistics; "
                        "anything else is 403 naming `id`.",
-           tags=["analytics"], responses={200: ref("MemberAnalytics")}, endpoint="analytics_member")
+           tags=["analytics"], endpoint="analytics_member",
+           responses={200: ref("MemberAnalytics"), 403: {"$ref": "#/components/responses/Forbidden"}})
 def analytics_member(id: int):
     """Activity, favourite genres, weekly trend and releases at risk of dropping."""
     member = privacy.require_detail(current_api_user(), id)
