@@ -8,6 +8,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from anihome.accounts import setup_code
@@ -152,6 +153,7 @@ def test_a_broken_archive_on_the_first_run_page_changes_nothing(tmp_path):
     close_all(app.extensions["anihome.db"])
 
 
+@pytest.mark.sqlite_only("reads the archive's SQLite snapshot")
 def test_export_masks_the_smtp_password_and_every_channel_secret_and_says_so(tmp_path, monkeypatch):
     app = _household(tmp_path, monkeypatch)
     owner = make_user(app, "owner", "owner")

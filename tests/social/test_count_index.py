@@ -1,4 +1,5 @@
 """The top-level COUNT of a thread reads only an index (m0024's comment_thread_count)."""
+import pytest
 from peewee import JOIN, fn
 
 from anihome.models import Comment, User
@@ -21,6 +22,7 @@ def _count_query(release_id: int, viewer, state, season=None, episode=None):
     return query.where(*conditions)
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan")
 def test_a_members_thread_count_is_answered_from_the_covering_index(db, cat, people):
     comments.post(people.alice, cat.serial.id, "first words")
     state = rules.switches()
