@@ -72,5 +72,16 @@ def test_the_api_keeps_the_filled_in_english_message(client, db, members):
     from anihome.errors import AppError
 
     error = AppError("A member can have at most %(n)s channels.", "kind", values={"n": 8})
-    assert error.message == str(error) == "A member can have at most 8 channels."
+    assert str(error) == "A member can have at most 8 channels."
     assert error.template == "A member can have at most %(n)s channels." and error.values == {"n": 8}
+    from anihome.accounts import tokens
+    from anihome.models import Channel
+    from anihome.notify.channels import service
+    from tests.api.conftest import bearer
+
+    token = tokens.create(members[0], "test")[0]
+    for i in range(service.MAX_CHANNELS):
+        Channel.create(user=members[0].id, kind="ntfy", name=f"c{i}", created_at=members[0].created_at)
+    answer = client.post("/api/v1/channels", json={"kind": "ntfy", "url": "https://ntfy.example.org", "topic": "t"},
+                         headers=bearer(token))
+    assert answer.get_json()["error"]["message"] == f"A member can have at most {service.MAX_CHANNELS} channels."

@@ -8,7 +8,6 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from anihome.accounts import setup_code
