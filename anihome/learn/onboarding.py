@@ -92,7 +92,8 @@ def _picked_ids(picks) -> list[int]:
         if value not in ids:
             ids.append(value)
     if not MIN_PICKS <= len(ids) <= MAX_PICKS:
-        raise AppError(f"picks: choose from {MIN_PICKS} to {MAX_PICKS} titles.", field="picks")
+        raise AppError("picks: choose from %(min)s to %(max)s titles.", field="picks",
+                       values={"min": MIN_PICKS, "max": MAX_PICKS})
     return ids
 
 
