@@ -11,9 +11,9 @@ import threading
 import pytest
 
 from anihome import create_app
-from anihome.db import close_all
 from anihome.serving.startup import prepare_database
 from tests.support import postgres
+from tests.support.teardown import close_app
 from tests.support.web import PASSWORD, csrf_token, sign_in, sign_in_as  # noqa: F401  (PASSWORD: for other folders)
 
 
@@ -86,7 +86,7 @@ def _drop_test_databases():
 def app(tmp_path):
     app = make_app(tmp_path)
     yield app
-    close_all(app.extensions["anihome.db"])
+    close_app(app)
 
 
 @pytest.fixture

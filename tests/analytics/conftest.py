@@ -15,12 +15,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from anihome.db import close_all
 from anihome.library import episodes, progress
 from anihome.models import (Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studio,
                             Translation, User, ViewEvent)
 from anihome.security.login import session_id_for
 
+from tests.support.teardown import close_app
 from tests.conftest import make_app
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
@@ -31,7 +31,7 @@ HASH = "scrypt:32768:8:1$x$" + "0" * 128
 def app(tmp_path):
     app = make_app(tmp_path, TIMEZONE="Europe/Moscow", ANALYTICS_VIEW_FLUSH_SECONDS=0)
     yield app
-    close_all(app.extensions["anihome.db"])
+    close_app(app)
 
 
 def make_member(username, role="member", age_cap=None):
