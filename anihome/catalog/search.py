@@ -20,7 +20,7 @@ from ..paging import pages
 from .cards import cards_for_ids, release_card
 from .queries import visible_releases
 from . import search_pg
-from .search_index import release_of_rank
+from .search_index import first_distinct, release_of_rank
 from .text import normalize
 
 MAX_QUERY = 100
@@ -125,15 +125,7 @@ def _ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
     cap_sql, cap_params = _cap_sql(cap)
     exact = [rid for (rid,) in database.execute_sql(_EXACT_SQL.format(cap=cap_sql), [query, *cap_params])]
     groups = [iter(exact), _starting_with(query, cap), _walk(_match_expression(long_words), cap, short_words)]
-    ids, seen = [], set()
-    for group in groups:
-        for rid in group:
-            if rid not in seen:
-                seen.add(rid)
-                ids.append(rid)
-                if len(ids) >= need:
-                    return ids
-    return ids
+    return first_distinct(groups, need)
 
 
 def _ranked(query: str, cap: int | None, limit: int, offset: int) -> list[dict]:

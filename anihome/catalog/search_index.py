@@ -165,3 +165,17 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
         rows = database.execute_sql(head).fetchall()
     return index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
                            for rid, t, o, e, other, popularity in rows], everything=release_ids is None)
+
+
+def first_distinct(groups, need: int) -> list[int]:
+    """The first ``need`` distinct release ids of ``groups`` (iterables of ids, best group first),
+    taking from a later group only when the earlier ones ran out."""
+    ids, seen = [], set()
+    for group in groups:
+        for rid in group:
+            if rid not in seen:
+                seen.add(rid)
+                ids.append(rid)
+                if len(ids) >= need:
+                    return ids
+    return ids

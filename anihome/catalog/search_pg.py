@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 
 from ..db import database
-from .search_index import _title_rows, release_search_text
+from .search_index import _title_rows, first_distinct, release_search_text
 
 def like_escape(text: str) -> str:
     """``text`` as a literal inside a LIKE pattern (backslash is PostgreSQL's default escape)."""
@@ -65,15 +65,7 @@ def ranked_ids(query: str, cap: int | None, need: int) -> list[int]:
         _best_per_release('t."key" LIKE %s', [like_escape(query) + "%"], cap, need),
         _best_per_release(*_words_sql('t."key"', query.split()), cap, need),
     ]
-    ids, seen = [], set()
-    for group in groups:
-        for rid in group:
-            if rid not in seen:
-                seen.add(rid)
-                ids.append(rid)
-                if len(ids) >= need:
-                    return ids
-    return ids
+    return first_distinct(groups, need)
 
 
 def count(query: str, cap: int | None, limit: int) -> int:

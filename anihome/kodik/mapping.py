@@ -181,6 +181,20 @@ def translation_row(item: dict) -> dict:
     }
 
 
+def _seasons_of(item: dict):
+    """(season number, {episode key: value}) of every readable season; what cannot be read is skipped."""
+    for season_key, season in (item.get("seasons") or {}).items():
+        if not isinstance(season, dict):
+            continue
+        try:
+            season_no = int(season_key)
+        except (TypeError, ValueError):
+            continue
+        episodes = season.get("episodes") or {}
+        if isinstance(episodes, dict):
+            yield season_no, episodes
+
+
 def episode_rows(item: dict, *prefix) -> list[tuple]:
     """(season, number, title, link) for every episode link in ``seasons``.
 
@@ -191,16 +205,7 @@ def episode_rows(item: dict, *prefix) -> list[tuple]:
     else takes the careful path that skips what it cannot read.
     """
     rows: list[tuple] = []
-    for season_key, season in (item.get("seasons") or {}).items():
-        if not isinstance(season, dict):
-            continue
-        try:
-            season_no = int(season_key)
-        except (TypeError, ValueError):
-            continue
-        episodes = season.get("episodes") or {}
-        if not isinstance(episodes, dict):
-            continue
+    for season_no, episodes in _seasons_of(item):
         try:
             fast = _link_rows(episodes, season_no, prefix)
         except (TypeError, ValueError):
@@ -219,16 +224,7 @@ def link_seasons(item: dict) -> tuple[list[tuple[int, dict]], list[tuple]]:
     building a Python row per episode: 3 million of them in a full sync."""
     seasons: list[tuple[int, dict]] = []
     rest: list[tuple] = []
-    for season_key, season in (item.get("seasons") or {}).items():
-        if not isinstance(season, dict):
-            continue
-        try:
-            season_no = int(season_key)
-        except (TypeError, ValueError):
-            continue
-        episodes = season.get("episodes") or {}
-        if not isinstance(episodes, dict):
-            continue
+    for season_no, episodes in _seasons_of(item):
         if all(value.__class__ is str for value in episodes.values()) \
                 and all(key.isascii() and key.isdigit() and len(key) < 10 for key in episodes):
             if episodes:
