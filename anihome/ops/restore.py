@@ -4,10 +4,10 @@ Restoring under a running server would corrupt the database, so the serving proc
 an exclusive lock on ``<data dir>/anihome.lock`` (``hold_server_lock``) for its lifetime and
 ``restore_backup`` refuses while another process holds it. The server itself restores from
 the admin System page under its own lock, with every other request held off (see
-``ops/maintenance.py`` and ``web/admin_system.py``). The replaced database, with its ``-wal`` and ``-shm``, is moved to
-``<data dir>/replaced/``. Every browser session in the restored copy is ended before it goes in
-place (whoever restores — the CLI, Admin → System, a household archive); the caller then
-migrates the restored file forward as on any start.
+``ops/maintenance.py`` and ``web/admin_system.py``). The replaced database, with its ``-wal``
+and ``-shm``, is moved to ``<data dir>/replaced/``. Every browser session and household screen
+in the restored copy is ended before it goes in place (whoever restores: the CLI, Admin →
+System, a household archive); the caller then migrates the restored file forward as on any start.
 """
 from __future__ import annotations
 
@@ -146,12 +146,14 @@ def restore_backup(settings: Mapping[str, Any], name: str, head: int, lock_held:
 
 
 def _end_sessions(connection: sqlite3.Connection) -> None:
-    """Sign everyone out of the copy: a backup brings back the browser sessions of its day, which
-    members may have ended since (a stolen phone signed out everywhere must stay signed out)."""
-    if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_session'").fetchone():
-        with connection:
-            ended = connection.execute("DELETE FROM user_session").rowcount
-        log.info("restore ended_sessions=%d", ended)
+    """Sign everyone out of the copy and forget its household screens: a backup brings back the
+    browser sessions and screens of its day, which may have been ended or removed since (a stolen
+    phone signed out everywhere, a lost tablet removed as a screen, must stay out)."""
+    for table in ("user_session", "household_screen"):
+        if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+            with connection:
+                ended = connection.execute(f"DELETE FROM {table}").rowcount  # noqa: S608 (a fixed name)
+            log.info("restore cleared table=%s rows=%d", table, ended)
 
 
 def _swap(settings: Mapping[str, Any], source: Path, version: int) -> RestoreResult:

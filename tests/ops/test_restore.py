@@ -196,13 +196,17 @@ def test_requests_during_a_restore_get_503_maintenance(app, client):
 
 
 @pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
-def test_a_restore_from_the_command_line_ends_the_sessions_the_backup_brought_back(tmp_path, monkeypatch):
+def test_a_restore_from_the_command_line_ends_the_sessions_and_screens_the_backup_brought_back(tmp_path,
+                                                                                             monkeypatch):
+    from anihome.accounts import screens
     from tests.support.web import csrf_token, sign_in
 
     monkeypatch.setenv("ANIHOME_DATA_DIR", str(tmp_path / "data"))
     app = make_app(tmp_path)
-    make_user(app, "owner", "owner")
+    owner = make_user(app, "owner", "owner")
     make_user(app, "masha")
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        tablet = screens.register(owner)  # a tablet the owner will have removed by the time of the restore
     phone = app.test_client()
     assert sign_in(phone, "masha").status_code == 302
     assert phone.get("/account/").status_code == 200
@@ -222,7 +226,10 @@ def test_a_restore_from_the_command_line_ends_the_sessions_the_backup_brought_ba
         connection = sqlite3.connect(tmp_path / "data" / "anihome.db")
         try:
             assert connection.execute("SELECT count(*) FROM user_session").fetchone()[0] == 0
+            assert connection.execute("SELECT count(*) FROM household_screen").fetchone()[0] == 0
         finally:
             connection.close()
+        with restored.app_context(), restored.extensions["anihome.db"].connection_context():
+            assert screens.resolve(tablet) is None
     finally:
         close_all(restored.extensions["anihome.db"])
