@@ -21,6 +21,7 @@ import pytest
 from anihome.library import episodes, progress
 from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
 from anihome.db import close_all
+from tests.support.web import wait_for_js
 from anihome.security.login import session_id_for
 from tests.conftest import make_app
 
@@ -312,7 +313,7 @@ def test_failed_saves_are_announced_until_a_save_succeeds_again(app, setup, live
     page.unroute("**/api/v1/progress")
     frame.evaluate("kodik('kodik_player_pause')")  # the same position is tried again
     assert wait_for(page, lambda: row(app, setup, 2).position == 400)
-    page.wait_for_function("document.getElementById('save-problem').textContent.includes('saved again')")
+    wait_for_js(page, "document.getElementById('save-problem').textContent.includes('saved again')")
 
 
 def test_a_signed_out_member_is_told_their_place_is_not_saved(app, setup, live_server, page):

@@ -8,6 +8,7 @@ from anihome.library import collections
 from anihome.models import Favorite, ListEntry, WatchProgress
 from tests.catalog.catalog_data import build_catalog
 from tests.conftest import make_user
+from tests.support.web import wait_for_js
 
 
 @pytest.fixture
@@ -71,11 +72,11 @@ def test_quick_buttons_on_cards_favorite_and_plan_without_leaving_the_page(
     assert star.get_attribute("aria-label") == "Add to favorites: Ванпанчмен"
     url = page.url
     star.click()
-    page.wait_for_function(
+    wait_for_js(page,
         f"document.querySelector(\".rcard[data-release-id='{catalog.opm}'] button[data-quick='fav']\")"
         ".getAttribute('aria-pressed') === 'true'")
     plan.click()
-    page.wait_for_function(
+    wait_for_js(page,
         f"document.querySelector(\".rcard[data-release-id='{catalog.opm}'] button[data-quick='plan']\")"
         ".dataset.status === 'planned'")
     assert page.url == url
@@ -87,7 +88,7 @@ def test_quick_buttons_on_cards_favorite_and_plan_without_leaving_the_page(
     assert card.locator("button[data-quick='fav']").get_attribute("aria-pressed") == "true"
     assert card.locator("button[data-quick='plan']").get_attribute("title") == "Take off Plan to watch"
     card.locator("button[data-quick='plan']").click()
-    page.wait_for_function(
+    wait_for_js(page,
         f"document.querySelector(\".rcard[data-release-id='{catalog.opm}'] button[data-quick='plan']\")"
         ".dataset.status === ''")
     assert _rows(app, ListEntry, viewer) == []
