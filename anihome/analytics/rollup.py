@@ -20,12 +20,13 @@ from datetime import date, datetime, timedelta, timezone
 
 from .. import events
 from ..clock import utcnow
-from ..db import database, executemany, portable_sql, write_transaction
+from ..db import database, portable_sql, write_transaction
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
-                      MemberDub, MemberHour, MemberRelease, MemberSummary, RollupDirty, RollupState,
+                      RollupDirty, RollupState,
                       User)
 from ..models.analytics import ROLLUP_TABLES
 from . import periods
+from .member_totals import as_date, as_datetime, insert_rows, redo_totals, select_rows
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,6 @@ MAX_SESSION_SECONDS = 6 * 3600
 SLACK = timedelta(minutes=10)
 ALL = None  # "every day of this member"
 _CHUNK = 400
-
-
-def _dt(value) -> datetime:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _day(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class _Localizer:
@@ -71,14 +64,10 @@ class _Sums:
     hour: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
 
-def _select(sql: str, params) -> list[tuple]:
-    return database.execute_sql(portable_sql(sql), params).fetchall()
-
-
 def _add_events(rows, sums_of, days_of, local) -> None:
     """Add watch-event rows (user_id first) to each member's sums, keeping only their days."""
     for user_id, release_id, translation_id, started, ended, completed in rows:
-        started, ended = _dt(started), _dt(ended)
+        started, ended = as_datetime(started), as_datetime(ended)
         day, hr = local(started)
         days = days_of(user_id)
         if days is not None and day not in days:
@@ -103,7 +92,7 @@ def _add_events(rows, sums_of, days_of, local) -> None:
 
 def _add_views(rows, sums_of, days_of, local) -> None:
     for user_id, release_id, kind, at in rows:
-        day, _ = local(_dt(at))
+        day, _ = local(as_datetime(at))
         days = days_of(user_id)
         if days is not None and day not in days:
             continue
@@ -129,14 +118,14 @@ def aggregate(user_id: int, days: set[date] | None, tz) -> _Sums:
     if start is not None:
         where = " AND ended_at >= ?"
         params.append(start)
-    rows = _select(f"SELECT {_EVENT_COLUMNS} FROM watch_event WHERE user_id = ?{where}", params)
+    rows = select_rows(f"SELECT {_EVENT_COLUMNS} FROM watch_event WHERE user_id = ?{where}", params)
     _add_events(rows, lambda _u: sums, lambda _u: days, local)
     params = [user_id]
     where = ""
     if start is not None:
         where += " AND at >= ? AND at < ?"
         params += [start, end]
-    rows = _select(f"SELECT user_id, release_id, kind, at FROM analytics_view WHERE user_id = ?{where}", params)
+    rows = select_rows(f"SELECT user_id, release_id, kind, at FROM analytics_view WHERE user_id = ?{where}", params)
     _add_views(rows, lambda _u: sums, lambda _u: days, local)
     return sums
 
@@ -180,29 +169,8 @@ def _member_rows(user_id: int, sums: _Sums) -> tuple[list, list, list, list]:
     return mr_rows, member_rows, dub_rows, hour_rows
 
 
-def _plain(value):
-    """Dates and times as the text peewee stores in SQLite (YYYY-MM-DD[ HH:MM:SS])."""
-    if isinstance(value, datetime):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _insert(model, rows: list[dict]) -> None:
-    """Bulk insert with executemany (peewee's insert_many costs ~10 us a row in Python)."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    names = ", ".join(model._meta.fields[c].column_name for c in columns)
-    sql = f"INSERT INTO {model._meta.table_name} ({names}) VALUES ({', '.join('?' for _ in columns)})"
-    values = [tuple(_plain(v) for v in (row[c] for c in columns)) for row in rows]
-    for start in range(0, len(values), 5000):
-        executemany(sql, values[start:start + 5000])
-
-
 def _existing_days(user_id: int) -> set[date]:
-    return {_day(d) for (d,) in _select(
+    return {as_date(d) for (d,) in select_rows(
         "SELECT day FROM analytics_daily_member_release WHERE user_id = ? GROUP BY day", [user_id])}
 
 
@@ -222,77 +190,11 @@ def _redo_member(user_id: int, days: set[date] | None, tz, sums: _Sums | None = 
                 chunk = listed[start:start + _CHUNK]
                 for model in (DailyMemberRelease, DailyMember, DailyDub, DailyHour):
                     model.delete().where((model.user == user_id) & model.day.in_(chunk)).execute()
-        _insert(DailyMemberRelease, mr_rows)
-        _insert(DailyMember, member_rows)
-        _insert(DailyDub, dub_rows)
-        _insert(DailyHour, hour_rows)
+        insert_rows(DailyMemberRelease, mr_rows)
+        insert_rows(DailyMember, member_rows)
+        insert_rows(DailyDub, dub_rows)
+        insert_rows(DailyHour, hour_rows)
     return touched
-
-
-def _redo_totals(user_id: int) -> None:
-    """Rebuild one member's all-time rows per release from their daily rows and progress."""
-    totals: dict[int, dict] = {}
-    for release_id, views, starts, secs, eps, sessions, first, last in _select(
-            "SELECT release_id, SUM(views), SUM(starts), SUM(watch_seconds), SUM(episodes),"
-            " SUM(sessions), MIN(day), MAX(day) FROM analytics_daily_member_release"
-            " WHERE user_id = ? GROUP BY release_id", [user_id]):
-        totals[release_id] = {"user": user_id, "release": release_id, "views": views, "starts": starts,
-                              "watch_seconds": secs, "episodes": eps, "sessions": sessions,
-                              "first_day": _day(first), "last_day": _day(last),
-                              "watched_episodes": 0, "last_progress_at": None}
-    for release_id, watched, latest in _select(
-            "SELECT release_id, SUM(CASE WHEN watched THEN 1 ELSE 0 END), MAX(updated_at)"
-            " FROM watch_progress WHERE user_id = ? GROUP BY release_id", [user_id]):
-        row = totals.setdefault(release_id, {
-            "user": user_id, "release": release_id, "views": 0, "starts": 0, "watch_seconds": 0,
-            "episodes": 0, "sessions": 0, "first_day": None, "last_day": None})
-        row["watched_episodes"], row["last_progress_at"] = int(watched or 0), _dt(latest)
-    dubs = [{"user": user_id, "translation": tid, "watch_seconds": secs, "episodes": eps,
-             "sessions": sessions} for tid, secs, eps, sessions in _select(
-        "SELECT translation_id, SUM(watch_seconds), SUM(episodes), SUM(sessions)"
-        " FROM analytics_daily_dub WHERE user_id = ? GROUP BY translation_id", [user_id])]
-    hours = [{"user": user_id, "weekday": weekday, "hour": hr, "watch_seconds": secs,
-              "sessions": sessions} for weekday, hr, secs, sessions in _select(
-        "SELECT weekday, hour, SUM(watch_seconds), SUM(sessions) FROM analytics_daily_hour"
-        " WHERE user_id = ? GROUP BY weekday, hour", [user_id])]
-    summary = _summary(user_id)
-    with write_transaction():
-        for model in (MemberRelease, MemberDub, MemberHour, MemberSummary):
-            model.delete().where(model.user == user_id).execute()
-        _insert(MemberRelease, list(totals.values()))
-        _insert(MemberDub, dubs)
-        _insert(MemberHour, hours)
-        _insert(MemberSummary, [summary] if summary else [])
-
-
-def _summary(user_id: int) -> dict | None:
-    """All-time totals, the longest run of days with a viewing session, and the active years."""
-    days = _select("SELECT day, views, watch_seconds, episodes, sessions FROM analytics_daily_member"
-                   " WHERE user_id = ? ORDER BY day", [user_id])
-    if not days:
-        return None
-    row = {"user": user_id, "views": 0, "watch_seconds": 0, "episodes": 0, "sessions": 0,
-           "active_days": len(days), "streak_days": 0, "streak_first": None, "streak_last": None}
-    years: set[int] = set()
-    run_start = previous = None
-    for day, views, secs, eps, sessions in days:
-        day = _day(day)
-        row["views"] += views
-        row["watch_seconds"] += secs
-        row["episodes"] += eps
-        row["sessions"] += sessions
-        years.add(day.year)
-        if not sessions:
-            previous = None
-            continue
-        if previous is None or day != previous + timedelta(days=1):
-            run_start = day
-        length = (day - run_start).days + 1
-        if length > row["streak_days"]:
-            row["streak_days"], row["streak_first"], row["streak_last"] = length, run_start, day
-        previous = day
-    row["years"] = ",".join(str(y) for y in sorted(years, reverse=True))
-    return row
 
 
 _RELEASE_SQL = (
@@ -327,15 +229,15 @@ def _state() -> RollupState:
 def _touched_pairs(state: RollupState, max_view_id: int, tz) -> dict[int, set[date] | None]:
     local = _Localizer(tz)
     pairs: dict[int, set[date] | None] = defaultdict(set)
-    for user_id, at in _select("SELECT user_id, at FROM analytics_view WHERE id > ? AND id <= ?",
+    for user_id, at in select_rows("SELECT user_id, at FROM analytics_view WHERE id > ? AND id <= ?",
                                [state.last_view_id, max_view_id]):
-        pairs[user_id].add(local(_dt(at))[0])
+        pairs[user_id].add(local(as_datetime(at))[0])
     since = (state.event_watermark or datetime.min) - SLACK
-    for (user_id,) in _select('SELECT id FROM "user"', []):
-        for (started,) in _select("SELECT started_at FROM watch_event WHERE user_id = ? AND ended_at >= ?",
+    for (user_id,) in select_rows('SELECT id FROM "user"', []):
+        for (started,) in select_rows("SELECT started_at FROM watch_event WHERE user_id = ? AND ended_at >= ?",
                                   [user_id, since]):
-            pairs[user_id].add(local(_dt(started))[0])
-    for (user_id,) in _select("SELECT user_id FROM analytics_rollup_dirty", []):
+            pairs[user_id].add(local(as_datetime(started))[0])
+    for (user_id,) in select_rows("SELECT user_id FROM analytics_rollup_dirty", []):
         pairs[user_id] = ALL
     return pairs
 
@@ -353,10 +255,10 @@ def run(tz_name: str, full: bool = False, now: datetime | None = None, progress=
     tz = periods.zone(tz_name)
     state = _state()
     full = full or state.id is None or state.timezone != tz_name
-    (max_view_id,) = _select("SELECT COALESCE(MAX(id), 0) FROM analytics_view", [])[0]
+    (max_view_id,) = select_rows("SELECT COALESCE(MAX(id), 0) FROM analytics_view", [])[0]
     dirty_before = now
     if full:
-        pairs = {user_id: ALL for (user_id,) in _select('SELECT id FROM "user"', [])}
+        pairs = {user_id: ALL for (user_id,) in select_rows('SELECT id FROM "user"', [])}
         with write_transaction():
             for model in ROLLUP_TABLES:
                 model.delete().execute()
@@ -368,13 +270,13 @@ def run(tz_name: str, full: bool = False, now: datetime | None = None, progress=
         if member_days is not ALL and not member_days:
             continue
         days |= _redo_member(user_id, member_days, tz, everything.get(user_id, _Sums()) if full else None)
-        _redo_totals(user_id)
+        redo_totals(user_id)
         if progress:
             progress((index + 1) / max(len(pairs), 1) * 0.9, f"member {index + 1} of {len(pairs)}")
     _redo_releases(None if full else days)
-    for (user_id,) in _select("SELECT DISTINCT user_id FROM analytics_daily_member WHERE user_id NOT IN"
+    for (user_id,) in select_rows("SELECT DISTINCT user_id FROM analytics_daily_member WHERE user_id NOT IN"
                               " (SELECT user_id FROM analytics_member_summary)", []):
-        _redo_totals(user_id)  # rolled up before the summaries existed (m0022): sum them now
+        redo_totals(user_id)  # rolled up before the summaries existed (m0022): sum them now
     with write_transaction():
         RollupDirty.delete().where(RollupDirty.marked_at <= dirty_before).execute()
         if state.id is None:
