@@ -8,6 +8,7 @@ from ..library import collections
 from ..library import serialize as shape
 from ..models.library import VISIBILITIES
 from .blueprint import api_route
+from .serialize import titled
 from .params import get_json, parse_enum, parse_int
 from .routes_library import me
 from .spec import array, boolean, datetime_string, integer, obj, query, ref, string, text
@@ -75,7 +76,7 @@ def collections_order():
 def collections_get(collection_id: int):
     """A collection the caller owns or that is shared with the household."""
     row, items = collections.view(me(), collection_id)
-    return jsonify(shape.collection_detail(row, items, me()))
+    return jsonify(titled(shape.collection_detail(row, items, me())))
 
 
 @api_route("/collections/<int:collection_id>", methods=["PATCH"], tags=["collections"],
@@ -104,7 +105,7 @@ def collections_add_item(collection_id: int):
     data = get_json(allowed={"release_id"})
     collections.add_item(me(), collection_id, parse_int(data, "release_id", required=True, minimum=1))
     row, items = collections.view(me(), collection_id)
-    return jsonify(shape.collection_detail(row, items, me())), 201
+    return jsonify(titled(shape.collection_detail(row, items, me()))), 201
 
 
 @api_route("/collections/<int:collection_id>/items/<int:release_id>", methods=["DELETE"],

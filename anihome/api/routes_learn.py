@@ -9,6 +9,8 @@ from ..cache import get_cache
 from ..learn import cached, experiments, forecasts, recommendations, tonight
 from .auth import current_api_user
 from .blueprint import api_route
+from .routes_catalog import DISPLAY_TITLE
+from .serialize import titled
 from .params import get_json, parse_int
 from .spec import array, datetime_string, integer, obj, query, ref, string, text
 
@@ -19,7 +21,9 @@ SCHEMAS = {
                          "popular, or genre (popular in genres you like).",
                          enum=["similar", "household", "popular", "genre"]),
         "reason_release": {"type": "object", "nullable": True, "additionalProperties": False,
-                           "properties": {"id": integer(), "title": string()}, "required": ["id", "title"]},
+                           "properties": {"id": integer(), "title": string(), "title_orig": string(),
+                                          "title_en": string(), "display_title": string(DISPLAY_TITLE)},
+                           "required": ["id", "title"]},
     }, required=["release", "reason", "reason_release"]),
     "TonightRequest": {**obj({
         "members": {"type": "array", "minItems": 1, "maxItems": tonight.MAX_MEMBERS,
@@ -95,7 +99,7 @@ def recommendations_list():
     limit = parse_int(request.args, "limit", default=recommendations.DEFAULT_LIMIT, minimum=1,
                       maximum=recommendations.MAX_LIMIT)
     items = cached.for_you(get_cache(current_app), current_api_user(), limit)
-    return jsonify({"items": [recommendation_json(i) for i in items]})
+    return jsonify(titled({"items": [recommendation_json(i) for i in items]}))
 
 
 @api_route("/releases/<int:release_id>/similar", tags=["recommendations"], summary="Titles similar to a release",
@@ -111,7 +115,7 @@ def release_similar(release_id: int):
     cap = cap_of(current_api_user())
     if not recommendations.visible([release_id], cap):
         raise NotFound("No such release.", field="release_id")
-    return jsonify({"items": recommendations.similar_to(release_id, cap, limit)})
+    return jsonify(titled({"items": recommendations.similar_to(release_id, cap, limit)}))
 
 
 @api_route("/tonight", methods=["POST"], tags=["recommendations"], summary="Plan tonight for the members present",
@@ -121,7 +125,7 @@ def tonight_plan():
     data = get_json(allowed={"members", "minutes"})
     members = tonight.members_from(data.get("members"))
     picks = cached.tonight_plan(get_cache(current_app), members, tonight.check_minutes(data.get("minutes")))
-    return jsonify({"items": [vars(p) for p in picks]})
+    return jsonify(titled({"items": [vars(p) for p in picks]}))
 
 
 @api_route("/analytics/predictions/<int:release_id>", access="admin", tags=["analytics"],

@@ -11,6 +11,8 @@ from ..library import serialize as shape
 from ..models.library import LIST_STATUSES
 from .auth import current_api_user
 from .blueprint import api_route
+from .routes_catalog import DISPLAY_TITLE
+from .serialize import titled
 from .pagination import page_body, parse_pagination, pagination_params
 from .params import get_json, parse_bool, parse_enum, parse_int
 from .spec import (array, boolean, datetime_string, integer, obj, page_of, query, ref, string)
@@ -19,7 +21,9 @@ NUMBER = {"type": "number", "minimum": 0, "maximum": progress.MAX_SECONDS}
 
 SCHEMAS = {
     "ReleaseRef": obj({
-        "id": integer(), "title": string(), "kind": string(), "year": integer(nullable=True),
+        "id": integer(), "title": string("Russian title."), "title_orig": string("Original or romaji title."),
+        "title_en": string("English title (may be empty)."), "display_title": string(DISPLAY_TITLE),
+        "kind": string(), "year": integer(nullable=True),
         "poster_url": string(), "shikimori_id": string("The MyAnimeList id.", nullable=True),
         "episodes_total": integer(nullable=True),
     }, required=["id", "title"]),
@@ -50,7 +54,8 @@ SCHEMAS = {
         "next_up": {"allOf": [ref("ContinueItem")], "nullable": True},
     }, required=["release_id", "items", "next_up"]),
     "ContinueItem": obj({
-        "release_id": integer(), "title": string(), "poster_url": string(),
+        "release_id": integer(), "title": string(), "title_orig": string(), "title_en": string(),
+        "display_title": string(DISPLAY_TITLE), "poster_url": string(),
         "translation_id": integer(), "season": integer(), "episode": integer(),
         "kind": string(enum=["resume", "next"]), "position": integer("Start here (seconds)."),
         "duration": {"type": "number", "nullable": True}, "percent": integer(minimum=0, maximum=100),
@@ -109,8 +114,8 @@ def progress_put():
     result = progress.save(me(), ref_, data["position"], data.get("duration"),
                            data.get("watched"))
     entry = result.list_entry
-    return jsonify({"progress": shape.progress(result.progress), "completed_now": result.completed_now,
-                    "list_entry": shape.list_entry(entry) if entry is not None else None})
+    return jsonify(titled({"progress": shape.progress(result.progress), "completed_now": result.completed_now,
+                           "list_entry": shape.list_entry(entry) if entry is not None else None}))
 
 
 @api_route("/progress", methods=["GET"], tags=["progress"], summary="My progress in one release",
@@ -120,9 +125,9 @@ def progress_get():
     """The caller's progress on every episode of a release, and where they go on."""
     release = lists.release_for(me(), parse_int(request.args, "release_id", required=True, minimum=1))
     item = continue_watching.next_up(me(), release.id, release)
-    return jsonify({"release_id": release.id,
-                    "items": [shape.progress(r) for r in progress.for_release(me(), release.id)],
-                    "next_up": shape.continue_item(item) if item else None})
+    return jsonify(titled({"release_id": release.id,
+                           "items": [shape.progress(r) for r in progress.for_release(me(), release.id)],
+                           "next_up": shape.continue_item(item) if item else None}))
 
 
 @api_route("/continue-watching", methods=["GET"], tags=["progress"],
@@ -132,7 +137,7 @@ def progress_get():
 def continue_list():
     """What the caller left part-way, or the next episode, most recent first."""
     limit = parse_int(request.args, "limit", default=12, minimum=1, maximum=50)
-    return jsonify({"items": [shape.continue_item(i) for i in continue_watching.for_user(me(), limit)]})
+    return jsonify(titled({"items": [shape.continue_item(i) for i in continue_watching.for_user(me(), limit)]}))
 
 
 @api_route("/continue-watching/<int:release_id>/hide", methods=["POST"], tags=["progress"],
@@ -156,7 +161,7 @@ def history_list():
     release_id = parse_int(request.args, "release_id", minimum=1)
     page, per_page = parse_pagination(request.args)
     rows, total = history.page(me(), page, per_page, release_id)
-    return jsonify(page_body((shape.history_event(e) for e in rows), total, page, per_page))
+    return jsonify(titled(page_body((shape.history_event(e) for e in rows), total, page, per_page)))
 
 
 @api_route("/history/<int:event_id>", methods=["DELETE"], tags=["history"],
@@ -190,14 +195,15 @@ def lists_list():
     sort = parse_enum(request.args, "sort", ("updated", "title", "score"), default="updated")
     page, per_page = parse_pagination(request.args)
     rows = lists.entries(me(), status, per_page, (page - 1) * per_page, sort)
-    return jsonify(page_body((shape.list_entry(e) for e in rows), lists.count(me(), status), page, per_page))
+    return jsonify(titled(page_body((shape.list_entry(e) for e in rows), lists.count(me(), status), page,
+                                    per_page)))
 
 
 @api_route("/lists/<int:release_id>", methods=["GET"], tags=["lists"],
            summary="My list entry for one release", responses={200: ref("ListEntry")})
 def lists_get(release_id: int):
     """The caller's entry for a release (404 when it is not on their lists)."""
-    return jsonify(shape.list_entry(lists.own_entry(me(), release_id)))
+    return jsonify(titled(shape.list_entry(lists.own_entry(me(), release_id))))
 
 
 @api_route("/lists/<int:release_id>", methods=["PUT"], tags=["lists"],
@@ -211,7 +217,7 @@ def lists_put(release_id: int):
     data = get_json(allowed=set(lists.EDITABLE))
     created = lists.get_entry(me(), release_id) is None
     entry = lists.set_entry(me(), release_id, data)
-    return jsonify(shape.list_entry(entry)), 201 if created else 200
+    return jsonify(titled(shape.list_entry(entry))), 201 if created else 200
 
 
 @api_route("/lists/<int:release_id>", methods=["DELETE"], tags=["lists"],
@@ -230,14 +236,14 @@ def favorites_list():
     """The caller's favorites."""
     page, per_page = parse_pagination(request.args)
     rows = favorites.listing(me(), per_page, (page - 1) * per_page)
-    return jsonify(page_body((shape.favorite(f) for f in rows), favorites.count(me()), page, per_page))
+    return jsonify(titled(page_body((shape.favorite(f) for f in rows), favorites.count(me()), page, per_page)))
 
 
 @api_route("/favorites/<int:release_id>", methods=["PUT"], tags=["favorites"],
            summary="Add a favorite (idempotent)", responses={200: ref("Favorite")})
 def favorites_put(release_id: int):
     """Mark a release as the caller's favorite."""
-    return jsonify(shape.favorite(favorites.add(me(), release_id)))
+    return jsonify(titled(shape.favorite(favorites.add(me(), release_id))))
 
 
 @api_route("/favorites/<int:release_id>", methods=["DELETE"], tags=["favorites"],

@@ -31,7 +31,7 @@ BLENDS = ("a", "b")
 class Recommended:
     release: dict                  # a release card
     reason: str                    # similar | household | popular | genre
-    reason_release: dict | None    # {"id", "title"} for "similar"
+    reason_release: dict | None    # {"id", "title", "title_orig", "title_en"} for "similar"
 
 
 def visible(ids: list[int], cap: int | None) -> list[int]:
@@ -57,12 +57,14 @@ def for_member(user, limit: int = DEFAULT_LIMIT, blend: str = "a") -> list[Recom
         return cold_start(user, limit)
     ids = _not_mine(user.id, visible([rid for rid, _, _, _ in rows], cap_of(user)))[:limit]
     reasons = {rid: (reason, other) for rid, reason, other, _ in rows}
-    titles = dict(Release.select(Release.id, Release.title)
-                  .where(Release.id.in_([o for _, o in reasons.values() if o])).tuples())
+    titles = {rid: {"id": rid, "title": title, "title_orig": orig, "title_en": en}
+              for rid, title, orig, en in Release.select(Release.id, Release.title, Release.title_orig,
+                                                         Release.title_en)
+              .where(Release.id.in_([o for _, o in reasons.values() if o])).tuples()}
     out = []
     for card in cards_for_ids(ids):
         reason, other = reasons[card["id"]]
-        source = {"id": other, "title": titles[other]} if other in titles else None
+        source = titles.get(other)
         out.append(Recommended(card, reason if (reason != "similar" or source) else "popular", source))
     return out
 

@@ -13,7 +13,8 @@ from ..models import Collection, CollectionItem, Favorite, ListEntry, Release, W
 
 def release_ref(release: Release) -> dict:
     """A release as a member's data points at it (enough to show a card and link to it)."""
-    return {"id": release.id, "title": release.title, "kind": release.kind, "year": release.year,
+    return {"id": release.id, "title": release.title, "title_orig": release.title_orig,
+            "title_en": release.title_en, "kind": release.kind, "year": release.year,
             "poster_url": release.poster_url, "shikimori_id": release.shikimori_id,
             "episodes_total": release.episodes_total}
 
@@ -48,6 +49,7 @@ def progress(row: WatchProgress) -> dict:
 def continue_item(item) -> dict:
     """A ``continue_watching.ContinueItem``."""
     return {"release_id": item.release.id, "title": item.release.title,
+            "title_orig": item.release.title_orig, "title_en": item.release.title_en,
             "poster_url": item.release.poster_url, "translation_id": item.translation_id,
             "season": item.season, "episode": item.episode, "kind": item.kind,
             "position": item.position, "duration": item.duration, "percent": item.percent,

@@ -149,3 +149,28 @@ def test_for_you_and_tonight_in_a_real_browser(app, house, live_server, page, br
     page.wait_for_selector(".pick")
     assert "2 × 24 min fits" in page.locator(".pick").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_for_you_tonight_and_the_library_api_speak_the_members_title_language(app, house):
+    from anihome.accounts.users import set_title_language
+    from anihome.models import Release
+
+    Release.update(title_en="EN " + Release.title, title_orig="JP " + Release.title).execute()
+    set_title_language(house.alice.id, "en")
+    assert run_job(app, "learn").status == "succeeded"
+    client = _client(app, house.alice)
+    html = client.get("/").get_data(as_text=True)
+    assert "Because you watched EN Action" in html and "Because you watched Action" not in html
+    recs = client.get("/api/v1/recommendations?limit=5").get_json()["items"]
+    assert recs and all(r["release"]["display_title"] == "EN " + r["release"]["title"] for r in recs)
+    similar = [r for r in recs if r["reason_release"]]
+    assert similar and similar[0]["reason_release"]["display_title"].startswith("EN Action")
+    entries = client.get("/api/v1/lists?status=completed").get_json()["items"]
+    assert entries and all(e["release"]["display_title"] == "EN " + e["release"]["title"] for e in entries)
+    set_title_language(house.bob.id, "romaji")
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    both = {"members": [house.alice.id, house.bob.id], "minutes": 60}
+    picks = client.post("/api/v1/tonight", json=both, headers={"X-CSRFToken": token}).get_json()["items"]
+    assert picks[0]["release"]["display_title"] == "EN Comedy 7"   # the caller's language, not bob's
+    page = client.get(f"/tonight?members={house.alice.id}&members={house.bob.id}&minutes=60").get_data(as_text=True)
+    assert "EN Comedy 7" in page
