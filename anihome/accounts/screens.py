@@ -19,10 +19,11 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from .. import events
 from ..clock import utcnow
 from ..db import write_transaction
 from ..errors import AppError, Forbidden, NotFound
-from ..models import HouseholdScreen, User
+from ..models import HouseholdScreen, User, UserSession
 from ..models.accounts import ROLE_LEVEL
 from .pins import PinThrottle, check_pin
 from .session_records import hash_key
@@ -100,13 +101,16 @@ def list_screens() -> list[HouseholdScreen]:
 
 
 def revoke(actor: User, screen_id: int) -> None:
-    """Stop a device being a household screen (its cookie stops working at once)."""
+    """Stop a device being a household screen: its cookie stops working and whoever is
+    signed in on it through "Who's watching?" is signed out, at once."""
     _require_owner(actor)
     with write_transaction():
+        ended = UserSession.delete().where(UserSession.screen == screen_id).execute()
         count = HouseholdScreen.delete().where(HouseholdScreen.id == screen_id).execute()
     if not count:
         raise NotFound("No such screen.")
-    log.info("household screen removed screen_id=%s by=%s", screen_id, actor.id)
+    events.sessions_ended.send(None, user_id=None)
+    log.info("household screen removed screen_id=%s by=%s sessions_ended=%s", screen_id, actor.id, ended)
 
 
 # --- switching -----------------------------------------------------------------------------

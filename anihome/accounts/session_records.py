@@ -43,8 +43,9 @@ def hash_key(key: str) -> str:
 
 
 def start(user: User, remember: bool = False, user_agent: str = "", address: str | None = "",
-          now: datetime | None = None) -> str:
-    """Record a new session for ``user`` and return its key (goes into the cookies only)."""
+          now: datetime | None = None, screen_id: int | None = None) -> str:
+    """Record a new session for ``user`` and return its key (goes into the cookies only);
+    ``screen_id``: the household screen it starts on (removing the screen ends it)."""
     now = now or utcnow()
     key = secrets.token_urlsafe(32)
     days = REMEMBER_DAYS if remember else SESSION_DAYS
@@ -52,7 +53,7 @@ def start(user: User, remember: bool = False, user_agent: str = "", address: str
         UserSession.delete().where((UserSession.user == user.id) & (UserSession.expires_at <= now)).execute()
         record = UserSession.create(user=user.id, key_hash=hash_key(key), remember=bool(remember),
                                     user_agent=(user_agent or "")[:200], address=(address or "")[:64],
-                                    created_at=now, last_seen_at=now, expires_at=now + timedelta(days=days))
+                                    screen=screen_id, created_at=now, last_seen_at=now, expires_at=now + timedelta(days=days))
         stale = (UserSession.select(UserSession.id).where(UserSession.user == user.id)
                  .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()).offset(MAX_PER_MEMBER))
         UserSession.delete().where(UserSession.id.in_([row.id for row in stale])).execute()

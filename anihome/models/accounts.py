@@ -61,22 +61,6 @@ class Invite(BaseModel):
         table_name = "invite"
 
 
-class UserSession(BaseModel):
-    """One signed-in browser: revoked by deleting the row (m0012)."""
-
-    user = ForeignKeyField(User, on_delete="CASCADE", backref="sessions")
-    key_hash = CharField(max_length=64, unique=True)
-    remember = BooleanField(default=False)
-    user_agent = CharField(max_length=200, default="")
-    address = CharField(max_length=64, default="")
-    created_at = DateTimeField()
-    last_seen_at = DateTimeField()
-    expires_at = DateTimeField(index=True)
-
-    class Meta:
-        table_name = "user_session"
-
-
 class HouseholdScreen(BaseModel):
     """A device the owner marked as a shared screen ("Who's watching?"), m0020; revoked by
     deleting the row."""
@@ -90,6 +74,26 @@ class HouseholdScreen(BaseModel):
 
     class Meta:
         table_name = "household_screen"
+
+
+class UserSession(BaseModel):
+    """One signed-in browser: revoked by deleting the row (m0012)."""
+
+    user = ForeignKeyField(User, on_delete="CASCADE", backref="sessions")
+    key_hash = CharField(max_length=64, unique=True)
+    remember = BooleanField(default=False)
+    user_agent = CharField(max_length=200, default="")
+    address = CharField(max_length=64, default="")
+    created_at = DateTimeField()
+    last_seen_at = DateTimeField()
+    expires_at = DateTimeField(index=True)
+    #: the household screen it was started on ("Who's watching?"), m0025; removing the
+    #: screen ends it
+    screen = ForeignKeyField(HouseholdScreen, null=True, on_delete="CASCADE", backref="sessions",
+                             column_name="screen_id")
+
+    class Meta:
+        table_name = "user_session"
 
 
 class ApiToken(BaseModel):

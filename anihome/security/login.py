@@ -86,9 +86,10 @@ def _own_copy(user: User) -> User:
     return mine
 
 
-def sign_in_browser(user: User, remember: bool = False) -> None:
-    """Start a session record for this browser and sign it in (cookies carry only its key)."""
-    session_records.start(user, remember, request.user_agent.string, request.remote_addr)
+def sign_in_browser(user: User, remember: bool = False, screen_id: int | None = None) -> None:
+    """Start a session record for this browser and sign it in (cookies carry only its key);
+    ``screen_id`` when the member chose their profile on a household screen."""
+    session_records.start(user, remember, request.user_agent.string, request.remote_addr, screen_id=screen_id)
     login_user(user, remember=remember)
 
 

@@ -91,7 +91,7 @@ def choose(user_id: int):
     if current_user.is_authenticated:
         sign_out_browser()
     session.clear()
-    sign_in_browser(user)
+    sign_in_browser(user, screen_id=screen.id)
     flash(_("Hello, %(name)s!", name=user.username), "success")
     return redirect(url_for("home.index"))
 

@@ -209,6 +209,23 @@ def test_a_copied_screen_cookie_works_until_the_owner_removes_the_screen(app, ow
     assert query(app, lambda: HouseholdScreen.select().count()) == 0
 
 
+def test_removing_a_screen_signs_out_whoever_chose_their_profile_on_it_and_nobody_else(app, owner, kid, pins):
+    token = _screen(app, signed_in_client(app, "owner"))
+    tv = app.test_client()
+    tv.set_cookie(COOKIE, token)
+    assert _choose(tv, kid).status_code == 302
+    tv_key = _session_key(tv)
+    assert "kiddo" in tv.get("/account/").get_data(as_text=True)
+    kid_elsewhere = signed_in_client(app, "kiddo")          # the kid's own tablet, signed in by password
+    owner_client = signed_in_client(app, "owner")
+    screen_id = query(app, lambda: HouseholdScreen.get().id)
+    assert post_form(owner_client, f"/account/screens/{screen_id}/revoke", token_from="/account/").status_code == 302
+    assert query(app, lambda: session_records.resolve(tv_key)) is None
+    assert tv.get("/account/").status_code == 302, "the TV is signed out at once (no cached sign-in)"
+    assert kid_elsewhere.get("/account/").status_code == 200
+    assert owner_client.get("/account/").status_code == 200
+
+
 def test_only_the_owner_marks_or_removes_screens(app, owner, member, pins):
     owner_client = signed_in_client(app, "owner")
     _screen(app, owner_client)
