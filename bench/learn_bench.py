@@ -1,7 +1,9 @@
 """Learning: offline quality of the recommender and the forecaster, and the cost of the nightly run.
 
 1. catalog   — a fake Kodik with --items items synced into a fresh data dir (bench/sync_bench.py);
-2. household — 8 members with genre tastes and a year of watching: list entries with scores,
+2. household — descriptions rewritten with a realistic vocabulary (``describe``: the fake Kodik's
+               descriptions are two of eight fixed sentences, 144 TF-IDF terms in all), then
+               8 members with genre tastes and a year of watching: list entries with scores,
                and --events watch events (bulk inserted), dated over 365 days;
 3. quality   — leave-last-out: for each member the --holdout last completed titles are hidden,
                the recommender (the child's own code) ranks the catalog, and hit rate@10 and
@@ -14,8 +16,9 @@ Steps 4 and 5 run before step 3, which imports scikit-learn into the bench proce
 
 Run: python3 bench/learn_bench.py [--items 20000] [--events 200000] [--holdout 5] [--skip-quality] [--keep]
 (--skip-quality leaves out step 3, the slowest on a big catalog; --keep keeps the generated data
-dir and prints it.) Re-run steps 4 and 5 alone on a kept dir (a quick re-run on a quiet machine):
-python3 bench/learn_bench.py --again DIR [--steps nightly,serving]
+dir and prints it; --data DIR generates into DIR, a new dir, and keeps it.) Re-run steps 4 and 5
+(and 3) alone on a kept dir (a quick re-run on a quiet machine, or the same data with changed code):
+python3 bench/learn_bench.py --again DIR [--steps nightly,serving,quality] [--holdout 10]
 """
 from __future__ import annotations
 
@@ -38,10 +41,12 @@ sys.path.insert(0, str(ROOT))
 MEMBERS = 8
 
 
-def synced(items: int, seed: int) -> str:
+def synced(items: int, seed: int, into: str | None = None) -> str:
     from anihome.kodik.fake.server import FakeKodik
 
-    data = tempfile.mkdtemp(prefix="anihome-learnbench-")
+    if into:
+        Path(into).mkdir(parents=True, exist_ok=False)
+    data = into or tempfile.mkdtemp(prefix="anihome-learnbench-")
     with FakeKodik(items=items, seed=seed) as fake:
         out = subprocess.run([sys.executable, str(ROOT / "bench" / "sync_bench.py"), "--role", "sync", "--url",
                               fake.base_url, "--data", data, "--mode", "full"], cwd=ROOT, capture_output=True,
@@ -49,6 +54,64 @@ def synced(items: int, seed: int) -> str:
     if out.returncode:
         raise SystemExit(f"sync failed:\n{out.stderr[-3000:]}")
     return data
+
+
+#: the description vocabulary: word forms ranked by frequency (Zipf), as in real Russian
+#: descriptions where a 100k-release catalog has tens of thousands of distinct words
+VOCABULARY = 60_000
+ZIPF_EXPONENT = 1.0
+TOPIC_WORDS = 400       # per genre: words that come up in its titles' descriptions
+TOPIC_SHARE = 0.3       # share of a description's words drawn from its genres' topic words
+DESCRIPTION_WORDS = (20, 140)
+SYLLABLES = ("ка", "ро", "ми", "на", "то", "се", "ли", "ва", "до", "ру", "ша", "ни", "ке", "мо", "за", "пе",
+             "ло", "ги", "бу", "ты", "ес", "ар", "ин", "ол", "ум", "ст", "пр", "дев", "кра", "ный")
+
+
+def describe(seed: int) -> dict:
+    """Give every release that has a description a generated one with a realistic vocabulary:
+    20-140 words, 70% drawn from a 60,000-word Zipf vocabulary, 30% from topic words of the
+    release's genres (so text similarity means something, as it does in real descriptions).
+    Deterministic: one seeded stream, releases in id order."""
+    from itertools import accumulate
+
+    from anihome.db import write_transaction
+    from anihome.models import Release, ReleaseGenre
+
+    rng = random.Random(f"describe:{seed}")
+    words: set[str] = set()
+    while len(words) < VOCABULARY:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4, 4, 5)))))
+    vocab = sorted(words, key=lambda w: (len(w), w))  # shorter words are the frequent ones
+    head = vocab[:VOCABULARY // 100]  # ...but not strictly by length
+    rng.shuffle(head)
+    vocab[:len(head)] = head
+    zipf = list(accumulate(1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(VOCABULARY)))
+    topics: dict[int, tuple[list[str], list[float]]] = {}
+    by_release: dict[int, list[int]] = {}
+    for release_id, genre_id in ReleaseGenre.select(ReleaseGenre.release, ReleaseGenre.genre).tuples():
+        by_release.setdefault(release_id, []).append(genre_id)
+        if genre_id not in topics:
+            topics[genre_id] = (rng.sample(vocab[200:20_000], TOPIC_WORDS), zipf[:TOPIC_WORDS])
+    rows, distinct = [], set()
+    ids = [rid for (rid,) in Release.select(Release.id).where(Release.description != "").order_by(Release.id)
+           .tuples()]
+    for rid in ids:
+        n = rng.randint(*DESCRIPTION_WORDS)
+        genres = sorted(by_release.get(rid, ()))
+        topical = round(n * TOPIC_SHARE) if genres else 0
+        text = rng.choices(vocab, cum_weights=zipf, k=n - topical)
+        for _ in range(topical):
+            topic_words, topic_weights = topics[genres[rng.randrange(len(genres))]]
+            text.insert(rng.randrange(len(text) + 1), rng.choices(topic_words, cum_weights=topic_weights)[0])
+        distinct.update(text)
+        sentences = [" ".join(text[i:i + 12]) for i in range(0, len(text), 12)]
+        rows.append((". ".join(s.capitalize() for s in sentences) + ".", rid))
+    connection = Release._meta.database.connection()
+    for start in range(0, len(rows), 5000):
+        with write_transaction():
+            connection.executemany("UPDATE release SET description = ? WHERE id = ?", rows[start:start + 5000])
+    return {"descriptions": len(rows), "distinct_words": len(distinct),
+            "mean_words": round(sum(r[0].count(" ") + 1 for r in rows) / max(1, len(rows)), 1)}
 
 
 def household(events: int, rng: random.Random) -> dict:
@@ -211,8 +274,18 @@ def nightly(app) -> dict:
             "serving_rss_after_mb": round(rss_mb(), 1), "error": run.error}
 
 
-def again(data_dir: str, steps: set[str]) -> None:
-    """Steps 4 and/or 5 alone on a data dir kept by an earlier --keep run (a quick re-run)."""
+def kept_history(members: list) -> dict:
+    """What ``household`` returned, read back from a kept data dir: each member's titles in the
+    order they were added (their list entries' dates)."""
+    from anihome.models import ListEntry
+
+    return {m.id: [rid for (rid,) in ListEntry.select(ListEntry.release).where(ListEntry.user == m.id)
+                   .order_by(ListEntry.created_at, ListEntry.id).tuples()] for m in members}
+
+
+def again(data_dir: str, steps: set[str], holdout: int = 5, seed: int = 2026) -> None:
+    """Steps 4, 5 and/or 3 (``quality``) on a data dir kept by an earlier --keep run (a quick
+    re-run, or the same data measured with changed code)."""
     from tests.conftest import make_app
 
     from anihome.models import Release, User
@@ -226,6 +299,10 @@ def again(data_dir: str, steps: set[str]) -> None:
             report["nightly"] = nightly(app)
     if "serving" in steps:
         report["serving"] = serving(app, members)
+    if "quality" in steps:
+        with app.app_context(), app.extensions["anihome.db"].connection_context():
+            report["quality"] = quality(kept_history(members), holdout, random.Random(seed))
+            report["forecast_backtest"] = forecast_backtest()
     print(json.dumps(report, indent=2))
 
 
@@ -237,15 +314,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-quality", action="store_true", help="leave out the offline quality step")
     parser.add_argument("--keep", action="store_true", help="keep the generated data dir and print it")
+    parser.add_argument("--data", metavar="DIR", help="generate into this (new) dir instead of a temporary one")
     parser.add_argument("--again", metavar="DATA_DIR", help="re-run steps on a data dir kept with --keep")
-    parser.add_argument("--steps", default="nightly,serving", help="with --again: nightly, serving or both")
+    parser.add_argument("--steps", default="nightly,serving", help="with --again: nightly, serving, quality (comma-separated)")
     args = parser.parse_args()
     if args.again:
-        again(args.again, set(args.steps.split(",")))
+        again(args.again, set(args.steps.split(",")), args.holdout, args.seed)
         return
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    data_dir = synced(args.items, args.seed)
+    data_dir = synced(args.items, args.seed, args.data)
     sync_seconds = time.perf_counter() - started
 
     from tests.conftest import make_app
@@ -257,6 +335,9 @@ def main() -> None:
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         report["releases"] = Release.select().where(Release.available == True).count()  # noqa: E712
         t = time.perf_counter()
+        report["descriptions"] = describe(args.seed)
+        report["describe_seconds"] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
         history = household(args.events, rng)
         report["household_seconds"] = round(time.perf_counter() - t, 1)
         report["nightly"] = nightly(app)
@@ -267,7 +348,7 @@ def main() -> None:
             report["quality"] = quality(history, args.holdout, rng)  # imports scikit-learn here: last
             report["forecast_backtest"] = forecast_backtest()
     report["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    if args.keep:
+    if args.keep or args.data:
         report["data_dir"] = data_dir
     else:
         shutil.rmtree(data_dir, ignore_errors=True)
