@@ -9,6 +9,7 @@ previous results in place: a table is only replaced once its new rows are comput
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import resource
@@ -112,28 +113,71 @@ def peak_rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def learn(progress) -> dict:
-    """The whole nightly run; returns its counts."""
-    from . import forecaster, recommender  # numpy, scipy, scikit-learn: this process only
+def memory_mb() -> tuple[int, int]:
+    """(resident now, peak so far) of this process in MB, from /proc (0, 0 elsewhere)."""
+    found = {}
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    found[line[:5]] = round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return found.get("VmRSS", 0), found.get("VmHWM", 0)
 
+
+class Steps:
+    """Logs each step's time and the memory after it (``learn step=... seconds=... rss_mb=...
+    peak_mb=...``): where the nightly run's time and peak go."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        rss, peak = memory_mb()
+        log.info("learn step=%s seconds=%.2f rss_mb=%d peak_mb=%d cpu_s=%.2f", name, now - self.started, rss, peak,
+                 time.process_time())
+        self.started = now
+
+
+def learn(progress) -> dict:
+    """The whole nightly run; returns its counts.
+
+    The steps run in the order of their memory: the catalog's vectors (numpy and scipy) first,
+    freed before forecasting imports scikit-learn (~70 MB resident more), so the two peaks do
+    not add up."""
+    from . import recommender  # numpy and scipy: this process only
+
+    steps = Steps()
     now = utcnow()
     progress(0.05, "reading the catalog")
     catalog = data.load_catalog()
     members = data.load_members()
     counts = {"releases": len(catalog.ids), "members": len(members)}
+    steps.done("read")
     if catalog.ids:
         progress(0.2, "describing titles")
         vectors = recommender.embed(catalog)
+        steps.done("embed")
         progress(0.5, "recommending")
         counts["recommendations"] = write_recommendations(recommender.recommend(catalog, vectors, members), now)
+        steps.done("recommend")
         progress(0.7, "finding similar titles")
         seeds = recommender.similar_seeds(catalog, members)
         counts["similar"] = write_similar(recommender.similar(catalog, vectors, seeds))
+        steps.done("similar")
+        del vectors, seeds
+    del catalog, members
+    gc.collect()
     progress(0.85, "forecasting")
+    from . import forecaster  # scikit-learn: after the big arrays are gone
+
     today = now.date()
     views = data.daily_views(now - timedelta(days=forecaster.HISTORY_DAYS + 1))
     forecasts, reports = forecaster.forecast(views, today, data.airing_releases())
     counts["forecasts"] = write_forecasts(forecasts, reports, now)
+    steps.done("forecast")
     counts["peak_rss_mb"] = peak_rss_mb()
     progress(1.0, "done")
     return counts

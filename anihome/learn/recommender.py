@@ -1,4 +1,4 @@
-"""The recommender (child process only: imports numpy and scikit-learn).
+"""The recommender (child process only: imports numpy and scipy).
 
 Each release becomes a short dense vector: TF-IDF over its titles and description plus its
 genre, studio, kind and era tags, reduced by truncated SVD and L2-normalised. A member's
@@ -26,6 +26,8 @@ KEEP_PER_MEMBER = 60
 SIMILAR_KEEP = 12
 SIMILAR_SEED_POPULAR = 2000
 TAG_WEIGHT = 2.0
+#: the description vocabulary: the most frequent words seen in two titles or more
+MAX_TERMS = 20000
 
 
 @dataclass
@@ -37,52 +39,36 @@ class Rec:
 
 
 def embed(catalog: CatalogFeatures, dimensions: int = DIMENSIONS):
-    """Release vectors (rows in ``catalog.ids`` order), L2-normalised float32."""
-    import numpy as np
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
+    """Release vectors (rows in ``catalog.ids`` order), L2-normalised float32.
 
-    words = TfidfVectorizer(max_features=20000, min_df=2, sublinear_tf=True, dtype=np.float32)
+    TF-IDF of the titles and description (``text.tfidf``, the numbers of scikit-learn's
+    ``TfidfVectorizer``) and of the tags, reduced by a truncated SVD of the two side by side
+    (``svd.reduce``, scikit-learn's randomized ``TruncatedSVD``) without joining them: numpy
+    and scipy only, so the child's biggest step does not also carry scikit-learn."""
+    import gc
+
+    import numpy as np
+
+    from . import svd, text
+
     try:
-        text = words.fit_transform(catalog.text)
+        words, _ = text.tfidf(catalog.text, min_df=2, max_features=MAX_TERMS, sublinear_tf=True)
     except ValueError:  # a tiny catalog: no word seen twice
-        text = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(catalog.text)
-    tags = TfidfVectorizer(analyzer=lambda tokens: tokens, dtype=np.float32).fit_transform(catalog.tags)
-    normalize(text, copy=False)
-    normalize(tags, copy=False)
+        try:
+            words, _ = text.tfidf(catalog.text, sublinear_tf=True)
+        except ValueError:  # no words at all
+            words = None
+    tags, _ = text.tfidf(catalog.tags, analyzer=list)
     tags.data *= TAG_WEIGHT
-    matrix = side_by_side(text, tags)
-    del text, tags
+    matrix = svd.SideBySide(*([words, tags] if words is not None else [tags]))
+    del words, tags
+    gc.collect()
     k = max(1, min(dimensions, matrix.shape[1] - 1, matrix.shape[0] - 1))
     if k < 2:
-        return normalize(matrix.toarray()).astype(np.float32)
-    reduced = TruncatedSVD(n_components=k, n_iter=4, random_state=7).fit_transform(matrix)
+        return svd.normalize_rows(matrix.toarray().astype(np.float32))
+    reduced = svd.reduce(matrix, k, n_iter=4, seed=7)
     del matrix
-    return normalize(reduced, copy=False).astype(np.float32, copy=False)
-
-
-def side_by_side(left, right):
-    """``scipy.sparse.hstack([left, right], format="csr")`` for two CSR matrices with the same
-    rows, written straight into the result: scipy's goes through COO (three arrays of every
-    entry, int64 indices), 50 MB more at the peak of a 100k-release catalog."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    left.sort_indices()
-    right.sort_indices()
-    total = left.nnz + right.nnz
-    index_type = np.int64 if total >= 2 ** 31 - 1 else np.int32
-    indptr = left.indptr.astype(index_type) + right.indptr.astype(index_type)
-    data = np.empty(total, dtype=np.float32)
-    indices = np.empty(total, dtype=index_type)
-    # row r holds left's entries first, then right's: entry k of left lands at k + right's row start
-    at = np.arange(left.nnz, dtype=index_type) + np.repeat(right.indptr[:-1].astype(index_type), np.diff(left.indptr))
-    data[at], indices[at] = left.data, left.indices
-    at = np.arange(right.nnz, dtype=index_type) + np.repeat(left.indptr[1:].astype(index_type), np.diff(right.indptr))
-    data[at], indices[at] = right.data, right.indices + left.shape[1]
-    del at
-    return csr_matrix((data, indices, indptr), shape=(left.shape[0], left.shape[1] + right.shape[1]))
+    return svd.normalize_rows(reduced.astype(np.float32, copy=False))
 
 
 def _scaled(values):
