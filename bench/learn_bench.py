@@ -10,7 +10,8 @@
                NDCG@10 are compared with a popularity baseline and a random one, same run;
                the forecaster's rolling-origin backtest (MAE, interval coverage) for both models;
 4. nightly   — the ``learn`` job as the server runs it: the child process's wall time and peak
-               RSS, and the serving process's RSS before and after it;
+               RSS, and the serving process's RSS before and after it (``served``, with --again:
+               the same on a real run.py server warmed up first, the job started by "Run now");
 5. serving   — in-process p50/p99 of the recommendations API answer and the tonight planner.
 Steps 4 and 5 run before step 3, which imports scikit-learn into the bench process.
 
@@ -18,16 +19,19 @@ Run: python3 bench/learn_bench.py [--items 20000] [--events 200000] [--holdout 5
 (--skip-quality leaves out step 3, the slowest on a big catalog; --keep keeps the generated data
 dir and prints it; --data DIR generates into DIR, a new dir, and keeps it.) Re-run steps 4 and 5
 (and 3) alone on a kept dir (a quick re-run on a quiet machine, or the same data with changed code):
-python3 bench/learn_bench.py --again DIR [--steps nightly,serving,quality] [--holdout 10]
+python3 bench/learn_bench.py --again DIR [--steps nightly,serving,served,quality] [--holdout 10]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import random
+import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -274,6 +278,122 @@ def nightly(app) -> dict:
             "serving_rss_after_mb": round(rss_mb(), 1), "error": run.error}
 
 
+# --- the nightly run through a real server (--again DIR --steps served) ----------------------
+
+QUIET = {"KODIK_FULL_SYNC_SCHEDULE": "", "BACKUP_SCHEDULE": "", "LEARN_SCHEDULE": "", "HOUSEKEEPING_SCHEDULE": "",
+         "ANALYTICS_ROLLUP_SCHEDULE": "", "SYNC_INTERVAL_MINUTES": "0", "POSTER_FETCH_INTERVAL_MINUTES": "0",
+         "INTEGRITY_CHECK_MINUTES": "0", "API_RATE_LIMIT": "0", "LOG_LEVEL": "WARNING"}
+ADMIN, ADMIN_PASSWORD = "learnbench-admin", "learn-bench-password-1"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+
+
+def vm_mb(pid: int, key: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def served(app, members: list, rounds: int = 6) -> dict:
+    """The serving process's RSS around a nightly run, measured on a real one: run.py (waitress)
+    on this data dir, warmed up by rounds of the learning answers (each member's For you,
+    tonight, similar titles) until its RSS is steady, the ``learn`` job started from the
+    admin Jobs page ("Run now"), then the same rounds again; VmRSS after each round."""
+    import requests
+
+    from anihome.accounts import tokens
+    from anihome.accounts.passwords import hash_password
+    from anihome.clock import utcnow
+    from anihome.db import write_transaction
+    from anihome.models import SimilarRelease, User
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        admin = User.get_or_none(User.username == ADMIN)
+        if admin is None:  # the household's owner (a generated household has none: setup would answer)
+            role = "admin" if User.select().where(User.role == "owner").exists() else "owner"
+            with write_transaction():
+                admin = User.create(username=ADMIN, username_key=ADMIN, password_hash=hash_password(ADMIN_PASSWORD),
+                                    role=role, created_at=utcnow())
+        admin_token = tokens.create(admin, "learn bench")[0]
+        member_tokens = [tokens.create(m, "learn bench served")[0] for m in members[:4]]
+        seeds = [rid for (rid,) in SimilarRelease.select(SimilarRelease.release).distinct()
+                 .order_by(SimilarRelease.release).limit(5).tuples()]
+    port = _free_port()
+    env = dict(os.environ, ANIHOME_DATA_DIR=str(app.config["DATA_DIR"]), ANIHOME_PORT=str(port),
+               ANIHOME_HOST="127.0.0.1", **{f"ANIHOME_{k}": v for k, v in QUIET.items()})
+    proc = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    session = requests.Session()
+    tonight = {"members": [m.id for m in members[:3]], "minutes": 90}
+
+    def one_round() -> float:
+        signed.get(f"{base}/", timeout=60)  # a page, as the admin
+        for token in member_tokens:
+            auth = {"Authorization": f"Bearer {token}"}
+            assert session.get(f"{base}/api/v1/recommendations", headers=auth, timeout=60).status_code == 200
+            assert session.post(f"{base}/api/v1/tonight", json=tonight, headers=auth, timeout=60).status_code == 200
+            for rid in seeds:
+                session.get(f"{base}/api/v1/releases/{rid}/similar", headers=auth, timeout=60)
+        time.sleep(1.0)  # let the answering threads let go
+        return vm_mb(proc.pid)
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                session.get(f"{base}/api/v1/health", timeout=5)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("run.py did not start") from None
+                time.sleep(0.3)
+        signed = requests.Session()
+        answer = signed.post(f"{base}/login", allow_redirects=False, timeout=60, data={
+            "csrf_token": _csrf(signed, f"{base}/login"), "username": ADMIN, "password": ADMIN_PASSWORD})
+        if answer.status_code != 302:
+            raise SystemExit(f"sign-in failed: {answer.status_code}")
+        before = [one_round() for _ in range(rounds)]
+        job_page = _csrf(signed, f"{base}/admin/jobs/")
+        started = time.perf_counter()
+        answer = signed.post(f"{base}/admin/jobs/learn/run", data={"csrf_token": job_page}, allow_redirects=False,
+                             timeout=60)
+        run_id = int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        during = []
+        while True:
+            run = session.get(f"{base}/api/v1/admin/jobs/runs/{run_id}", timeout=60,
+                              headers={"Authorization": f"Bearer {admin_token}"}).json()
+            if run["status"] != "running":
+                break
+            during.append(vm_mb(proc.pid))
+            time.sleep(1.0)
+        seconds = time.perf_counter() - started
+        time.sleep(1.0)
+        right_after = vm_mb(proc.pid)
+        after = [one_round() for _ in range(rounds)]
+        return {"status": run["status"], "error": run["error"], "job_seconds": round(seconds, 1),
+                "child_peak_rss_mb": run["counts"].get("peak_rss_mb"), "rss_rounds_before_mb": before,
+                "rss_during_max_mb": max(during, default=None), "rss_right_after_mb": right_after,
+                "rss_rounds_after_mb": after, "rss_change_mb": round(after[-1] - before[-1], 1),
+                "serving_peak_mb": vm_mb(proc.pid, "VmHWM")}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _csrf(session, url: str) -> str:
+    match = CSRF.search(session.get(url, timeout=60).text)
+    if not match:
+        raise SystemExit(f"no CSRF token on {url}")
+    return match.group(1) or match.group(2)
+
+
 def kept_history(members: list) -> dict:
     """What ``household`` returned, read back from a kept data dir: each member's titles in the
     order they were added (their list entries' dates)."""
@@ -299,6 +419,8 @@ def again(data_dir: str, steps: set[str], holdout: int = 5, seed: int = 2026) ->
             report["nightly"] = nightly(app)
     if "serving" in steps:
         report["serving"] = serving(app, members)
+    if "served" in steps:
+        report["served"] = served(app, members)
     if "quality" in steps:
         with app.app_context(), app.extensions["anihome.db"].connection_context():
             report["quality"] = quality(kept_history(members), holdout, random.Random(seed))
@@ -316,7 +438,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated data dir and print it")
     parser.add_argument("--data", metavar="DIR", help="generate into this (new) dir instead of a temporary one")
     parser.add_argument("--again", metavar="DATA_DIR", help="re-run steps on a data dir kept with --keep")
-    parser.add_argument("--steps", default="nightly,serving", help="with --again: nightly, serving, quality (comma-separated)")
+    parser.add_argument("--steps", default="nightly,serving", help="with --again: nightly, serving, served, quality")
     args = parser.parse_args()
     if args.again:
         again(args.again, set(args.steps.split(",")), args.holdout, args.seed)
