@@ -36,6 +36,18 @@ def other_titles(item, mode: str) -> list[str]:
     return out
 
 
+def titles_by_id(release_ids, mode: str) -> dict[int, str]:
+    """{release id: its title in ``mode``} for the given releases, in one query."""
+    from ..models import Release
+
+    ids = sorted({int(rid) for rid in release_ids})
+    if not ids:
+        return {}
+    rows = Release.select(Release.id, Release.title, Release.title_orig, Release.title_en).where(
+        Release.id.in_(ids))
+    return {row.id: title_in(row, mode) for row in rows}
+
+
 def with_display_titles(data, mode: str):
     """A copy of API JSON ``data`` (dicts and lists) where every release-shaped dict (one with
     ``title`` and ``title_orig``) also carries ``display_title``: its title in ``mode``.

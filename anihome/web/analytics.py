@@ -19,6 +19,7 @@ from ..catalog.agecap import cap_of
 from ..errors import AppError
 from .page_cache import render_page
 from .templating import current_language
+from .titles import title_mode
 from .templating import gettext as _
 
 bp = Blueprint("analytics", __name__)
@@ -65,7 +66,7 @@ def _fragment(kind: str, key: tuple, render, user_id: int | None = None, tags: t
     time to live (``kind``), dropped by new roll-ups and, with ``user_id``, by the member's own
     changes. Fragments hold no CSRF token and no name but the member's own; the SVG takes its
     colours from CSS variables, so one fragment serves both themes."""
-    return Markup(cached.cached(current_app, kind, ("html", current_language(), *key), render,
+    return Markup(cached.cached(current_app, kind, ("html", current_language(), title_mode(), *key), render,
                                 user_id, tags))
 
 

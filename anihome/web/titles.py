@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from ..catalog.titles import mode_of, other_titles, title_in
+from ..catalog.titles import mode_of, other_titles, title_in, titles_by_id
 from ..i18n.genres import genre_name
 from .templating import current_language
 
@@ -34,6 +34,18 @@ def _genres_by_name(genres: list[dict]) -> list[dict]:
     language = current_language()
     labelled = [dict(g, label=genre_name(g["name"], language)) for g in genres]
     return sorted(labelled, key=lambda g: g["label"].casefold())
+
+
+@bp.app_template_filter("retitled")
+def _retitled(rows) -> list[dict]:
+    """Rows naming a release by ``release_id`` and ``title`` (analytics tables) with ``title``
+    in the member's title language; one query for all of them, none in Russian."""
+    rows = list(rows)
+    mode = title_mode()
+    if mode == "ru" or not rows:
+        return rows
+    titles = titles_by_id((row["release_id"] for row in rows), mode)
+    return [dict(row, title=titles.get(row["release_id"], row["title"])) for row in rows]
 
 
 @bp.app_template_filter("genre_name")

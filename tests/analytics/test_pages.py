@@ -63,3 +63,22 @@ def test_admin_pages_refuse_members(client, built):
     sign_in(client, built.alice)
     for url in ("/admin/analytics/", "/admin/analytics/cohorts", "/admin/analytics/members"):
         assert client.get(url).status_code == 403, url
+
+
+def test_analytics_tables_name_releases_in_the_readers_title_language(app, client, built):
+    from anihome.accounts.users import set_title_language
+    from anihome.models import Release
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        Release.update(title_en="Attack on Titan").where(Release.title == "Атака титанов").execute()
+    sign_in(client, built.owner)
+    url = "/admin/analytics/?from=2026-11-01&to=2026-11-20&by=members"
+    assert re.search(r'id="top".*Атака титанов', _page(client, url), re.S)
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        set_title_language(built.owner.id, "en")
+    html = _page(client, url)
+    top = html.split('id="top"', 1)[1].split('id="dubs"', 1)[0]
+    assert "Attack on Titan" in top and "Атака титанов" not in top
+    completion = html.split('id="completion"', 1)[1]
+    assert "Attack on Titan" in completion and "Атака титанов" not in completion
+    assert "Attack on Titan" in _page(client, "/me/stats/2026")
