@@ -22,7 +22,7 @@ from ..models import User
 from .passwords import hash_password, verify_password
 from .signin import SignInThrottled
 from .throttle import LoginThrottle
-from .users import get_user, username_key
+from .users import check_may_manage, get_user, username_key
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,20 @@ def set_pin(throttle: LoginThrottle, user_id: int, password: str, pin: str | Non
     with write_transaction():
         User.update(pin_hash=hash_password(pin), pin_set_at=utcnow()).where(User.id == user.id).execute()
     log.info("pin set user_id=%s", user.id)
+    events.user_changed.send(None, user_id=user.id)
+    return get_user(user_id)
+
+
+def remove_pin(actor: User, user_id: int) -> User:
+    """An admin removes a member's forgotten PIN (Admin → Members): a kid's profile opens
+    without one again, an adult's waits until they set a new one on their account page."""
+    user = get_user(user_id)
+    check_may_manage(actor, user.role)
+    if user.id == actor.id:
+        raise AppError("Change your own PIN on your account page.", "pin")
+    with write_transaction():
+        User.update(pin_hash=None, pin_set_at=None).where(User.id == user.id).execute()
+    log.info("pin removed user_id=%s by=%s", user.id, actor.id)
     events.user_changed.send(None, user_id=user.id)
     return get_user(user_id)
 

@@ -6,7 +6,7 @@ from flask import (Blueprint, current_app, flash, make_response, redirect, rende
 from flask_login import current_user
 
 from ..security.access import access
-from ..accounts import invites, users
+from ..accounts import invites, pins, users
 from ..errors import AppError
 from .public_url import links_stay_on_this_machine, public_url_for
 from .templating import gettext as _
@@ -123,6 +123,18 @@ def set_active(user_id: int):
         return _edit(users.get_user(user_id), exc.status, _error(exc))
     flash(_("%(name)s can sign in again.", name=user.username) if active
           else _("%(name)s is disabled and was signed out.", name=user.username), "success")
+    return redirect(url_for(".edit", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/pin/remove")
+@access("admin")
+def remove_pin(user_id: int):
+    """Remove a member's household-screen PIN (they forgot it)."""
+    try:
+        user = pins.remove_pin(actor(), user_id)
+    except AppError as exc:
+        return _edit(users.get_user(user_id), exc.status, _error(exc))
+    flash(_("The PIN of %(name)s was removed.", name=user.username), "success")
     return redirect(url_for(".edit", user_id=user.id))
 
 

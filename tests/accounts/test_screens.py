@@ -271,3 +271,26 @@ def test_wrong_passwords_on_the_pin_form_count_as_failed_sign_ins(app, owner, me
     response = post_form(client, "/account/pin", {"pin": "1234", "current_password": PASSWORD}, token_from="/account/")
     assert response.status_code == 429
     assert query(app, lambda: User.get(User.username == "member").pin_hash) is None
+
+
+def test_an_admin_removes_a_forgotten_pin_and_the_kid_opens_without_one_again(app, owner, kid, member, pins):
+    _set_pin(app, "kiddo", "1357")
+    client = signed_in_client(app, "owner")
+    _screen(app, client)
+    assert _choose(client, kid).status_code == 401
+    admin = signed_in_client(app, "owner")
+    page = admin.get(f"/admin/members/{kid.id}").get_data(as_text=True)
+    assert "Remove PIN" in page
+    response = post_form(admin, f"/admin/members/{kid.id}/pin/remove", token_from=f"/admin/members/{kid.id}")
+    assert response.status_code == 302
+    assert query(app, lambda: User.get_by_id(kid.id).pin_hash) is None
+    assert "Remove PIN" not in admin.get(f"/admin/members/{kid.id}").get_data(as_text=True)
+    assert _choose(client, kid).status_code == 302
+
+
+def test_a_plain_member_cannot_remove_anyones_pin(app, owner, member, pins):
+    _set_pin(app, "owner", "2468")
+    client = signed_in_client(app, "member")
+    response = post_form(client, f"/admin/members/{owner.id}/pin/remove", token_from="/account/")
+    assert response.status_code == 403
+    assert query(app, lambda: User.get_by_id(owner.id).pin_hash) is not None
