@@ -94,13 +94,16 @@ class Cache:
         self.bytes = 0
         self.hits = self.misses = self.evictions = self.invalidations = self.too_large = 0
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: Any = None, count_miss: bool = True) -> Any:
+        """The value, or ``default``; ``count_miss=False`` for a look that another will repeat
+        on a miss (the page fast path), so the statistics count each miss once."""
         with self._lock:
             entry = self._data.get(key)
             if entry is None or entry.expires <= self._clock():
                 if entry is not None:
                     self._remove(key)
-                self.misses += 1
+                if count_miss:
+                    self.misses += 1
                 return default
             self._data.move_to_end(key)
             self.hits += 1

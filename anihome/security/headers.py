@@ -46,6 +46,7 @@ def install_security_headers(app) -> None:
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
     }
+    app.extensions["anihome.security_headers"] = headers  # the page fast path sends the same
 
     @app.after_request
     def _security_headers(response):

@@ -74,6 +74,7 @@ def _remembered_identifier(create):
                 known[key] = found
         return found
 
+    identifier.known = known  # read by the page fast path (web/page_fast.py)
     return identifier
 
 

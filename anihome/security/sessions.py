@@ -48,6 +48,14 @@ class CookieSessionInterface(SecureCookieSessionInterface):
                 self._verified[cookie] = (dict(session), now)
         return session
 
+    def verified(self, cookie: str) -> dict | None:
+        """The contents of this exact signed cookie when its signature checked out within
+        ``VERIFIED_SECONDS`` (read-only: the caller must not change it), else None."""
+        found = self._verified.get(cookie)
+        if found is None or time.monotonic() - found[1] >= VERIFIED_SECONDS:
+            return None
+        return found[0]
+
     def save_session(self, app, session, response) -> None:
         if not session.modified and (not session or not self.should_set_cookie(app, session)):
             if session.accessed:  # nothing to store or delete: no cookie, Flask's Vary alone

@@ -17,6 +17,7 @@ from ..analytics import (cached, charts, cohorts, completion, dashboard, member_
 from ..analytics.reports import pdf_writer
 from ..catalog.agecap import cap_of
 from ..errors import AppError
+from . import page_fast
 from .page_cache import render_page
 from .templating import current_language
 from .titles import title_mode
@@ -34,6 +35,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def _install(state) -> None:
     app = state.app
     views.install(app)
+    page_fast.SLOW_ENDPOINTS.update(VIEW_ENDPOINTS)  # their view event is recorded after the answer
     cached.connect(app)
     cached.connect_dirty_marks(app)
     pdf_writer.configured_font = app.config["ANIHOME_SETTINGS"]["ANALYTICS_PDF_FONT"]

@@ -36,6 +36,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..cache import get_cache
+from ..security.access import level_of
 from .templating import current_language
 from ..catalog.titles import mode_of
 
@@ -94,16 +95,25 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
         finally:
             g.page_holes = False
         encoded = html.encode("utf-8")  # stored encoded: no page is encoded twice
-        entry = (_split(encoded), hashlib.sha1(encoded).hexdigest()[:16])
+        # The view's endpoint and access level go with it: the fast path (web/page_fast.py)
+        # checks the member against that level again on every answer.
+        endpoint = request.endpoint
+        entry = (_split(encoded), hashlib.sha1(encoded).hexdigest()[:16],
+                 (endpoint, level_of(current_app, endpoint)))
         cache.set(key, entry, ttl=PAGE_TTL, tags=all_tags, unless_dropped_since=since)
-    parts, digest = entry
+    parts, digest = entry[0], entry[1]
     html, holes = _fill(parts)
     if "nonce" in holes:
         return html, None
-    tag = hashlib.sha1(f"{digest}|{user.id}|{language}".encode())
+    return html, etag_of(digest, user.id, language, holes)
+
+
+def etag_of(digest: str, user_id: int, language: str, holes: dict[str, str]) -> str:
+    """The page's ETag: its stored text, the member, the language and every hole's value."""
+    tag = hashlib.sha1(f"{digest}|{user_id}|{language}".encode())
     for name in sorted(holes):
         tag.update(f"|{name}={holes[name]}".encode())
-    return html, tag.hexdigest()[:24]
+    return tag.hexdigest()[:24]
 
 
 _OPEN_B, _CLOSE_B = _OPEN.encode(), _CLOSE.encode()
@@ -122,18 +132,20 @@ def _split(html: bytes) -> tuple:
 def _fill(parts: tuple) -> tuple[bytes, dict[str, str]]:
     """The page with its holes filled, and the value of each hole."""
     values: dict[str, str] = {}
+    for name in parts[1::2]:
+        if name not in values:
+            values[name] = FILLERS[name]()
+    return join_parts(parts, values), values
+
+
+def join_parts(parts: tuple, values: dict[str, str]) -> bytes:
+    """The stored page's text with each hole replaced by its value."""
     if len(parts) == 1:
-        return parts[0], values
-    out = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            value = values.get(part)
-            if value is None:
-                value = values[part] = FILLERS[part]()
-            out.append(value.encode())
-        else:
-            out.append(part)
-    return b"".join(out), values
+        return parts[0]
+    out = list(parts)
+    for index in range(1, len(out), 2):
+        out[index] = values[out[index]].encode()
+    return b"".join(out)
 
 
 # --- holes ---------------------------------------------------------------------------------
@@ -201,7 +213,20 @@ def hole(name: str) -> Markup:
     return Markup(FILLERS[name]())
 
 
+def _csrf_hole() -> Markup:
+    return hole("csrf")
+
+
 def install(app) -> None:
-    """Templates get ``page_hole(name)``; ``csrf_token()`` leaves a hole in cached pages."""
+    """Templates get ``page_hole(name)``; ``csrf_token()`` leaves a hole in cached pages;
+    cached pages are answered ahead of Flask when nothing is in doubt (``web/page_fast.py``)."""
+    from . import page_fast
+
     app.jinja_env.globals["page_hole"] = hole
-    app.jinja_env.globals["csrf_token"] = lambda: hole("csrf")
+    app.jinja_env.globals["csrf_token"] = _csrf_hole
+    # Flask-WTF also hands templates its generate_csrf through a context processor, which wins
+    # over a Jinja global: without this one (run after it) a cached page kept the token of the
+    # session that rendered it, and the member's other browsers got a token their session
+    # refuses.
+    app.context_processor(lambda: {"csrf_token": _csrf_hole})
+    page_fast.install(app)

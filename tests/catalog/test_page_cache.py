@@ -190,3 +190,16 @@ def test_a_disabled_member_is_signed_out_at_once(app, users, catalog):
     with _db(app)[0], _db(app)[1]:
         accounts.set_active(users["owner"], alice.id, False)
     assert as_alice.get("/").status_code == 302
+
+
+def test_a_members_second_browser_gets_its_own_working_csrf_token_from_the_cached_page(app, users, catalog):
+    alice = make_user(app, "alice", "member")
+    laptop, phone = signed_in(app, alice), signed_in(app, alice)
+    release = f"/releases/{catalog.aot}"
+    html(laptop.get(release))
+    assert html(laptop.get("/browse")) and _page_keys(app, alice)
+    on_laptop, on_phone = csrf_from(html(laptop.get("/browse"))), csrf_from(html(phone.get("/browse")))
+    assert on_laptop != on_phone  # each session's own token, though the page came from the cache
+    answer = phone.post(f"/lists/{catalog.aot}", data={"status": "planned", "csrf_token": on_phone})
+    assert answer.status_code in (302, 303)
+    assert '<option value="planned" selected>' in html(phone.get(release))
