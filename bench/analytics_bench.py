@@ -8,6 +8,10 @@
 3. pages    — in-process, uncached (the cache, fragments included, cleared before each call,
               after one warm-up request that compiles the templates): the dashboard and the
               statistics page through the test client, and their services alone; p50/p99.
+              Then cached: CPU time of one request through the WSGI app (no server), the
+              owner's cookie as a browser holds it after its first page, for the dashboard,
+              the statistics page and /browse, with the fast path for cached pages
+              (web/page_fast.py) on and off, against hello-world Flask in the same process.
 4. reports  — the year's XLSX and PDF reports (views by day, top 100, cohorts by week), each
               timed alone in-process (a PDF includes its child process).
 5. serve    — the app under waitress (pinned to CPU 0, load on CPU 1, 8 connections): the
@@ -219,6 +223,65 @@ def _percentiles(times: list[float], cpu: list[float] | None = None) -> dict:
     return out
 
 
+def browser_cookie(app, client, user) -> str:
+    """The owner's session cookie as a browser holds it after its first pages: signed in, its
+    CSRF token in the session, flask-login's freshness settled (a forged session without them
+    re-signs the cookie on every answer, work no browser causes)."""
+    from anihome.security.login import session_id_for
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        key = session_id_for(user)
+    with client.session_transaction() as session:
+        session["_user_id"] = key
+        session["_fresh"] = False
+    client.get("/me/stats")
+    client.get("/me/stats")
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"{cookie.key}={cookie.value}"
+
+
+def cached_cpu(data: str, n: int = 2000) -> dict:
+    """CPU time (µs) of one cached request through the WSGI app, no server and no network:
+    hello-world Flask, then the cached pages with the fast path on and off (best of 3 rounds)."""
+    from flask import Flask
+    from werkzeug.test import EnvironBuilder
+
+    app = _app(data, TESTING=False)
+    client = app.test_client()
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        from anihome.models import User
+
+        owner = User.get_by_id(1)
+    cookie = browser_cookie(app, client, owner)
+    hello = Flask("hello")
+    hello.add_url_rule("/hello", "hello", lambda: "Hello, World!")
+
+    def per_request(wsgi, path, headers) -> float:
+        environ = EnvironBuilder(path=path, headers=headers).get_environ()
+        for _ in range(100):
+            b"".join(wsgi(dict(environ), lambda *a: None))
+        rounds = []
+        for _ in range(3):
+            started = time.process_time()
+            for _ in range(n):
+                b"".join(wsgi(dict(environ), lambda *a: None))
+            rounds.append((time.process_time() - started) / n * 1e6)
+        return round(min(rounds), 1)
+
+    today = END.date() - timedelta(days=1)
+    urls = {"dashboard": f"/admin/analytics/?from={today - timedelta(days=29)}&to={today}",
+            "stats": "/me/stats", "browse": "/browse"}
+    fast = app.extensions["anihome.fast_pages"]
+    out = {"hello_us": per_request(hello, "/hello", {})}
+    for name, url in urls.items():
+        for enabled in (True, False):
+            fast.enabled = enabled
+            out[f"{name}_{'fast' if enabled else 'flask'}_us"] = per_request(app, url, {"Cookie": cookie})
+    fast.enabled = True
+    out["fast_path_answers"] = fast.hits
+    return out
+
+
 def pages(data: str, repeat: int) -> dict:
     """Uncached dashboard and statistics pages (test client) and their services alone."""
 
@@ -337,17 +400,14 @@ def serve(data: str, seconds: int) -> dict:
     import http.client
 
     from bench import catalog_bench as cb
-    from anihome.security.login import session_id_for
 
     app = _app(data)
     client = app.test_client()
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         from anihome.models import User
 
-        with client.session_transaction() as session:
-            session["_user_id"] = session_id_for(User.get_by_id(1))
-    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
-    headers = {"Cookie": f"{cookie.key}={cookie.value}"}
+        owner = User.get_by_id(1)
+    headers = {"Cookie": browser_cookie(app, client, owner)}
     out = {}
     hello, port = cb._start_server("hello", data)
     try:
@@ -394,12 +454,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--pages-only", action="store_true", help="only phase 3, on an existing --data")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="only phase 3's cached CPU rows, on an existing --data")
     args = parser.parse_args()
     if args.role == "rollup":
         print(json.dumps(role_rollup(args.data)))
         return
     if args.pages_only:
-        print(json.dumps(pages(args.data, args.repeat), indent=2))
+        print(json.dumps(pages(args.data, args.repeat), indent=2), flush=True)
+        print(json.dumps({"cached_cpu": cached_cpu(args.data)}, indent=2))
+        return
+    if args.cached_only:
+        print(json.dumps({"cached_cpu": cached_cpu(args.data)}, indent=2))
         return
     data = args.data or tempfile.mkdtemp(prefix="anihome-analyticsbench-")
     result = {"machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}", "data": data}
@@ -414,6 +480,8 @@ def main() -> None:
     print(json.dumps(result["rollup"]), flush=True)
     result["pages_uncached"] = pages(data, args.repeat)
     print(json.dumps(result["pages_uncached"]), flush=True)
+    result["cached_cpu"] = cached_cpu(data)
+    print(json.dumps(result["cached_cpu"]), flush=True)
     result["reports"] = reports_inprocess(data)
     print(json.dumps(result["reports"]), flush=True)
     if not args.skip_serve:

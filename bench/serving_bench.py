@@ -291,6 +291,11 @@ def role_cpu(args) -> None:
                                 ("/releases/<id>", f"/releases/{setup['top']}", {"Cookie": cookie}),
                                 ("/ (home)", "/", {"Cookie": cookie})):
         rows[name] = per_request(app, path, headers)
+    fast = app.extensions["anihome.fast_pages"]  # the same pages through Flask (web/page_fast.py off)
+    fast.enabled = False
+    for name, path in (("/browse", "/browse"), ("/releases/<id>", f"/releases/{setup['top']}"), ("/ (home)", "/")):
+        rows[name + " (Flask path)"] = per_request(app, path, {"Cookie": cookie})
+    fast.enabled = True
     print(json.dumps(rows))
 
 

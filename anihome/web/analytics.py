@@ -35,7 +35,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def _install(state) -> None:
     app = state.app
     views.install(app)
-    page_fast.SLOW_ENDPOINTS.update(VIEW_ENDPOINTS)  # their view event is recorded after the answer
+    page_fast.AFTER_ANSWER.update(dict.fromkeys(VIEW_ENDPOINTS, _record_fast_view))
     cached.connect(app)
     cached.connect_dirty_marks(app)
     pdf_writer.configured_font = app.config["ANIHOME_SETTINGS"]["ANALYTICS_PDF_FONT"]
@@ -47,12 +47,24 @@ def _record_view(response):
     if kind is None or response.status_code != 200 or not current_user.is_authenticated:
         return response
     release_id = (request.view_args or {}).get("release_id")
-    translation = request.args.get("translation", "")
-    recorder = views.recorder_of(current_app)
-    recorder.add(current_user.id, release_id, kind,
-                 int(translation) if translation.isdigit() and len(translation) < 10 else None)
+    recorder = _queue_view(current_app, current_user.id, kind, release_id, request.args.get("translation", ""))
     response.call_on_close(recorder.flush_due)
     return response
+
+
+def _queue_view(app, user_id: int, kind: str, release_id, translation: str):
+    recorder = views.recorder_of(app)
+    recorder.add(user_id, release_id, kind,
+                 int(translation) if translation.isdigit() and len(translation) < 10 else None)
+    return recorder
+
+
+def _record_fast_view(app, endpoint: str, user_id: int, view_args: dict, query_string: str):
+    """The same view event for a cached page answered by the fast path (web/page_fast.py)."""
+    from urllib.parse import parse_qsl
+
+    translation = next((v for k, v in parse_qsl(query_string, keep_blank_values=True) if k == "translation"), "")
+    return _queue_view(app, user_id, VIEW_ENDPOINTS[endpoint], view_args.get("release_id"), translation).flush_due
 
 
 @bp.errorhandler(AppError)

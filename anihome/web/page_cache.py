@@ -99,7 +99,7 @@ def cached_page(build: Callable[[], str], tags: Iterable[str] = ()) -> tuple[str
         # checks the member against that level again on every answer.
         endpoint = request.endpoint
         entry = (_split(encoded), hashlib.sha1(encoded).hexdigest()[:16],
-                 (endpoint, level_of(current_app, endpoint)))
+                 (endpoint, level_of(current_app, endpoint), dict(request.view_args or {})))
         cache.set(key, entry, ttl=PAGE_TTL, tags=all_tags, unless_dropped_since=since)
     parts, digest = entry[0], entry[1]
     html, holes = _fill(parts)

@@ -25,17 +25,20 @@ The answer's headers are the normal path's: content type and length, the weak ET
 ``Cache-Control`` of ``render_page`` (a page with a per-load nonce has neither), the
 security headers and ``Vary: Cookie``; a request carrying ``If-None-Match`` goes through
 werkzeug's own ``make_conditional`` (304 when it matches). A test compares the two paths'
-headers and bodies. Release and player pages record a view event after the answer, so their
-endpoints stay on the normal path (``SLOW_ENDPOINTS``).
+headers and bodies. A view with work after its answer registers it in ``AFTER_ANSWER`` (the
+release page's view event, ``web/analytics.py``): called with what the normal path's hook
+reads, it may return a function run when the answer is closed (as ``call_on_close``).
 """
 from __future__ import annotations
 
 import secrets
 import threading
+from typing import Callable
 
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 from werkzeug.wrappers import Request
+from werkzeug.wsgi import ClosingIterator
 
 from ..accounts.session_records import hash_key
 from ..catalog.titles import mode_of
@@ -45,8 +48,9 @@ from ..security.access import decide
 from .page_cache import etag_of, join_parts
 from .screens import COOKIE as SCREEN_COOKIE
 
-#: Endpoints with work after the answer (the view events of ``web/analytics.py``).
-SLOW_ENDPOINTS: set[str] = set()
+#: endpoint -> ``hook(app, endpoint, user_id, view_args, query_string)``, run for each answer given here;
+#: it may return a function to call when the answer is closed.
+AFTER_ANSWER: dict[str, Callable] = {}
 #: What a session may hold for its page to be answered here: flask-login's keys and the CSRF
 #: token. Anything else (flash messages, ``_remember``, ``_permanent``) goes to Flask.
 SESSION_KEYS = frozenset({"_user_id", "_fresh", "_id", "csrf_token"})
@@ -133,19 +137,22 @@ class FastPages:
                                 count_miss=False)
         if entry is None or len(entry) < 3:
             return None
-        parts, digest, (endpoint, level) = entry
-        if endpoint in SLOW_ENDPOINTS or decide(level, user) != "ok":
+        parts, digest, (endpoint, level, view_args) = entry
+        if decide(level, user) != "ok":
             return None
         holes = self._holes(parts, user, language, endpoint, raw_csrf)
         if holes is None:
             return None
         body = join_parts(parts, holes)
+        after = AFTER_ANSWER.get(endpoint)
+        if after is not None:
+            after = after(app, endpoint, user.id, view_args, environ.get("QUERY_STRING", ""))
         if "nonce" in holes:
-            return _Plain(body, self._headers, None)
+            return _Plain(body, self._headers, None, after)
         tag = etag_of(digest, user.id, language, holes)
         if "HTTP_IF_NONE_MATCH" in environ:
-            return self._conditional(body, tag)
-        return _Plain(body, self._headers, tag)
+            return self._conditional(body, tag, after)
+        return _Plain(body, self._headers, tag, after)
 
     def _identifier(self, environ) -> str | None:
         known = getattr(self.app.login_manager._session_identifier_generator, "known", None)
@@ -201,8 +208,10 @@ class FastPages:
             values[name] = value
         return values
 
-    def _conditional(self, body: bytes, tag: str):
+    def _conditional(self, body: bytes, tag: str, after):
         response = self.app.response_class(body, mimetype="text/html")
+        if after is not None:
+            response.call_on_close(after)
         response.set_etag(tag, weak=True)
         response.headers["Cache-Control"] = "private, no-cache"
         for name, value in self._headers:
@@ -220,16 +229,18 @@ def _problems(app) -> list:
 
 
 class _Plain:
-    __slots__ = ("body", "headers", "tag")
+    __slots__ = ("body", "headers", "tag", "after")
 
-    def __init__(self, body: bytes, headers: list, tag: str | None):
-        self.body, self.headers, self.tag = body, headers, tag
+    def __init__(self, body: bytes, headers: list, tag: str | None, after=None):
+        self.body, self.headers, self.tag, self.after = body, headers, tag, after
 
     def __call__(self, environ, start_response):
         head = [("Content-Type", _HTML), ("Content-Length", str(len(self.body)))]
         if self.tag is not None:
             head += [("ETag", f'W/"{self.tag}"'), ("Cache-Control", "private, no-cache")]
         start_response("200 OK", head + self.headers)
+        if self.after is not None:
+            return ClosingIterator([self.body], self.after)
         return [self.body]
 
 
