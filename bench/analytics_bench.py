@@ -10,7 +10,7 @@
               statistics page through the test client, and their services alone; p50/p99.
               Then cached: CPU time of one request through the WSGI app (no server), the
               owner's cookie as a browser holds it after its first page, for the dashboard,
-              the statistics page and /browse, with the fast path for cached pages
+              the statistics page, /browse, home and a release, with the fast path for cached pages
               (web/page_fast.py) on and off, against hello-world Flask in the same process.
 4. reports  — the year's XLSX and PDF reports (views by day, top 100, cohorts by week), each
               timed alone in-process (a PDF includes its child process).
@@ -21,6 +21,7 @@
               answers the file), and after asking for them on the reports page (the
               analytics-reports job makes them; timed from the form's POST to "made").
 Run: python3 bench/analytics_bench.py [--data DIR] [--seconds 5] [--skip-serve]
+     (on an existing --data: --pages-only, --cached-only, --serve-pages-only)
 """
 from __future__ import annotations
 
@@ -270,7 +271,7 @@ def cached_cpu(data: str, n: int = 2000) -> dict:
 
     today = END.date() - timedelta(days=1)
     urls = {"dashboard": f"/admin/analytics/?from={today - timedelta(days=29)}&to={today}",
-            "stats": "/me/stats", "browse": "/browse"}
+            "stats": "/me/stats", "browse": "/browse", "home": "/", "release": "/releases/1"}
     fast = app.extensions["anihome.fast_pages"]
     out = {"hello_us": per_request(hello, "/hello", {})}
     for name, url in urls.items():
@@ -395,7 +396,7 @@ def _job_report(port: int, headers: dict, fmt: str, today) -> dict:
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def serve(data: str, seconds: int) -> dict:
+def serve(data: str, seconds: int, reports: bool = True) -> dict:
     """Cached pages against hello-world, and the server's RSS around making reports."""
     import http.client
 
@@ -423,6 +424,8 @@ def serve(data: str, seconds: int) -> dict:
         for name, paths in pages.items():
             cb._warm(port, paths, headers)
             out[name] = cb.load(port, paths, headers, seconds, 8)
+        if not reports:
+            return out
         status = lambda: {k: v for k, v in  # noqa: E731
                           (line.split(":", 1) for line in Path(f"/proc/{server.pid}/status").read_text().splitlines())
                           if k in ("VmRSS", "VmHWM")}
@@ -454,6 +457,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--pages-only", action="store_true", help="only phase 3, on an existing --data")
+    parser.add_argument("--serve-pages-only", action="store_true",
+                        help="only phase 5's cached pages under waitress against hello-world, on an existing --data")
     parser.add_argument("--cached-only", action="store_true",
                         help="only phase 3's cached CPU rows, on an existing --data")
     args = parser.parse_args()
@@ -463,6 +468,9 @@ def main() -> None:
     if args.pages_only:
         print(json.dumps(pages(args.data, args.repeat), indent=2), flush=True)
         print(json.dumps({"cached_cpu": cached_cpu(args.data)}, indent=2))
+        return
+    if args.serve_pages_only:
+        print(json.dumps({"serve": serve(args.data, args.seconds, reports=False)}, indent=2))
         return
     if args.cached_only:
         print(json.dumps({"cached_cpu": cached_cpu(args.data)}, indent=2))
