@@ -55,6 +55,7 @@ AFTER_ANSWER: dict[str, Callable] = {}
 #: token. Anything else (flash messages, ``_remember``, ``_permanent``) goes to Flask.
 SESSION_KEYS = frozenset({"_user_id", "_fresh", "_id", "csrf_token"})
 _MEMO_MAX = 1024
+_NEVER_PAGES = ("/api/", "/static/", "/posters/")  # no cached page there: straight to Flask
 _HTML = "text/html; charset=utf-8"
 
 
@@ -90,7 +91,8 @@ class FastPages:
         self._maintenance = _flag(app)
 
     def __call__(self, environ, start_response):
-        if self.enabled and environ.get("REQUEST_METHOD") == "GET" and "HTTP_COOKIE" in environ:
+        if (self.enabled and environ.get("REQUEST_METHOD") == "GET" and "HTTP_COOKIE" in environ
+                and not environ.get("PATH_INFO", "").startswith(_NEVER_PAGES)):
             answer = self._answer(environ)
             if answer is not None:
                 self.hits += 1
