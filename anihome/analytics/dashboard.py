@@ -18,6 +18,7 @@ from . import periods
 from .member_stats import rollup_day
 
 TOP_BY = ("views", "episodes", "members")
+LONG_PERIOD_DAYS = 180  # from here on, top content counts its members through the release index
 SYNC_JOBS = ("kodik-sync", "kodik-full-sync", "kodik-demo")
 #: Cache tags dropped when a sync ends (the cache drops ``job:<id>`` on ``job_finished``).
 HEALTH_TAGS = tuple(f"job:{job}" for job in SYNC_JOBS)
@@ -70,14 +71,17 @@ def top_content(start: date | None, end: date, by: str = "views", limit: int = 1
              "episodes": int(e or 0), "watch_seconds": int(s or 0)}
             for rid, title, value, v, e, s in query.tuples()]
     if by != "members" and rows:
-        # Distinct members of the top releases in the period, found through the day index:
-        # ``release + 0`` keeps the planner off the release index, which would walk the
-        # busiest releases' whole history.
+        # Distinct members of the top releases in the period. For a short period through the
+        # day index (``release + 0`` keeps the planner off the release index, which would walk
+        # the busiest releases' whole history); for a long one (or all time) through the
+        # release index: their whole history is then about what the period holds anyway, and
+        # the day index would walk every member's every release (year: 29 -> 12 ms).
         ids = [r["release_id"] for r in rows]
+        long_period = start is None or (end - start).days >= LONG_PERIOD_DAYS
+        release = DailyMemberRelease.release if long_period else DailyMemberRelease.release + 0
         members = dict(DailyMemberRelease
                        .select(DailyMemberRelease.release, fn.COUNT(DailyMemberRelease.user.distinct()))
-                       .where(_range(DailyMemberRelease, start, end)
-                              & (DailyMemberRelease.release + 0).in_(ids))
+                       .where(_range(DailyMemberRelease, start, end) & release.in_(ids))
                        .group_by(DailyMemberRelease.release).tuples())
     else:
         members = {r["release_id"]: r["value"] for r in rows}

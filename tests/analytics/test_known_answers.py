@@ -3,7 +3,7 @@
 Days are Moscow days (UTC+3): alice's session at 22:00 UTC on 11-03 belongs to Wednesday
 11-04 at 01:00, and her view at 21:59 UTC to 11-04 as well.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from anihome.analytics import cohorts, completion, dashboard, member_stats, rollup
 from anihome.library import lists
@@ -110,6 +110,11 @@ def test_dashboard_series_top_content_and_dubs(house):
     assert [(r["title"], r["value"], r["members"]) for r in by_members] == [
         ("Атака титанов", 3, 3), ("Kids Show", 1, 1), ("The Movie", 1, 1)]
     assert by_views[0]["members"] == 3
+    # a short period counts members through the day index, a long one through the release index
+    short = dashboard.top_content(D(2026, 11, 1), TODAY, "views")
+    year = dashboard.top_content(TODAY - timedelta(days=dashboard.LONG_PERIOD_DAYS), TODAY, "views")
+    assert [(r["title"], r["members"]) for r in short] == [(r["title"], r["members"]) for r in year] == [
+        ("Атака титанов", 3), ("Kids Show", 1), ("The Movie", 1)]
     assert dashboard.totals(None, TODAY) == {"views": 7, "watch_seconds": 15360, "hours": 4.3,
                                              "episodes": 8, "members": 4}
     assert [d["name"] for d in dashboard.top_dubs(None, TODAY)] == ["AniDub", "Movie Dub", "AniLibria", "Subs Team"]
