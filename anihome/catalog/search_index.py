@@ -135,6 +135,10 @@ def index_releases(rows, *, fresh: Iterable[int] = (), everything: bool = False,
             database.execute_sql(f"DELETE FROM release_search WHERE rowid IN ({marks})", chunk)
     titles = [(rank_key(popularity, rid, variant), rid, key) for rid, popularity, seen in variants
               if rid < RELEASE_ID_LIMIT for variant, key in enumerate(seen[:MAX_VARIANTS])]
+    # In rowid order: FTS5 flushes its pending terms into a new segment whenever a rowid is not
+    # above the last one of the transaction (random ranks made a segment per title), and the
+    # B-tree inserts of release_title stay local.
+    titles.sort()
     cursor = database.cursor()
     if titles:
         cursor.executemany('INSERT INTO release_title (id, release_id, "key") VALUES (?, ?, ?)', titles)

@@ -96,6 +96,7 @@ class Page:
     total: int
     cursor: str | None  # None on the last page
     number: int  # 1 for the first page of this walk
+    ahead: int = 0  # pages already fetched behind this one when the prefetching walker handed it out
 
     @property
     def is_last(self):

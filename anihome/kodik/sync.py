@@ -25,7 +25,7 @@ import queue
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping
 
 from .. import events
@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 LIST_PARAMS = {"types": ",".join(ANIME_TYPES), "with_material_data": "true", "with_episodes": "true",
                "limit": "100"}
 CHUNK_ITEMS = 300
+# Pages the walker fetches ahead of the writer (a full queue means it holds one more, waiting to put it).
+PREFETCH_PAGES = 2
+# Chunks that may share one write transaction when the walker is ahead of the writer.
+CHUNKS_PER_COMMIT = 3
 # WAL pages between automatic checkpoints during a full walk (SQLite's default is 1000):
 # fewer checkpoints (and their fsyncs) while hundreds of chunks commit; ~40 MB of WAL at most.
 BULK_WAL_PAGES = 10_000
@@ -129,7 +133,7 @@ def _fetch(client: KodikClient, cursor: str | None, number: int) -> Page:
                 cursor_from_next_page(envelope.get("next_page")), number)
 
 
-def walk(client: KodikClient, cursor: str | None = None, prefetch: int = 2) -> Iterator[Page]:
+def walk(client: KodikClient, cursor: str | None = None, prefetch: int = PREFETCH_PAGES) -> Iterator[Page]:
     """Yield /list pages from ``cursor`` on, fetching up to ``prefetch`` pages ahead in a thread."""
     if prefetch <= 0:
         current, number = cursor, 0
@@ -166,7 +170,7 @@ def walk(client: KodikClient, cursor: str | None = None, prefetch: int = 2) -> I
                 return
             if isinstance(page, BaseException):
                 raise page
-            yield page
+            yield replace(page, ahead=pages.qsize())
     finally:
         stop.set()
         while thread.is_alive():  # unblock a producer waiting on a full queue
@@ -202,6 +206,40 @@ def bulk_wal():
         database.execute_sql("PRAGMA wal_autocheckpoint=1000")
 
 
+@contextmanager
+def closing_walk(pages: Iterator[Page]):
+    """Stop the walk's prefetching thread when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
+
+
+def _next_chunk(pages: Iterator[Page], chunk_items: int, full: state.FullSyncState,
+                ) -> tuple[list[dict], Page | None, int, bool, KodikError | None]:
+    """Pages from the walk up to ``chunk_items`` items: (items, last page, pages, whether the
+    walk ended with them, the KodikError that stopped the walk after them if one did)."""
+    items: list[dict] = []
+    last: Page | None = None
+    count = 0
+    try:
+        for page in pages:
+            if full.top is None and full.next is None and page.number == 1 and page.items:
+                full.top = kodik_time(max(item.get("updated_at", "") for item in page.items))
+            items.extend(page.items)
+            count += 1
+            last = page
+            if page.is_last:
+                return items, last, count, True, None
+            if len(items) >= chunk_items:
+                return items, last, count, False, None
+    except KodikError as exc:  # the pages already fetched are stored before it is raised
+        return items, last, count, False, exc
+    return items, last, count, True, None
+
+
 def run_full(client: KodikClient, progress: Progress | None = None, chunk_items: int = CHUNK_ITEMS,
              writer: CatalogWriter | None = None) -> SyncReport:
     """Walk the whole anime catalog (resuming an unfinished walk), then retire what vanished."""
@@ -215,43 +253,39 @@ def run_full(client: KodikClient, progress: Progress | None = None, chunk_items:
         report.resumed = True
         log.info("kodik sync resuming full sync started_at=%s pages=%d items=%d", full.started_at, full.pages,
                  full.items)
-    buffer: list[dict] = []
-    buffered_pages = 0
 
-    def flush(next_cursor: str | None, total: int) -> None:
-        nonlocal buffer, buffered_pages
-
-        def remember(result: ChunkResult) -> None:
-            full.next, full.total = next_cursor, total
-            full.walked = next_cursor is None
-            full.pages += buffered_pages
-            full.items += result.items
-            state.save_full(full)
-
-        result = writer.write(buffer, before_commit=remember)
+    def store(items: list[dict], last: Page, count: int, ended: bool) -> None:
+        result = writer.add(items)
+        full.next, full.total, full.walked = None if ended else last.cursor, last.total, ended
+        full.pages += count
+        full.items += result.items
+        state.save_full(full)  # in the same transaction as the rows: a restart resumes after them
         report.add(result)
-        report.pages += buffered_pages
-        buffer, buffered_pages = [], 0
-        if progress:
-            progress(report, full.items, full.total)
+        report.pages += count
 
-    last: Page | None = None
-    try:
-        with bulk_wal(), fewer_collections():
-            for page in () if full.walked else walk(client, full.next):
-                if full.top is None and full.next is None and page.number == 1 and page.items:
-                    full.top = kodik_time(max(item.get("updated_at", "") for item in page.items))
-                buffer.extend(page.items)
-                buffered_pages += 1
-                last = page
-                if len(buffer) >= chunk_items or page.is_last:
-                    flush(page.cursor, page.total)
-    except KodikError:
-        if buffered_pages and last is not None:  # keep the pages already fetched
-            flush(last.cursor, last.total)
-        raise
-    if buffered_pages:
-        flush(None, last.total if last else 0)
+    pages = iter(()) if full.walked else walk(client, full.next)
+    ended, failure = full.walked, None
+    with bulk_wal(), fewer_collections(), closing_walk(pages):
+        while not ended and failure is None:
+            items, last, count, ended, failure = _next_chunk(pages, chunk_items, full)
+            if not count:
+                break
+            # Pages are awaited outside the transaction; the chunks after the first share it only
+            # while the walker already holds their pages (the writer is the bottleneck), so a slow
+            # Kodik never keeps the write lock, and each commit writes the pages it dirtied once.
+            with writer.transaction():
+                store(items, last, count, ended)
+                grouped = 1
+                while not ended and failure is None and grouped < CHUNKS_PER_COMMIT \
+                        and last.ahead >= min(count, PREFETCH_PAGES):
+                    items, last, count, ended, failure = _next_chunk(pages, chunk_items, full)
+                    if count:
+                        store(items, last, count, ended)
+                        grouped += 1
+            if progress:
+                progress(report, full.items, full.total)
+    if failure is not None:
+        raise failure
 
     newest = full.top
     if newest:  # items that changed during the walk moved in front of it: store them too

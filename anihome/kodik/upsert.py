@@ -1,6 +1,7 @@
 """Write a chunk of Kodik items into the catalog in one short write transaction.
 
-``CatalogWriter.write(items, before_commit=...)`` upserts releases, translations and
+``CatalogWriter.write(items, before_commit=...)`` (or several ``add(items)`` inside one
+``transaction()``) upserts releases, translations and
 episodes with a handful of set-based statements per chunk (no per-row ORM objects),
 keeps genres/studios and the search index in step, keeps each release's availability
 and Kodik time in step with its translations, and runs ``before_commit`` (the sync
@@ -24,7 +25,8 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 from .. import events
 from ..catalog.search_index import index_releases
@@ -99,27 +101,50 @@ class CatalogWriter:
         self.sync_id = uuid.uuid4().hex[:12]
         self._tags: dict[str, dict[str, int]] = {}
         self._dumps: Callable[[dict], str] | None | bool = False  # False: not probed yet
+        self._pending: list[ChunkResult] | None = None  # results of the open transaction()
 
     # --- public ---------------------------------------------------------------------------
     def write(self, items: Iterable[dict], before_commit: Callable[[ChunkResult], None] | None = None,
               ) -> ChunkResult:
         """Upsert ``items`` in one write transaction, then send the catalog signals."""
+        with self.transaction():
+            result = self.add(items)
+            if before_commit is not None:
+                before_commit(result)
+        return result
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction for one or more ``add`` calls; their signals go after its commit.
+
+        A full walk writes a few chunks per transaction while pages are waiting: each commit
+        writes every page it dirtied (index pages over and over), so fewer commits cost less."""
+        if self._pending is not None:
+            raise RuntimeError("a CatalogWriter transaction is already open")
+        self._pending = []
+        try:
+            with write_transaction():
+                yield
+            done = self._pending
+        finally:
+            self._pending = None
+        for result in done:
+            self._send(result)
+
+    def add(self, items: Iterable[dict]) -> ChunkResult:
+        """Upsert ``items`` inside the open ``transaction()``; signals wait for its commit."""
+        if self._pending is None:
+            raise RuntimeError("CatalogWriter.add needs an open transaction()")
         unique: dict[str, dict] = {}
         for item in items:
             unique.setdefault(item["id"], item)
         result = ChunkResult(items=len(unique))
         if unique:
-            with write_transaction():
-                self._write(list(unique.values()), result)
-                if before_commit is not None:
-                    before_commit(result)
-                if self.announce and (result.new_episodes or result.status_changes):
-                    events.catalog_written.send(None, sync_id=self.sync_id, new_episodes=result.new_episodes,
-                                                status_changes=result.status_changes)
-        elif before_commit is not None:
-            with write_transaction():
-                before_commit(result)
-        self._send(result)
+            self._write(list(unique.values()), result)
+            if self.announce and (result.new_episodes or result.status_changes):
+                events.catalog_written.send(None, sync_id=self.sync_id, new_episodes=result.new_episodes,
+                                            status_changes=result.status_changes)
+        self._pending.append(result)
         return result
 
     # --- steps ----------------------------------------------------------------------------
