@@ -1,0 +1,101 @@
+"""A full walk writes several chunks per transaction while the walker is ahead of the writer.
+
+The cursor still commits with the rows it follows: a failure inside a group rolls the whole
+group back and the next run resumes after the last commit, to the same catalog. When the
+walker has no pages waiting (Kodik is the bottleneck), every chunk commits on its own.
+"""
+from dataclasses import replace
+
+import pytest
+
+from anihome import events
+from anihome.catalog.search_index import reindex_releases
+from anihome.db import database
+from anihome.kodik import state, sync
+from anihome.kodik.upsert import CatalogWriter
+from anihome.models import Translation
+
+from .conftest import catalog_dump
+
+PAGE = 100  # the fake's page size: chunks of 100 items are one page each
+
+
+class CountingWriter(CatalogWriter):
+    """Counts the chunks of every transaction; raises in the ``fail_at``-th chunk when asked to."""
+
+    def __init__(self, fail_at: int | None = None):
+        super().__init__()
+        self.groups: list[int] = []
+        self.fail_at = fail_at
+
+    def transaction(self):
+        self.groups.append(0)
+        return super().transaction()
+
+    def add(self, items):
+        self.groups[-1] += 1
+        if sum(self.groups) == self.fail_at:
+            raise RuntimeError("disk full")
+        return super().add(items)
+
+
+def _walker(ahead: int):
+    """The real walker, reporting ``ahead`` pages waiting behind every page it hands out."""
+    real = sync.walk
+
+    def walk(client, cursor=None, prefetch=sync.PREFETCH_PAGES):
+        for page in real(client, cursor, prefetch=0):
+            yield replace(page, ahead=ahead)
+    return walk
+
+
+def test_chunks_share_a_transaction_while_the_walker_has_their_pages(db, fake, kodik, monkeypatch):
+    monkeypatch.setattr(sync, "walk", _walker(ahead=2))
+    writer = CountingWriter()
+
+    report = sync.run_full(kodik, chunk_items=PAGE, writer=writer)
+
+    # 400 items, ~360 of them anime: 4 pages, then the catch-up walk's own small write
+    assert writer.groups[:2] == [3, 1]
+    assert Translation.select().count() == report.translations_new > 300
+
+
+def test_every_chunk_commits_alone_when_no_page_is_waiting(db, fake, kodik, monkeypatch):
+    monkeypatch.setattr(sync, "walk", _walker(ahead=0))
+    writer = CountingWriter()
+
+    sync.run_full(kodik, chunk_items=PAGE, writer=writer)
+
+    assert writer.groups[:4] == [1, 1, 1, 1] and len(writer.groups) in (4, 5)
+
+
+def test_a_failure_inside_a_group_resumes_after_the_last_commit_to_the_same_catalog(db, fake, kodik, monkeypatch):
+    monkeypatch.setattr(sync, "walk", _walker(ahead=2))
+    changed: list[list[int]] = []
+
+    def note(sender, release_ids):
+        changed.append(release_ids)
+
+    events.catalog_changed.connect(note)
+    try:
+        with pytest.raises(RuntimeError):
+            sync.run_full(kodik, chunk_items=PAGE, writer=CountingWriter(fail_at=2))
+        assert state.load_full() is None  # the first group (chunks 1-3) never committed
+        assert Translation.select().count() == 0 and changed == []
+
+        with pytest.raises(RuntimeError):
+            sync.run_full(kodik, chunk_items=PAGE, writer=CountingWriter(fail_at=4))
+        assert state.load_full().pages == 3 and Translation.select().count() == 3 * PAGE
+        assert len(changed) == 3  # one catalog_changed per committed chunk, after the commit
+
+        report = sync.run_full(kodik, chunk_items=PAGE, writer=CountingWriter())
+    finally:
+        events.catalog_changed.disconnect(note)
+    assert report.resumed
+    resumed = catalog_dump()
+    database.execute_sql('DELETE FROM "release"')
+    reindex_releases(None)
+    for key in (state.WATERMARK_KEY, state.FULL_KEY):
+        state.delete(key)
+    sync.run_full(kodik)
+    assert catalog_dump() == resumed
