@@ -9,7 +9,6 @@ previous results in place: a table is only replaced once its new rows are comput
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import logging
 import resource
@@ -21,6 +20,7 @@ from .. import db
 from ..clock import utcnow
 from ..config import load_settings
 from ..models import Forecast, ForecastReport, JobRun, Recommendation, SimilarRelease
+from ..ops import memory
 from . import data
 
 log = logging.getLogger("anihome.learn")
@@ -169,7 +169,7 @@ def learn(progress) -> dict:
         steps.done("similar")
         del vectors, seeds
     del catalog, members
-    gc.collect()
+    memory.release()  # the freed arrays and objects back to the system before scikit-learn comes in
     progress(0.85, "forecasting")
     from . import forecaster  # scikit-learn: after the big arrays are gone
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anihome.learn import forecaster, recommender, text
+from anihome.learn import forecaster, recommender, svd, text
 from anihome.learn.data import CatalogFeatures
 
 
@@ -164,6 +164,14 @@ def test_the_release_vectors_are_scikit_learns_without_scikit_learn(releases, vo
     theirs = _sklearn_embed(catalog, dimensions)
     assert ours.shape == theirs.shape and str(ours.dtype) == "float32"
     assert abs(ours - theirs).max() < 5e-4
+
+
+def test_the_release_vectors_are_the_same_when_the_products_go_in_bands_of_rows(monkeypatch):
+    catalog = _catalog(300)
+    catalog.text = _corpus(300, 2000, seed=9)
+    whole = recommender.embed(catalog, 32)
+    monkeypatch.setattr(svd, "ROWS_PER_BAND", 7)
+    assert abs(recommender.embed(catalog, 32) - whole).max() < 1e-4  # float32 sums in another order
 
 
 def test_a_catalog_without_any_description_word_is_still_embedded():
