@@ -18,7 +18,6 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
-from xml.etree import ElementTree as ET
 
 from .. import events
 from ..catalog.agecap import allowed, apply_age_cap, member_cap
@@ -53,6 +52,8 @@ NO_DATE = "0000-00-00"
 def export_xml(user_id: int) -> tuple[bytes, int]:
     """The member's list entries as a MAL export; returns (xml bytes, entries left out
     because their release has no MyAnimeList/shikimori id)."""
+    from xml.etree import ElementTree as ET  # only here: the serving process need not hold it
+
     user = User.get_by_id(user_id)
     rows = list(apply_age_cap(ListEntry.select(ListEntry, Release).join(Release)
                               .where(ListEntry.user == user_id)

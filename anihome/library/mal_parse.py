@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import zlib
 from typing import BinaryIO, Iterator
-from xml.parsers import expat
 
 from ..errors import AppError
 
@@ -133,6 +132,8 @@ class MarkupGuard:
 def read_entries(stream: BinaryIO) -> Iterator[dict[str, str]]:
     """The ``<anime>`` entries of a MAL export as {field: text}, only ``FIELDS`` kept, yielded
     as each chunk is parsed (the caller keeps what it needs, not the dicts)."""
+    from xml.parsers import expat  # only here: the serving process need not hold it until an import
+
     parser = expat.ParserCreate(intern=None)
     guard = MarkupGuard()
     animes: list[dict[str, str]] = []  # parsed from the current chunk

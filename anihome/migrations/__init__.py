@@ -17,6 +17,7 @@ import importlib
 import logging
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
@@ -42,6 +43,16 @@ class Migration:
     up: Callable[[Database], None]
 
 
+def _imported_when_applied(module_name: str) -> Callable[[Database], None]:
+    """A migration's ``up``, importing its module only when it runs: a start-up with nothing
+    to apply imports none of them (their frozen table definitions held ~1.3 MB in the serving
+    process; docs/benchmarks.md, issue 17)."""
+    def up(db: Database) -> None:
+        importlib.import_module(module_name).up(db)
+
+    return up
+
+
 def discover(package: ModuleType | None = None) -> list[Migration]:
     """Every migration module in ``package`` (this one by default), in version order."""
     package = package or importlib.import_module(__name__)
@@ -50,13 +61,29 @@ def discover(package: ModuleType | None = None) -> list[Migration]:
         match = _NAME.match(info.name)
         if not match:
             continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        found.append(Migration(int(match.group(1)), match.group(2), module.up))
+        found.append(Migration(int(match.group(1)), match.group(2),
+                               _imported_when_applied(f"{package.__name__}.{info.name}")))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise MigrationError(f"duplicate migration numbers: {versions}")
     return found
+
+
+def forget_imported() -> list[str]:
+    """Drop the migration modules imported so far (and their ``schema`` helpers) from the
+    import system, so their frozen table definitions can be freed: the serving process needs
+    them once at start-up (to migrate, and for ``ops.guards.reference_schema``); a later
+    migration imports its module again. Returns the names dropped."""
+    package = sys.modules[__name__]
+    names = [name for name in sys.modules if name.startswith(__name__ + ".")
+             and (_NAME.match(name.rpartition(".")[2]) or name == f"{__name__}.schema")]
+    for name in names:
+        module = sys.modules.pop(name)
+        short = name.rpartition(".")[2]
+        if getattr(package, short, None) is module:
+            delattr(package, short)
+    return names
 
 
 def _ensure_version_table(db: Database) -> None:

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from .. import db
-from ..migrations import MigrationError, current_version, head_version, migrate
+from ..migrations import MigrationError, current_version, forget_imported, head_version, migrate
 from ..kodik.settings import move_token_out_of_database
 from ..migrations.backup import backup_sqlite
 from ..ops.backups import BackupError
@@ -76,6 +76,7 @@ def prepare_database(app) -> list[int]:
         raise StartupError(str(exc)) from exc
     record_startup_check(app)
     warn_if_loose(settings["DATA_DIR"])
+    forget_imported()  # the migrations are done with: their table definitions need not stay in memory
     return applied
 
 
