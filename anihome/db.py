@@ -30,6 +30,21 @@ SQLITE_PRAGMAS = {
 }
 
 
+#: prepared statements each connection keeps (Python's default is 128); measured in
+#: docs/benchmarks.md (issue 17): 32 hold the request path's statements
+SQLITE_STATEMENT_CACHE = 32
+
+
+def sqlite_pragmas(settings: dict) -> dict:
+    """SQLITE_PRAGMAS plus the heap SQLite aims to stay under in the whole process
+    (``SQLITE_SOFT_HEAP_LIMIT_MB``, 0 for none): past it, connections reuse the pages they
+    cache instead of allocating more."""
+    pragmas = dict(SQLITE_PRAGMAS)
+    if settings["SQLITE_SOFT_HEAP_LIMIT_MB"] > 0:
+        pragmas["soft_heap_limit"] = settings["SQLITE_SOFT_HEAP_LIMIT_MB"] * 1024 * 1024
+    return pragmas
+
+
 def sqlite_path(settings: dict) -> Path:
     return Path(settings["DATA_DIR"]) / "anihome.db"
 
@@ -104,8 +119,9 @@ def open_database(settings: dict) -> Database:
     private_dir(path.parent)  # the file itself is made private by start-up (serving.startup)
     # A small pool: opening a connection re-reads the schema and applies the pragmas (measured in
     # docs/benchmarks.md), so request threads and jobs reuse connections. close() returns one.
-    return PooledSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5, check_same_thread=False,
-                                max_connections=settings["THREADS"] + 8, stale_timeout=600)
+    return PooledSqliteDatabase(str(path), pragmas=sqlite_pragmas(settings), timeout=5, check_same_thread=False,
+                                max_connections=settings["THREADS"] + 8, stale_timeout=600,
+                                cached_statements=SQLITE_STATEMENT_CACHE)
 
 
 def bind(db: Database) -> None:

@@ -71,11 +71,31 @@ def _sqlite_bytes() -> int:
     return int(lib.sqlite3_memory_used())
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def _malloc_mb() -> dict:
+    """glibc malloc: bytes in use and free-but-kept over all arenas (MB); {} without glibc 2.33+."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = _MallInfo2
+    except (OSError, AttributeError):
+        return {}
+    info = libc.mallinfo2()
+    return {"in_use": (info.uordblks + info.hblkhd) / 2**20, "free": info.fordblks / 2**20}
+
+
 def _make_app(data: str, **overrides):
-    """The app as run.py builds it (no test helpers imported: pytest alone adds ~10 MB)."""
+    """The app as run.py builds it (no test helpers imported: pytest alone adds ~10 MB),
+    malloc tuned as ``serving.server.run_server`` tunes it."""
     from anihome import create_app
+    from anihome.config import load_settings
+    from anihome.ops.memory import tune_malloc
     from anihome.serving.startup import prepare_database
 
+    tune_malloc(load_settings({"DATA_DIR": str(Path(data) / "data"), **overrides}))
     app = create_app({"DATA_DIR": str(Path(data) / "data"), **overrides})
     prepare_database(app)
     return app
@@ -154,13 +174,26 @@ def role_serve(args) -> None:
 
         @access("public")
         def bench_memory():  # bench only: what this process holds, read between load phases
+            from flask import request
+
+            from anihome.ops.memory import _malloc_trim
+
+            trim_ms = None
+            if request.args.get("trim"):  # what one more malloc_trim(0) gives back, and what it costs
+                started = time.perf_counter()
+                _malloc_trim()
+                trim_ms = (time.perf_counter() - started) * 1000
             pool = app.extensions["anihome.db"]
-            return jsonify({"rss_mb": _status_mb("VmRSS"), "hwm_mb": _status_mb("VmHWM"),
-                            "sqlite_bytes": _sqlite_bytes(), "cache": get_cache(app).stats(),
+            return jsonify({"rss_mb": _status_mb("VmRSS"), "hwm_mb": _status_mb("VmHWM"), "malloc": _malloc_mb(),
+                            "trim_ms": trim_ms, "sqlite_bytes": _sqlite_bytes(), "cache": get_cache(app).stats(),
                             "connections": len(getattr(pool, "_connections", ())) + len(getattr(pool, "_in_use", {})),
                             "templates": len(app.jinja_env.cache or {})})
 
         app.add_url_rule("/__bench/memory", "bench_memory", bench_memory)
+    if args.which != "hello":  # as serving.startup.serve does
+        from anihome.ops.memory import start_trimming
+
+        start_trimming(app.config["MALLOC_TRIM_SECONDS"])
     server = create_server(app, host="127.0.0.1", port=0, threads=catalog_bench.WAITRESS_THREADS)
     print(server.effective_port, flush=True)
     server.run()
@@ -379,6 +412,7 @@ def main() -> None:
             stop.set()
             sampler.join()
         memory["after mixed load"] = _get_json(port, "/__bench/memory")
+        memory["then malloc_trim(0)"] = _get_json(port, "/__bench/memory?trim=1")
         memory["mixed load RSS samples (every 5 s)"] = [round(before, 1), *samples]
     finally:
         proc.terminate()
@@ -405,19 +439,21 @@ def main() -> None:
         print(f"| {name} | {r['rps']:.0f} | {100 * r['rps'] / hello['rps']:.0f}% | {r['p50']:.2f} | "
               f"{r['p99']:.2f} | {r['non2xx']} |")
     print("\n| serving process | RSS MB | peak MB | cache entries | cache MB (budget) | hit ratio | evictions | "
-          "SQLite allocator MB | pooled connections |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "SQLite allocator MB | pooled connections | malloc in use / free MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, m in memory.items():
         if isinstance(m, list):
             continue
         c = m["cache"]
         print(f"| {name} | {m['rss_mb']:.1f} | {m['hwm_mb']:.1f} | {c['entries']} | {c['bytes'] / 2**20:.1f} "
               f"({c['max_bytes'] / 2**20:.0f}) | {c['hit_ratio']:.2f} | {c['evictions']} | "
-              f"{m['sqlite_bytes'] / 2**20:.1f} | {m['connections']} |")
+              f"{m['sqlite_bytes'] / 2**20:.1f} | {m['connections']} | "
+              f"{m['malloc'].get('in_use', 0):.1f} / {m['malloc'].get('free', 0):.1f} |")
     print("\n| in-process, one request (CPU time, no server) | µs | hello-world ÷ this |")
     print("|---|---:|---:|")
     for name, micros in cpu.items():
         print(f"| {name} | {micros:.0f} | {100 * cpu['hello-world Flask'] / micros:.0f}% |")
+    print(f"\none malloc_trim(0) after the mixed load took {memory['then malloc_trim(0)']['trim_ms']:.1f} ms")
     print(f"\nmixed load RSS samples, MB: {memory['mixed load RSS samples (every 5 s)']}")
     print(f"\nmemory breakdown (a fresh process): {json.dumps(breakdown)}")
     tool = hello["tool"]

@@ -9,11 +9,23 @@ current connection's page cache (``PRAGMA shrink_memory``), collects garbage cyc
 calls glibc's ``malloc_trim(0)``, which returns the free pages of every arena to the
 system. Where there is no glibc (musl, macOS) the trim is skipped. Measured in
 docs/benchmarks.md ("Memory of long work", bench/long_work_memory_bench.py).
+
+``tune_malloc(settings)`` runs once when the server starts, before any thread: it caps
+glibc's malloc arenas (``MALLOC_ARENA_MAX``; glibc's default is eight per core, one per
+thread that allocates, each keeping its own free memory) and fixes the size from which a
+block gets its own mapping (``MALLOC_MMAP_THRESHOLD_KB``). glibc raises that threshold by
+itself after the first big block is freed (up to 32 MB), after which big buffers (SQLite's
+sorter, a long JSON export) come from the arenas and their memory stays with the process;
+a fixed threshold hands every big block back to the system when it is freed.
+``start_trimming(seconds)`` runs ``malloc_trim(0)`` every ``MALLOC_TRIM_SECONDS`` in a
+daemon thread of the server, so the free pages request threads leave inside the arenas go
+back too. Measured in docs/benchmarks.md (issue 17, "Serving: member pages ... bounded memory").
 """
 from __future__ import annotations
 
 import gc
 import logging
+import threading
 
 from ..db import database, is_sqlite
 
@@ -21,18 +33,73 @@ log = logging.getLogger(__name__)
 
 _trim = None  # the libc function once looked up; False where there is none
 
+#: mallopt(3) parameters (glibc's malloc.h)
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+
+
+def _glibc():
+    """glibc as loaded in this process, or None (musl, macOS, Windows)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)  # the symbols already loaded: no ldconfig, no search
+        libc.gnu_get_libc_version  # only glibc has it  # noqa: B018
+        return libc
+    except (OSError, AttributeError, TypeError):
+        return None
+
 
 def _malloc_trim() -> bool:
     global _trim
     if _trim is None:
-        try:
+        libc = _glibc()
+        if libc is None:
+            _trim = False
+        else:
             import ctypes
 
-            _trim = ctypes.CDLL(None).malloc_trim  # the symbols already loaded: no ldconfig, no search
+            _trim = libc.malloc_trim
             _trim.argtypes, _trim.restype = [ctypes.c_size_t], ctypes.c_int
-        except (OSError, AttributeError):  # not glibc
-            _trim = False
     return bool(_trim and _trim(0))
+
+
+def start_trimming(seconds: float) -> threading.Event | None:
+    """Every ``seconds``, hand the arenas' free pages back to the system (``malloc_trim(0)``)
+    from a daemon thread; set the returned event to stop it. None when off or not glibc."""
+    if seconds <= 0 or _glibc() is None:
+        return None
+    stop = threading.Event()
+
+    def trim_until_stopped() -> None:
+        while not stop.wait(seconds):
+            _malloc_trim()
+
+    threading.Thread(target=trim_until_stopped, name="anihome-malloc-trim", daemon=True).start()
+    return stop
+
+
+def tune_malloc(settings: dict) -> dict[str, int]:
+    """Cap glibc's arenas and fix its mmap threshold (settings ``MALLOC_ARENA_MAX``,
+    ``MALLOC_MMAP_THRESHOLD_KB``; 0 leaves glibc's own behaviour). Call once at process
+    start, before threads are started. Returns what was applied; {} where there is no glibc."""
+    wanted = {"arena_max": (M_ARENA_MAX, settings["MALLOC_ARENA_MAX"]),
+              "mmap_threshold_kb": (M_MMAP_THRESHOLD, settings["MALLOC_MMAP_THRESHOLD_KB"] * 1024)}
+    if not any(value > 0 for _, value in wanted.values()):
+        return {}
+    libc = _glibc()
+    if libc is None:
+        log.info("malloc_tuning skipped=not-glibc")
+        return {}
+    import ctypes
+
+    libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    applied = {}
+    for name, (param, value) in wanted.items():
+        if value > 0 and libc.mallopt(param, value) == 1:
+            applied[name] = value // 1024 if name == "mmap_threshold_kb" else value
+    log.info("malloc_tuning %s", " ".join(f"{k}={v}" for k, v in applied.items()))
+    return applied
 
 
 def shrink_connection() -> None:

@@ -13,6 +13,7 @@ def run_server(host: str | None = None, port: int | None = None, scheduler: bool
     from .. import create_app
     from ..config import load_settings
     from ..ops.explain import plain_lines
+    from ..ops.memory import tune_malloc
     from ..ops.restore import hold_server_lock
     from .startup import prepare_database, serve
 
@@ -21,6 +22,7 @@ def run_server(host: str | None = None, port: int | None = None, scheduler: bool
         settings = load_settings()
         data_dir = settings["DATA_DIR"]
         _start_logging(data_dir, settings["LOG_LEVEL"])
+        tune_malloc(settings)  # before any thread allocates (the scheduler's, waitress's)
         app = create_app()
         hold_server_lock(app)  # one server per data dir; `backup restore` waits for it to stop
         prepare_database(app)

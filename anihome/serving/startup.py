@@ -86,15 +86,19 @@ def serve(app, host: str | None = None, port: int | None = None, scheduler: bool
 
     from ..jobs.runner import mark_interrupted_runs
     from ..jobs.scheduler import start_scheduler, stop_scheduler
+    from ..ops.memory import start_trimming
 
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
     mark_interrupted_runs(app)
     if scheduler:
         start_scheduler(app)
+    trimming = start_trimming(app.config["MALLOC_TRIM_SECONDS"])
     log.info("serving host=%s port=%s", host, port)
     try:
         waitress_serve(app, host=host, port=port, threads=app.config["THREADS"],
                        ident="AniHome", clear_untrusted_proxy_headers=True)
     finally:
+        if trimming is not None:
+            trimming.set()
         stop_scheduler(app)
