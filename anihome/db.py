@@ -73,6 +73,11 @@ def open_postgres(url: str, max_connections: int = 20) -> Database:
     from playhouse.db_url import parse
     from playhouse.pool import PooledPostgresqlDatabase
 
+    from .serving.lean_imports import drivers_hidden
+
+    if drivers_hidden():
+        raise DatabaseURLError("this server was started for SQLite (without the PostgreSQL driver) and "
+                               "cannot open PostgreSQL; start AniHome again with DATABASE_URL set")
     try:
         import psycopg2  # noqa: F401  (the driver Peewee uses; checked here for a plain message)
     except ImportError as exc:

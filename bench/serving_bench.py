@@ -165,6 +165,9 @@ def role_serve(args) -> None:
         def hello():
             return "Hello, World!"
     else:
+        from anihome.serving.lean_imports import hide_unused_modules
+
+        hide_unused_modules({"DATA_DIR": str(Path(args.data) / "data")})  # first, as run_server does
         from flask import jsonify
 
         from anihome.cache import get_cache

@@ -10,6 +10,9 @@ log = logging.getLogger(__name__)
 
 def run_server(host: str | None = None, port: int | None = None, scheduler: bool = True) -> int:
     """Start AniHome; a failure prints one or two plain lines (the traceback goes to the log file)."""
+    from .lean_imports import hide_unused_modules
+
+    hide_unused_modules()  # first, before anything imports Peewee or requests
     from .. import create_app
     from ..config import load_settings
     from ..ops.explain import plain_lines

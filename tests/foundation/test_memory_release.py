@@ -2,6 +2,8 @@
 report routes once their answer is sent (``ops.memory``; numbers in docs/benchmarks.md)."""
 from __future__ import annotations
 
+import pytest
+
 from anihome.jobs.runner import run_job
 from anihome.ops import memory
 
@@ -120,6 +122,7 @@ def test_the_server_tunes_malloc_before_building_the_app_and_trims_while_serving
     assert order == [("tune", 2), ("create_app",), ("trim", 7.0), ("serve",)]
 
 
+@pytest.mark.sqlite_only("SQLite's own process-wide heap limit")
 def test_a_soft_heap_limit_setting_reaches_sqlite(tmp_path):
     from anihome import create_app, db as dbmod
 
