@@ -248,6 +248,9 @@ def sign_in(port: int, username: str) -> str:
 
 def role_memory(args) -> None:
     started = _status_mb("VmRSS")
+    from anihome.serving.lean_imports import hide_unused_modules
+
+    hide_unused_modules({"DATA_DIR": str(Path(args.data) / "data")})  # as run_server does
     import flask  # noqa: F401
     import waitress  # noqa: F401
 
