@@ -35,7 +35,7 @@ from . import state
 from .client import ANIME_TYPES, KodikClient, Page, cursor_from_next_page
 from .errors import KodikBadResponse, KodikError, KodikTokenRejected, KodikUnavailable
 from .mapping import kodik_time
-from .upsert import CatalogWriter, ChunkResult, recompute_releases
+from .upsert import CatalogWriter, ChunkResult, index_unindexed, recompute_releases
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ CHUNK_ITEMS = 300
 PREFETCH_PAGES = 2
 # Chunks that may share one write transaction when the walker is ahead of the writer.
 CHUNKS_PER_COMMIT = 3
+# Releases a full walk inserts go to the search index this many at a time (one sorted write
+# instead of one per chunk: ~half the index's cost); a killed run's are indexed by the next.
+INDEX_BATCH = 500
 # WAL pages between automatic checkpoints during a full walk (SQLite's default is 1000):
 # fewer checkpoints (and their fsyncs) while hundreds of chunks commit; ~40 MB of WAL at most.
 BULK_WAL_PAGES = 10_000
@@ -217,6 +220,24 @@ def closing_walk(pages: Iterator[Page]):
             close()
 
 
+@contextmanager
+def batched_index(writer: CatalogWriter):
+    """Let ``writer`` index the releases it inserts in batches while the block runs; what is
+    still owed is indexed when it ends (a run killed first leaves it to ``index_unindexed``)."""
+    writer.index_batch = INDEX_BATCH
+    try:
+        yield
+    except BaseException:
+        writer.index_batch = 0
+        try:
+            writer.flush_index()
+        except Exception:  # noqa: BLE001 - the block's own error matters more; the next run indexes them
+            log.exception("kodik sync could not write the search index of new releases")
+        raise
+    writer.index_batch = 0
+    writer.flush_index()
+
+
 def _next_chunk(pages: Iterator[Page], chunk_items: int, full: state.FullSyncState,
                 ) -> tuple[list[dict], Page | None, int, bool, KodikError | None]:
     """Pages from the walk up to ``chunk_items`` items: (items, last page, pages, whether the
@@ -263,9 +284,10 @@ def run_full(client: KodikClient, progress: Progress | None = None, chunk_items:
         report.add(result)
         report.pages += count
 
+    index_unindexed()
     pages = iter(()) if full.walked else walk(client, full.next)
     ended, failure = full.walked, None
-    with bulk_wal(), fewer_collections(), closing_walk(pages):
+    with bulk_wal(), fewer_collections(), closing_walk(pages), batched_index(writer):
         while not ended and failure is None:
             items, last, count, ended, failure = _next_chunk(pages, chunk_items, full)
             if not count:
@@ -360,6 +382,7 @@ def run_incremental(client: KodikClient, progress: Progress | None = None,
         return run_full(client, progress=progress, writer=writer)
     writer = writer or CatalogWriter()
     report = SyncReport("incremental")
+    index_unindexed()
     with fewer_collections():
         newest = _walk_down_to(client, watermark, writer, report, progress)
     with write_transaction():

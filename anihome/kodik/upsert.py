@@ -102,6 +102,10 @@ class CatalogWriter:
         self._tags: dict[str, dict[str, int]] = {}
         self._dumps: Callable[[dict], str] | None | bool = False  # False: not probed yet
         self._pending: list[ChunkResult] | None = None  # results of the open transaction()
+        #: Releases inserted by this writer collect here (id -> index row) until ``index_batch``
+        #: of them are written to the search index together (0: with their own chunk).
+        self.index_batch = 0
+        self._unindexed: dict[int, tuple] = {}
 
     # --- public ---------------------------------------------------------------------------
     def write(self, items: Iterable[dict], before_commit: Callable[[ChunkResult], None] | None = None,
@@ -122,10 +126,14 @@ class CatalogWriter:
         if self._pending is not None:
             raise RuntimeError("a CatalogWriter transaction is already open")
         self._pending = []
+        unindexed = dict(self._unindexed)
         try:
             with write_transaction():
                 yield
             done = self._pending
+        except BaseException:
+            self._unindexed = unindexed  # rolled back: what was indexed in it is owed again
+            raise
         finally:
             self._pending = None
         for result in done:
@@ -146,6 +154,18 @@ class CatalogWriter:
                                             status_changes=result.status_changes)
         self._pending.append(result)
         return result
+
+    def flush_index(self) -> int:
+        """Write the search index of the releases still owed one (in the open transaction, else
+        in one of its own); returns how many."""
+        if not self._unindexed:
+            return 0
+        if self._pending is None:
+            with self.transaction():
+                return self.flush_index()
+        rows = [self._unindexed[rid] for rid in sorted(self._unindexed)]
+        self._unindexed = {}
+        return index_releases(rows, fresh=[row[0] for row in rows])
 
     # --- steps ----------------------------------------------------------------------------
     def _write(self, items: list[dict], result: ChunkResult) -> None:
@@ -170,9 +190,21 @@ class CatalogWriter:
             self._links(meta_changed, "studio", mapping.studio_names, fresh)
         self._recompute(sorted(result.moved_from))
         if meta_changed:
-            index_releases([(rid, row["title"], row["title_orig"], row["title_en"], row["other_title_list"],
-                             row["popularity"]) for rid, (_item, row) in sorted(meta_changed.items())],
-                           fresh=fresh, norm=norm)
+            rows = [(rid, row["title"], row["title_orig"], row["title_en"], row["other_title_list"],
+                     row["popularity"]) for rid, (_item, row) in sorted(meta_changed.items())]
+            if self.index_batch:  # new releases wait for a batch: fewer, larger, ordered index writes
+                now_rows = []
+                for row in rows:
+                    if row[0] in fresh:
+                        self._unindexed[row[0]] = row
+                    else:
+                        self._unindexed.pop(row[0], None)  # indexed below with its new titles
+                        now_rows.append(row)
+                rows = now_rows
+            if rows:
+                index_releases(rows, fresh=fresh, norm=norm)
+            if len(self._unindexed) >= max(self.index_batch, 1):
+                self.flush_index()
 
     def _releases(self, items, now, result, norm):
         """Insert new releases and refresh metadata.
@@ -375,6 +407,24 @@ class CatalogWriter:
             for release_id, translation_id, season, number in result.new_episodes:
                 events.episode_added.send(None, release_id=release_id, translation_id=translation_id,
                                           season=season, episode=number)
+
+
+def index_unindexed() -> int:
+    """Write the search index of releases that have none; returns how many.
+
+    A full walk indexes the releases it inserts in batches (``CatalogWriter.index_batch``), so
+    a run killed between a chunk's commit and its batch's leaves some unindexed: the next run
+    calls this first. (A release whose every title normalises to nothing has no prefix rows
+    and is rewritten each time: harmless.)"""
+    rows = database.execute_sql(
+        'SELECT r.id, r.title, r.title_orig, r.title_en, r.other_titles, r.popularity FROM "release" r '
+        'WHERE NOT EXISTS (SELECT 1 FROM release_prefix p WHERE p.release_id = r.id) ORDER BY r.id').fetchall()
+    if rows:
+        with write_transaction():
+            index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
+                            for rid, t, o, e, other, popularity in rows])
+        log.info("kodik sync indexed releases left unindexed count=%d", len(rows))
+    return len(rows)
 
 
 def recompute_releases(release_ids: Iterable[int]) -> None:
