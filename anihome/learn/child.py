@@ -19,7 +19,7 @@ from datetime import timedelta
 from .. import db
 from ..clock import utcnow
 from ..config import load_settings
-from ..models import Forecast, ForecastReport, JobRun, Recommendation, SimilarRelease
+from ..models import Forecast, ForecastReport, JobRun, Recommendation, RecommenderReport, SimilarRelease
 from ..ops import memory
 from . import data
 
@@ -100,6 +100,19 @@ def write_forecasts(forecasts: dict, reports: list, now) -> int:
     return len(rows)
 
 
+def write_evaluation(results: list, now) -> int:
+    """Store tonight's held-out check (one row per ranker), keeping the last ``REPORTS_KEPT`` rows."""
+    with db.write_transaction():
+        for r in results:
+            RecommenderReport.create(ranker=r.ranker, hit_rate=r.hit_rate, ndcg=r.ndcg, cases=r.cases,
+                                     served=int(r.served), enough=int(r.enough), computed_at=now)
+        stale = [r.id for r in RecommenderReport.select(RecommenderReport.id)
+                 .order_by(RecommenderReport.id.desc()).offset(REPORTS_KEPT)]
+        if stale:
+            RecommenderReport.delete().where(RecommenderReport.id.in_(stale)).execute()
+    return len(results)
+
+
 def peak_rss_mb() -> int:
     """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss keeps the
     forking parent's peak on Linux, so a child of a big process would report the parent's)."""
@@ -147,7 +160,7 @@ def learn(progress) -> dict:
     The steps run in the order of their memory: the catalog's vectors (numpy and scipy) first,
     freed before forecasting imports scikit-learn (~70 MB resident more), so the two peaks do
     not add up."""
-    from . import recommender  # numpy and scipy: this process only
+    from . import evaluation, recommender  # numpy and scipy: this process only
 
     steps = Steps()
     now = utcnow()
@@ -160,8 +173,21 @@ def learn(progress) -> dict:
         progress(0.2, "describing titles")
         vectors = recommender.embed(catalog)
         steps.done("embed")
+        progress(0.4, "checking recommendations against popularity")
+        started = time.perf_counter()
+        results = evaluation.evaluate(catalog, vectors, members, data.completed_in_order(), recommender.BLENDS)
+        fallen = evaluation.fallen_back(results)
+        write_evaluation(results, now)
+        counts["evaluate_seconds"] = round(time.perf_counter() - started, 2)
+        counts["served_as_popularity"] = len(fallen)
+        log.info("learn evaluation %s", " ".join(f"{r.ranker}=ndcg:{r.ndcg:.3f},hit:{r.hit_rate:.3f},"
+                                                  f"cases:{r.cases},served:{int(r.served)}" for r in results))
+        steps.done("evaluate")
         progress(0.5, "recommending")
-        counts["recommendations"] = write_recommendations(recommender.recommend(catalog, vectors, members), now)
+        blends = {**recommender.BLENDS, evaluation.POPULARITY: evaluation.BASELINE} if fallen else recommender.BLENDS
+        recs = evaluation.serve(recommender.recommend(catalog, vectors, members, blends=blends), fallen)
+        counts["recommendations"] = write_recommendations(recs, now)
+        del recs
         steps.done("recommend")
         progress(0.7, "finding similar titles")
         seeds = recommender.similar_seeds(catalog, members)

@@ -126,6 +126,16 @@ def load_members() -> list[Member]:
     return list(members.values())
 
 
+def completed_in_order() -> dict[int, list[int]]:
+    """Each member's completed titles, oldest first (by when their list entry last changed)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for user_id, release_id in (ListEntry.select(ListEntry.user, ListEntry.release)
+                                .where(ListEntry.status == "completed")
+                                .order_by(ListEntry.updated_at, ListEntry.id).tuples().iterator()):
+        out[user_id].append(release_id)
+    return dict(out)
+
+
 def daily_views(since: datetime) -> dict[int, dict]:
     """Episode starts per release per day since ``since``: {release_id: {date: count}}."""
     out: dict[int, dict] = defaultdict(lambda: defaultdict(int))

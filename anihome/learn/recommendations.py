@@ -18,7 +18,8 @@ from ..catalog.agecap import cap_of
 from ..catalog.cards import cards_for_ids
 from ..catalog.queries import visible_releases
 from ..library import lists
-from ..models import Favorite, ListEntry, Recommendation, Release, ReleaseGenre, SimilarRelease
+from ..models import (Favorite, ListEntry, Recommendation, RecommenderReport, Release, ReleaseGenre,
+                      SimilarRelease)
 from . import onboarding
 from .data import EXCLUDED_STATUSES
 
@@ -112,3 +113,13 @@ def _by_genres(release_id: int, cap: int | None, limit: int) -> list[int]:
             .where(ReleaseGenre.genre.in_(genres) & (ReleaseGenre.release != release_id))
             .group_by(ReleaseGenre.release).order_by(shared.desc(), ReleaseGenre.release).limit(limit * 5).tuples())
     return visible([rid for rid, _ in rows], cap)[:limit]
+
+
+def latest_check() -> list[RecommenderReport]:
+    """The last nightly held-out check against popularity: one row per ranker (the blends in
+    order, then "popularity"), ``served`` and ``enough`` on each."""
+    last = RecommenderReport.select(RecommenderReport.computed_at).order_by(RecommenderReport.id.desc()).first()
+    if last is None:
+        return []
+    rows = list(RecommenderReport.select().where(RecommenderReport.computed_at == last.computed_at))
+    return sorted(rows, key=lambda r: (r.ranker == "popularity", r.ranker))

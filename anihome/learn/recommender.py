@@ -79,8 +79,9 @@ def _scaled(values):
 
 
 def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=BLENDS,
-              keep: int = KEEP_PER_MEMBER) -> dict[tuple[int, str], list[Rec]]:
-    """(member id, blend) -> ranked recommendations (within the member's age cap)."""
+              keep: int = KEEP_PER_MEMBER, only: set[int] | None = None) -> dict[tuple[int, str], list[Rec]]:
+    """(member id, blend) -> ranked recommendations (within the member's age cap); with
+    ``only``, for those members alone (the others still count for the household signal)."""
     import numpy as np
 
     index = {rid: i for i, rid in enumerate(catalog.ids)}
@@ -89,6 +90,8 @@ def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=B
     liked = {m.id: {rid for rid, w in m.weights.items() if w > 0 and rid in index} for m in members}
     out: dict[tuple[int, str], list[Rec]] = {}
     for member in members:
+        if only is not None and member.id not in only:
+            continue
         known = [(index[rid], w) for rid, w in member.weights.items() if rid in index]
         content = np.zeros(len(catalog.ids), dtype=np.float32)
         if known:

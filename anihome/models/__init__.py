@@ -7,7 +7,7 @@ from .catalog import Episode, Genre, Release, ReleaseGenre, ReleaseStudio, Studi
 from .catalog_ui import CalendarFeed, ReleasePrefix
 from .jobs import JobRun
 from .learn import (Experiment, ExperimentExposure, ExperimentOutcome, Forecast, ForecastReport,
-                    ForYouOpen, Onboarding, Recommendation, SimilarRelease)
+                    ForYouOpen, Onboarding, Recommendation, RecommenderReport, SimilarRelease)
 from .library import (Collection, CollectionItem, ContinueHidden, Favorite, ListEntry,
                       ReleaseChoice, WatchEvent, WatchProgress)
 from .notify import Channel, Delivery, Notification, NotifyPrefs, Subscription
@@ -22,7 +22,7 @@ __all__ += ["Collection", "CollectionItem", "ContinueHidden", "Favorite", "ListE
             "ReleaseChoice", "WatchEvent", "WatchProgress"]
 __all__ += ["AuditEntry", "Comment", "Mute", "Report", "Review", "ReviewVote"]
 __all__ += ["Experiment", "ExperimentExposure", "ExperimentOutcome", "Forecast", "ForecastReport",
-            "ForYouOpen", "Onboarding", "Recommendation", "SimilarRelease"]
+            "ForYouOpen", "Onboarding", "Recommendation", "RecommenderReport", "SimilarRelease"]
 __all__ += ["AnalyticsReport", "DailyDub", "DailyHour", "DailyMember", "DailyMemberRelease",
             "DailyRelease", "MemberDub", "MemberHour", "MemberRelease", "MemberShare",
             "MemberSummary", "RollupDirty", "RollupState", "ViewEvent"]

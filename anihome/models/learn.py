@@ -72,6 +72,22 @@ class ForecastReport(BaseModel):
         table_name = "forecast_report"
 
 
+class RecommenderReport(BaseModel):
+    """One nightly held-out check of one ranker (a blend, or "popularity"): hit rate@10,
+    NDCG@10, how many cases, whether its rankings were served, and whether the cases were
+    enough to decide (``anihome.learn.evaluation``)."""
+    ranker = CharField(max_length=16)
+    hit_rate = FloatField()
+    ndcg = FloatField()
+    cases = IntegerField(default=0)
+    served = IntegerField(default=1)
+    enough = IntegerField(default=0)
+    computed_at = DateTimeField()
+
+    class Meta:
+        table_name = "recommender_report"
+
+
 class Experiment(BaseModel):
     name = CharField(max_length=80, unique=True)
     description = TextField(default="")
