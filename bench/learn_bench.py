@@ -5,9 +5,9 @@
                descriptions are two of eight fixed sentences, 144 TF-IDF terms in all), then
                8 members with genre tastes and a year of watching: list entries with scores,
                and --events watch events (bulk inserted), dated over 365 days;
-3. quality   — leave-last-out: for each member the --holdout last completed titles are hidden,
-               the recommender (the child's own code) ranks the catalog, and hit rate@10 and
-               NDCG@10 are compared with a popularity baseline and a random one, same run;
+3. quality   — leave-last-out: each member's --holdout last completed titles are hidden, and
+               each blend, popularity alone and a random ranker rank the catalog (the nightly
+               child's own check, anihome.learn.evaluation): hit rate@10 and NDCG@10, same run;
                the forecaster's rolling-origin backtest (MAE, interval coverage) for both models;
 4. nightly   — the ``learn`` job as the server runs it: the child process's wall time and peak
                RSS, and the serving process's RSS before and after it (``served``, with --again:
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import re
@@ -172,40 +171,27 @@ def household(events: int, rng: random.Random) -> dict:
     return history
 
 
-def quality(history: dict, holdout: int, rng: random.Random) -> dict:
-    """Leave-last-out hit rate@10 and NDCG@10: recommender vs popularity vs random."""
-    from anihome.learn import data, recommender
-    from anihome.models import ListEntry
+def quality(holdout: int, rng: random.Random) -> dict:
+    """Leave-last-out hit rate@10 and NDCG@10 of each blend vs popularity (the nightly child's own
+    check, ``anihome.learn.evaluation``) and a random baseline on the same cases."""
+    from anihome.learn import data, evaluation, recommender
 
     catalog = data.load_catalog()
     vectors = recommender.embed(catalog)
-    members = data.load_members()
-    by_id = {m.id: m for m in members}
-    scores = {"recommender": [], "popularity": [], "random": []}
-    popular = [catalog.ids[i] for i in sorted(range(len(catalog.ids)), key=lambda i: -catalog.popularity[i])]
-    for user_id, titles in history.items():
-        completed = {rid for (rid,) in ListEntry.select(ListEntry.release).where(
-            (ListEntry.user == user_id) & (ListEntry.status == "completed")).tuples()}
-        hidden = [rid for rid in titles if rid in completed][-holdout:]
-        for target in hidden:
-            member = by_id[user_id]
-            trimmed = data.Member(member.id, member.age_cap,
-                                  {rid: w for rid, w in member.weights.items() if rid != target},
-                                  member.excluded - {target})
-            others = [m for m in members if m.id != user_id] + [trimmed]
-            ranked = [r.release_id for r in recommender.recommend(catalog, vectors, others, keep=10,
-                                                                  blends={"a": recommender.BLENDS["a"]})
-                      [(user_id, "a")]]
-            seen = set(trimmed.weights)
-            pop = [rid for rid in popular if rid not in seen][:10]
-            pool = [rid for rid in catalog.ids if rid not in seen]
-            rand = rng.sample(pool, 10)
-            for name, top in (("recommender", ranked), ("popularity", pop), ("random", rand)):
-                rank = top.index(target) + 1 if target in top else None
-                scores[name].append((1.0 if rank else 0.0, 1 / math.log2(rank + 1) if rank else 0.0))
-    return {name: {"hit_rate@10": round(statistics.mean(h for h, _ in s), 3),
-                   "ndcg@10": round(statistics.mean(n for _, n in s), 3), "cases": len(s)}
-            for name, s in scores.items()}
+    trimmed, hidden = evaluation.holdout(data.load_members(), data.completed_in_order(), holdout)
+    scores = evaluation.rank_cases(catalog, vectors, trimmed, hidden, recommender.BLENDS)
+    by_id = {m.id: m for m in trimmed}
+    chance = []
+    for user_id, targets in hidden.items():
+        seen = set(by_id[user_id].weights)
+        top = rng.sample([rid for rid in catalog.ids if rid not in seen], evaluation.K)
+        chance.extend(evaluation.case_score(top, target) for target in targets)
+    out = {r.ranker: {"hit_rate@10": round(r.hit_rate, 3), "ndcg@10": round(r.ndcg, 3), "cases": r.cases,
+                      "served": r.served, "enough": r.enough} for r in evaluation.decide(scores)}
+    out["random"] = {"hit_rate@10": round(statistics.mean(h for h, _ in chance), 3) if chance else 0.0,
+                     "ndcg@10": round(statistics.mean(n for _, n in chance), 3) if chance else 0.0,
+                     "cases": len(chance)}
+    return out
 
 
 def forecast_backtest() -> list[dict]:
@@ -274,7 +260,9 @@ def nightly(app) -> dict:
     started = time.perf_counter()
     run = run_job(app, "learn")
     return {"status": run.status, "seconds": round(time.perf_counter() - started, 1),
-            "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"), "serving_rss_before_mb": round(before, 1),
+            "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"),
+            "evaluate_ms": run.counts_dict.get("evaluate_ms"),
+            "served_as_popularity": run.counts_dict.get("served_as_popularity"), "serving_rss_before_mb": round(before, 1),
             "serving_rss_after_mb": round(rss_mb(), 1), "error": run.error}
 
 
@@ -394,15 +382,6 @@ def _csrf(session, url: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def kept_history(members: list) -> dict:
-    """What ``household`` returned, read back from a kept data dir: each member's titles in the
-    order they were added (their list entries' dates)."""
-    from anihome.models import ListEntry
-
-    return {m.id: [rid for (rid,) in ListEntry.select(ListEntry.release).where(ListEntry.user == m.id)
-                   .order_by(ListEntry.created_at, ListEntry.id).tuples()] for m in members}
-
-
 def again(data_dir: str, steps: set[str], holdout: int = 5, seed: int = 2026) -> None:
     """Steps 4, 5 and/or 3 (``quality``) on a data dir kept by an earlier --keep run (a quick
     re-run, or the same data measured with changed code)."""
@@ -423,7 +402,7 @@ def again(data_dir: str, steps: set[str], holdout: int = 5, seed: int = 2026) ->
         report["served"] = served(app, members)
     if "quality" in steps:
         with app.app_context(), app.extensions["anihome.db"].connection_context():
-            report["quality"] = quality(kept_history(members), holdout, random.Random(seed))
+            report["quality"] = quality(holdout, random.Random(seed))
             report["forecast_backtest"] = forecast_backtest()
     print(json.dumps(report, indent=2))
 
@@ -460,14 +439,14 @@ def main() -> None:
         report["descriptions"] = describe(args.seed)
         report["describe_seconds"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        history = household(args.events, rng)
+        household(args.events, rng)
         report["household_seconds"] = round(time.perf_counter() - t, 1)
         report["nightly"] = nightly(app)
         members = list(User.select().where(User.username.startswith("member")))
     report["serving"] = serving(app, members)
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         if not args.skip_quality:
-            report["quality"] = quality(history, args.holdout, rng)  # imports scikit-learn here: last
+            report["quality"] = quality(args.holdout, rng)  # imports scikit-learn here: last
             report["forecast_backtest"] = forecast_backtest()
     report["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if args.keep or args.data:
