@@ -136,3 +136,20 @@ def test_releases_a_killed_run_left_unindexed_are_indexed_by_the_next_run(db, fa
 
     assert _index_is_rebuilt()
     assert index_unindexed() == 0
+
+
+@pytest.mark.sqlite_only("SQLite's soft heap limit")
+def test_a_full_walk_lifts_sqlite_s_soft_heap_limit_while_it_runs_and_restores_it(db, fake, kodik):
+    database.execute_sql(f"PRAGMA soft_heap_limit={4 * 2**20}")
+    seen: list[int] = []
+
+    def note(sender, release_ids):
+        seen.append(database.execute_sql("PRAGMA soft_heap_limit").fetchone()[0])
+
+    events.catalog_changed.connect(note)
+    try:
+        sync.run_full(kodik)
+    finally:
+        events.catalog_changed.disconnect(note)
+    assert seen and seen[0] == sync.BULK_HEAP_BYTES  # after the first chunk commits, inside the walk
+    assert database.execute_sql("PRAGMA soft_heap_limit").fetchone()[0] == 4 * 2**20
