@@ -1,6 +1,7 @@
 """Where the memory a Kodik sync job leaves in a serving process goes.
 
-A process like the server (the app, a pooled SQLite connection warmed by a few pages) runs
+A process like the server (the app, glibc tuned as ``run_server`` does, a pooled SQLite
+connection warmed by a few pages) runs
 the kodik-full-sync job three times in job threads, as the scheduler does, against a fake
 Kodik of --items items in its own process. After each stage it prints VmRSS, the memory
 SQLite's allocator holds (``sqlite3_memory_used``) and pymalloc's arenas (1 MB each; an
@@ -65,6 +66,9 @@ def main() -> None:
 
         app = make_app(Path(tempfile.mkdtemp(prefix="anihome-syncmem-")), TESTING=False, SECRET_KEY="",
                        KODIK_URL=url, KODIK_TOKEN="fake-kodik-token", KODIK_MAX_RPS=0)
+        from anihome.ops.memory import tune_malloc
+
+        tune_malloc(app.config)
         client = app.test_client()
         for path in ("/", "/browse", "/"):
             client.get(path)
