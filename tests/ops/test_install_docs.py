@@ -27,3 +27,14 @@ def test_ci_runs_readmes_test_command_verbatim_on_debians_python():
     assert test_command.startswith("python3 -m venv .venv && ")
     assert test_command in ci.splitlines()
     assert 'export PATH="/usr/bin:$PATH"' in ci and "python3-venv" in ci
+
+
+def test_the_checkout_ships_no_data_folder_so_the_first_start_makes_it_private():
+    """git would create ./data with 0755 and every fresh install would start with a warning;
+    AniHome makes the folder itself, 0700 (security/file_modes.private_dir)."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode == 0:  # a git checkout (an sdist has no git)
+        assert tracked.stdout.strip() == ""
+    assert "data/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
