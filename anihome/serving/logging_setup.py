@@ -56,8 +56,10 @@ def configure_logging(data_dir: str | Path, level: str = "INFO", to_file: bool =
             handler.close()
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if to_file:
-        log_dir = Path(data_dir) / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True)
+        from ..security.file_modes import private_dir
+
+        private_dir(data_dir)  # the first thing a new install makes: 0700, like the rest
+        log_dir = private_dir(Path(data_dir) / "logs")
         handlers.append(logging.handlers.RotatingFileHandler(
             log_dir / "anihome.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"))
     for handler in handlers:

@@ -33,6 +33,13 @@ def test_the_log_file_is_created_under_data_logs(logged):
     assert "INFO anihome.test hello status=ok" in logged.read_text(encoding="utf-8")
 
 
+def test_a_data_dir_first_made_by_logging_is_private_like_the_rest(logged):
+    import stat
+
+    assert stat.S_IMODE(logged.parent.parent.stat().st_mode) == 0o700  # the data dir
+    assert stat.S_IMODE(logged.parent.stat().st_mode) == 0o700  # logs
+
+
 def test_token_looking_values_never_reach_the_log(logged, capsys):
     log = logging.getLogger("anihome.test")
     log.warning("fetch url=https://kodik-api.com/list?token=abc123secret&limit=100")
