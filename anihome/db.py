@@ -161,6 +161,23 @@ def portable_sql(text: str, db: Database | DatabaseProxy = database) -> str:
     return text if param == "?" else text.replace("?", param)
 
 
+IN_BATCH = 500  # values per ``IN (...)`` list: far under every engine's parameter limit
+
+
+def marks(n: int) -> str:
+    """``n`` placeholders for an ``IN (...)`` list (``portable_sql`` adapts them)."""
+    return ",".join("?" * n)
+
+
+def select_in(sql_head: str, values: list, tail: str = "") -> list[tuple]:
+    """Run ``sql_head IN (...) tail`` over ``values`` in batches of ``IN_BATCH``; all rows."""
+    rows: list[tuple] = []
+    for start in range(0, len(values), IN_BATCH):
+        part = values[start:start + IN_BATCH]
+        rows.extend(database.execute_sql(portable_sql(f"{sql_head} IN ({marks(len(part))}){tail}"), part).fetchall())
+    return rows
+
+
 def executemany(sql: str, rows, db: Database | DatabaseProxy = database) -> None:
     """Run ``sql`` (``?`` placeholders) once per row of ``rows``, in as few round trips as the
     driver allows: psycopg2's own executemany sends one statement per row (100 rows cost 100

@@ -59,7 +59,7 @@ def role_fake(args) -> None:
 
 def role_floor(args) -> dict:
     from anihome.kodik.client import KodikClient
-    from anihome.kodik.sync import walk
+    from anihome.kodik.walker import walk
 
     client = KodikClient(args.url, "fake-kodik-token", max_rps=0)
     started = time.perf_counter()

@@ -13,10 +13,13 @@ PostgreSQL ``search_pg.reindex`` writes the same rows to its trigram-indexed tab
 from __future__ import annotations
 
 import json
+import logging
 from typing import Iterable
 
-from ..db import database, executemany, is_postgres, is_sqlite
+from ..db import database, executemany, is_postgres, is_sqlite, write_transaction
 from .text import normalize
+
+log = logging.getLogger(__name__)
 
 
 def release_search_text(title: str, title_orig: str, title_en: str, other_titles: Iterable[str]) -> str:
@@ -169,6 +172,24 @@ def reindex_releases(release_ids: Iterable[int] | None = None) -> int:
         rows = database.execute_sql(head).fetchall()
     return index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
                            for rid, t, o, e, other, popularity in rows], everything=release_ids is None)
+
+
+def index_unindexed() -> int:
+    """Write the search index of releases that have none; returns how many.
+
+    A full walk indexes the releases it inserts in batches (``CatalogWriter.index_batch``), so
+    a run killed between a chunk's commit and its batch's leaves some unindexed: the next run
+    calls this first. (A release whose every title normalises to nothing has no prefix rows
+    and is rewritten each time: harmless.)"""
+    rows = database.execute_sql(
+        'SELECT r.id, r.title, r.title_orig, r.title_en, r.other_titles, r.popularity FROM "release" r '
+        'WHERE NOT EXISTS (SELECT 1 FROM release_prefix p WHERE p.release_id = r.id) ORDER BY r.id').fetchall()
+    if rows:
+        with write_transaction():
+            index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
+                            for rid, t, o, e, other, popularity in rows])
+        log.info("search index: indexed releases left unindexed count=%d", len(rows))
+    return len(rows)
 
 
 def first_distinct(groups, need: int) -> list[int]:

@@ -47,7 +47,8 @@ class TokenCheckFailed(AppError):
 
 def test_token(settings: Mapping[str, Any], token: str) -> ConnectionCheck:
     """Ask Kodik (``KODIK_URL``) for one anime item with ``token``."""
-    from .sync import LIST_PARAMS, make_client
+    from .sync import make_client
+    from .walker import LIST_PARAMS
 
     try:
         with make_client(settings, token, retries=0, timeout=QUICK_TIMEOUT, max_rps=0) as client:

@@ -15,35 +15,30 @@
 Episode links come from ``with_episodes=true`` on /list (link strings): one request per
 100 items instead of one /search per item, and ~2.5x smaller pages than
 ``with_episodes_data`` (whose extra screenshots and "N серия" titles we do not use).
-Pages are fetched one ahead in a helper thread so parsing and HTTP overlap with writing.
+Pages are fetched ahead in a helper thread (``walker``) so parsing and HTTP overlap with writing.
 """
 from __future__ import annotations
 
 import gc
 import logging
-import queue
-import threading
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from .. import events
 from ..clock import utcnow
 from ..db import database, is_sqlite, portable_sql, write_transaction
 from . import state
-from .client import ANIME_TYPES, KodikClient, Page, cursor_from_next_page
+from .client import KodikClient, Page
 from .errors import KodikBadResponse, KodikError, KodikTokenRejected, KodikUnavailable
 from .mapping import kodik_time
-from .upsert import CatalogWriter, ChunkResult, index_unindexed, recompute_releases
+from ..catalog.search_index import index_unindexed
+from .upsert import CatalogWriter, ChunkResult, recompute_releases
+from .walker import LIST_PARAMS, PREFETCH_PAGES, closing_walk, walk
 
 log = logging.getLogger(__name__)
 
-LIST_PARAMS = {"types": ",".join(ANIME_TYPES), "with_material_data": "true", "with_episodes": "true",
-               "limit": "100"}
 CHUNK_ITEMS = 300
-# Pages the walker fetches ahead of the writer (a full queue means it holds one more, waiting to put it).
-PREFETCH_PAGES = 2
 # Chunks that may share one write transaction when the walker is ahead of the writer.
 CHUNKS_PER_COMMIT = 3
 # Releases a full walk inserts go to the search index this many at a time (one sorted write
@@ -54,7 +49,6 @@ INDEX_BATCH = 500
 BULK_WAL_PAGES = 10_000
 # SQLite's soft heap limit while a full walk runs (when the configured one is lower).
 BULK_HEAP_BYTES = 16 * 2**20
-BAD_RESPONSE_RETRIES = 2
 # Collector thresholds while a walk runs (restored after): a /list page parses into tens of
 # thousands of dicts and lists that live until their chunk is written, and at the default
 # (700, 10, 10) the collector traversed them ~40 times a page: ~10% of a full sync's CPU.
@@ -121,70 +115,6 @@ def explain(exc: Exception) -> str:
     return str(exc)
 
 
-# --- page walking -----------------------------------------------------------------------------
-
-def _fetch(client: KodikClient, cursor: str | None, number: int) -> Page:
-    """One /list page (from ``cursor``, or the first page); a broken body is re-asked twice."""
-    for attempt in range(BAD_RESPONSE_RETRIES + 1):
-        try:
-            envelope = client.list_page(cursor=cursor) if cursor else client.list_page(**LIST_PARAMS)
-            break
-        except KodikBadResponse:
-            if attempt == BAD_RESPONSE_RETRIES:
-                raise
-            log.warning("kodik sync bad page, asking again page=%d attempt=%d", number, attempt + 1)
-            time.sleep(0.2 * (attempt + 1))
-    return Page(envelope["results"], envelope.get("total") or 0,
-                cursor_from_next_page(envelope.get("next_page")), number)
-
-
-def walk(client: KodikClient, cursor: str | None = None, prefetch: int = PREFETCH_PAGES) -> Iterator[Page]:
-    """Yield /list pages from ``cursor`` on, fetching up to ``prefetch`` pages ahead in a thread."""
-    if prefetch <= 0:
-        current, number = cursor, 0
-        while True:
-            number += 1
-            page = _fetch(client, current, number)
-            yield page
-            if page.cursor is None or page.cursor == current:
-                return
-            current = page.cursor
-    pages: queue.Queue = queue.Queue(maxsize=max(1, prefetch))
-    stop = threading.Event()
-
-    def produce() -> None:
-        current, number = cursor, 0
-        try:
-            while not stop.is_set():
-                number += 1
-                page = _fetch(client, current, number)
-                pages.put(page)
-                if page.cursor is None or page.cursor == current:
-                    break
-                current = page.cursor
-            pages.put(None)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            pages.put(exc)
-
-    thread = threading.Thread(target=produce, name="kodik-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            page = pages.get()
-            if page is None:
-                return
-            if isinstance(page, BaseException):
-                raise page
-            yield replace(page, ahead=pages.qsize())
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                pages.get_nowait()
-            except queue.Empty:
-                thread.join(0.05)
-
-
 # --- full sync ------------------------------------------------------------------------------
 
 @contextmanager
@@ -218,17 +148,6 @@ def bulk_wal():
         database.execute_sql("PRAGMA wal_autocheckpoint=1000")
         if 0 < limit < BULK_HEAP_BYTES:
             database.execute_sql(f"PRAGMA soft_heap_limit={limit}")
-
-
-@contextmanager
-def closing_walk(pages: Iterator[Page]):
-    """Stop the walk's prefetching thread when the block ends, however it ends."""
-    try:
-        yield
-    finally:
-        close = getattr(pages, "close", None)
-        if close is not None:
-            close()
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from .. import events
 from ..catalog.search_index import index_releases
 from ..catalog.text import normalize
 from ..clock import utcnow
-from ..db import database, executemany, is_sqlite, portable_sql, write_transaction
+from ..db import database, executemany, is_sqlite, marks, portable_sql, select_in, write_transaction
 from . import mapping
 
 log = logging.getLogger(__name__)
@@ -69,23 +69,6 @@ class ChunkResult:
     #: (release_id, old status, new status) of existing releases whose airing status changed.
     status_changes: list[tuple[int, str, str]] = field(default_factory=list)
     newest_updated_at: str | None = None
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _select_in(sql_head: str, values: list, tail: str = "") -> list[tuple]:
-    """Run ``sql_head IN (...) tail`` over ``values`` in batches; return all rows."""
-    rows: list[tuple] = []
-    for start in range(0, len(values), _IN_BATCH):
-        part = values[start:start + _IN_BATCH]
-        rows.extend(database.execute_sql(portable_sql(f"{sql_head} IN ({_marks(len(part))}){tail}"), part).fetchall())
-    return rows
-
-
-def _executemany(sql: str, rows: list) -> None:
-    executemany(sql, rows)
 
 
 def _slug(name: str) -> str:
@@ -221,7 +204,7 @@ class CatalogWriter:
             if updated_at > newest.get(key, ""):
                 newest[key] = updated_at
         keys = list(best)
-        existing = {row[1]: row for row in _select_in(
+        existing = {row[1]: row for row in select_in(
             'SELECT id, "key", meta_updated_at, available, kodik_updated_at, status FROM "release" WHERE "key"',
             keys)}
         inserts, updates, revived, meta_items, new_rows = [], [], [], {}, {}
@@ -245,15 +228,15 @@ class CatalogWriter:
             if not available or latest > str(kodik_at):
                 revived.append((max(latest, str(kodik_at)), rid))
         cols = ", ".join(f'"{c}"' for c in RELEASE_COLUMNS)
-        _executemany(f'INSERT INTO "release" ({cols}, meta_updated_at, available, first_seen_at, '
-                     f'kodik_updated_at, updated_at) VALUES ({_marks(len(RELEASE_COLUMNS) + 5)})', inserts)
+        executemany(f'INSERT INTO "release" ({cols}, meta_updated_at, available, first_seen_at, '
+                     f'kodik_updated_at, updated_at) VALUES ({marks(len(RELEASE_COLUMNS) + 5)})', inserts)
         sets = ", ".join(f'"{c}" = ?' for c in RELEASE_COLUMNS[1:])
-        _executemany(f'UPDATE "release" SET {sets}, meta_updated_at = ?, updated_at = ? WHERE id = ?', updates)
-        _executemany('UPDATE "release" SET available = TRUE, kodik_updated_at = ? WHERE id = ?', revived)
+        executemany(f'UPDATE "release" SET {sets}, meta_updated_at = ?, updated_at = ? WHERE id = ?', updates)
+        executemany('UPDATE "release" SET available = TRUE, kodik_updated_at = ? WHERE id = ?', revived)
         release_of_key = {key: row[0] for key, row in existing.items()}
         fresh = set()
         if inserts:
-            for rid, key in _select_in('SELECT id, "key" FROM "release" WHERE "key"', list(new_rows)):
+            for rid, key in select_in('SELECT id, "key" FROM "release" WHERE "key"', list(new_rows)):
                 release_of_key[key] = rid
                 meta_items[rid] = (best[key][1], new_rows[key])
                 fresh.add(rid)
@@ -265,7 +248,7 @@ class CatalogWriter:
     def _translations(self, items, release_of_key, now, result):
         """Insert or refresh one translation per item; return ({kodik id: id}, ids that existed)."""
         ids = [item["id"] for item in items]
-        existing = {kid: (tid, rel) for tid, kid, rel in _select_in(
+        existing = {kid: (tid, rel) for tid, kid, rel in select_in(
             'SELECT id, kodik_id, release_id FROM "translation" WHERE kodik_id', ids)}
         inserts, updates = [], []
         for item in items:
@@ -281,14 +264,14 @@ class CatalogWriter:
             else:
                 inserts.append((*values, release_id, True, now))
         cols = ", ".join(f'"{c}"' for c in TRANSLATION_COLUMNS)
-        _executemany(f'INSERT INTO "translation" ({cols}, release_id, available, synced_at) '
-                     f'VALUES ({_marks(len(TRANSLATION_COLUMNS) + 3)})', inserts)
+        executemany(f'INSERT INTO "translation" ({cols}, release_id, available, synced_at) '
+                     f'VALUES ({marks(len(TRANSLATION_COLUMNS) + 3)})', inserts)
         sets = ", ".join(f'"{c}" = ?' for c in TRANSLATION_COLUMNS[1:])
-        _executemany(f'UPDATE "translation" SET {sets}, release_id = ?, available = TRUE, synced_at = ? '
+        executemany(f'UPDATE "translation" SET {sets}, release_id = ?, available = TRUE, synced_at = ? '
                      f'WHERE id = ?', updates)
         translation_ids = {kid: tid for kid, (tid, _) in existing.items()}
         if inserts:
-            for tid, kid in _select_in('SELECT id, kodik_id FROM "translation" WHERE kodik_id',
+            for tid, kid in select_in('SELECT id, kodik_id FROM "translation" WHERE kodik_id',
                                        [row[0] for row in inserts]):
                 translation_ids[kid] = tid
         result.translations_new += len(inserts)
@@ -299,7 +282,7 @@ class CatalogWriter:
         """Insert new episodes, refresh changed links; note new episodes of existing translations."""
         have: dict[int, dict[tuple[int, int], tuple[str, str]]] = {}
         if existing_ids:
-            for tid, season, number, title, link in _select_in(
+            for tid, season, number, title, link in select_in(
                     'SELECT translation_id, season, number, title, link FROM "episode" WHERE translation_id',
                     sorted(existing_ids)):
                 have.setdefault(tid, {})[(season, number)] = (title, link)
@@ -330,11 +313,11 @@ class CatalogWriter:
                         result.new_episodes.append((release_id, tid, season, number))
                 elif old != (title, link):
                     updates.append((title, link, tid, season, number))
-        _executemany('INSERT INTO "episode" (translation_id, season, number, title, link) VALUES (?, ?, ?, ?, ?)',
+        executemany('INSERT INTO "episode" (translation_id, season, number, title, link) VALUES (?, ?, ?, ?, ?)',
                      inserts)
-        _executemany('INSERT INTO "episode" (translation_id, season, number, title, link) '
+        executemany('INSERT INTO "episode" (translation_id, season, number, title, link) '
                      "SELECT ?, ?, CAST(key AS INTEGER), '', value FROM json_each(?)", packed)
-        _executemany('UPDATE "episode" SET title = ?, link = ? WHERE translation_id = ? AND season = ? '
+        executemany('UPDATE "episode" SET title = ?, link = ? WHERE translation_id = ? AND season = ? '
                      'AND number = ?', updates)
         result.episodes_new += len(inserts)
 
@@ -369,9 +352,9 @@ class CatalogWriter:
             if slug not in cache and slug not in missing:
                 missing[slug] = name[:120]
         if missing:
-            _executemany(f'INSERT INTO "{table}" (name, slug) VALUES (?, ?)',
+            executemany(f'INSERT INTO "{table}" (name, slug) VALUES (?, ?)',
                          [(name, slug) for slug, name in missing.items()])
-            for tid, slug in _select_in(f'SELECT id, slug FROM "{table}" WHERE slug', list(missing)):
+            for tid, slug in select_in(f'SELECT id, slug FROM "{table}" WHERE slug', list(missing)):
                 cache[slug] = tid
         return {name: cache[_slug(name)] for name in names}
 
@@ -385,9 +368,9 @@ class CatalogWriter:
         rids = sorted(rid for rid in names_by_release if rid not in fresh)
         for start in range(0, len(rids), _IN_BATCH):
             part = rids[start:start + _IN_BATCH]
-            database.execute_sql(portable_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({_marks(len(part))})'), part)
+            database.execute_sql(portable_sql(f'DELETE FROM "{link_table}" WHERE release_id IN ({marks(len(part))})'), part)
         rows = {(rid, ids[name]) for rid, names in names_by_release.items() for name in names if name.strip()}
-        _executemany(f'INSERT INTO "{link_table}" (release_id, {table}_id) VALUES (?, ?)', sorted(rows))
+        executemany(f'INSERT INTO "{link_table}" (release_id, {table}_id) VALUES (?, ?)', sorted(rows))
 
     def _recompute(self, release_ids: list[int]) -> None:
         """A release is available while one of its translations is; its Kodik time is theirs."""
@@ -398,7 +381,7 @@ class CatalogWriter:
                 'WHERE t.release_id = "release".id AND t.available), '
                 'kodik_updated_at = COALESCE((SELECT MAX(t.kodik_updated_at) FROM "translation" t '
                 'WHERE t.release_id = "release".id), kodik_updated_at) '
-                f'WHERE id IN ({_marks(len(part))})'), part)
+                f'WHERE id IN ({marks(len(part))})'), part)
 
     def _send(self, result: ChunkResult) -> None:
         if result.release_ids:
@@ -407,24 +390,6 @@ class CatalogWriter:
             for release_id, translation_id, season, number in result.new_episodes:
                 events.episode_added.send(None, release_id=release_id, translation_id=translation_id,
                                           season=season, episode=number)
-
-
-def index_unindexed() -> int:
-    """Write the search index of releases that have none; returns how many.
-
-    A full walk indexes the releases it inserts in batches (``CatalogWriter.index_batch``), so
-    a run killed between a chunk's commit and its batch's leaves some unindexed: the next run
-    calls this first. (A release whose every title normalises to nothing has no prefix rows
-    and is rewritten each time: harmless.)"""
-    rows = database.execute_sql(
-        'SELECT r.id, r.title, r.title_orig, r.title_en, r.other_titles, r.popularity FROM "release" r '
-        'WHERE NOT EXISTS (SELECT 1 FROM release_prefix p WHERE p.release_id = r.id) ORDER BY r.id').fetchall()
-    if rows:
-        with write_transaction():
-            index_releases([(rid, t, o, e, json.loads(other or "[]"), popularity)
-                            for rid, t, o, e, other, popularity in rows])
-        log.info("kodik sync indexed releases left unindexed count=%d", len(rows))
-    return len(rows)
 
 
 def recompute_releases(release_ids: Iterable[int]) -> None:

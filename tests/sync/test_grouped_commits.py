@@ -14,7 +14,8 @@ from anihome import events
 from anihome.catalog.search_index import reindex_releases
 from anihome.db import database
 from anihome.kodik import state, sync
-from anihome.kodik.upsert import CatalogWriter, index_unindexed
+from anihome.catalog.search_index import index_unindexed
+from anihome.kodik.upsert import CatalogWriter
 from anihome.models import Translation
 
 from .conftest import catalog_dump
