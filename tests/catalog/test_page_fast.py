@@ -8,24 +8,13 @@ from anihome.cache import get_cache
 from anihome.ops.maintenance import _flag
 from tests.catalog.conftest import signed_in
 from tests.conftest import make_user
-from tests.support.web import csrf_from
+from tests.support.web import csrf_from, fast_get, fast_pages
 
 PAGES = ("/", "/browse", "/browse?sort=title&page=1")
 
 
 def _db(app):
     return app.app_context(), app.extensions["anihome.db"].connection_context()
-
-
-def _fast(app):
-    return app.extensions["anihome.fast_pages"]
-
-
-def _answer(app, client, path, **kwargs):
-    """(the response, whether the fast path gave it)."""
-    before = _fast(app).hits
-    response = client.get(path, **kwargs)
-    return response, _fast(app).hits == before + 1
 
 
 def _warm(client, path) -> None:
@@ -37,21 +26,21 @@ def _warm(client, path) -> None:
 
 def _normal(app, client, path, **kwargs):
     """The same request through Flask's normal path (the fast path switched off for it)."""
-    _fast(app).enabled = False
+    fast_pages(app).enabled = False
     try:
         return client.get(path, **kwargs)
     finally:
-        _fast(app).enabled = True
+        fast_pages(app).enabled = True
 
 
 def test_a_cached_page_is_answered_ahead_of_flask_with_the_same_body_and_headers(app, users, catalog):
     alice = make_user(app, "alice", "member")
     as_alice = signed_in(app, alice)
     for path in PAGES:
-        first, fast = _answer(app, as_alice, path)  # rendered and stored by Flask
+        first, fast = fast_get(app, as_alice, path)  # rendered and stored by Flask
         assert first.status_code == 200 and not fast
         _warm(as_alice, path)
-        again, fast = _answer(app, as_alice, path)
+        again, fast = fast_get(app, as_alice, path)
         assert fast and again.status_code == 200
         normal = _normal(app, as_alice, path)
         assert again.get_data() == normal.get_data()
@@ -66,12 +55,12 @@ def test_a_304_from_the_fast_path_has_the_normal_paths_headers(app, users, catal
     as_alice = signed_in(app, alice)
     _warm(as_alice, "/browse")
     tag = as_alice.get("/browse").headers["ETag"]
-    held, fast = _answer(app, as_alice, "/browse", headers={"If-None-Match": tag})
+    held, fast = fast_get(app, as_alice, "/browse", headers={"If-None-Match": tag})
     normal = _normal(app, as_alice, "/browse", headers={"If-None-Match": tag})
     assert fast and held.status_code == normal.status_code == 304 and held.get_data() == b""
     without_date = lambda r: [(k, v) for k, v in r.headers.items() if k != "Date"]  # noqa: E731
     assert without_date(held) == without_date(normal)
-    stale, fast = _answer(app, as_alice, "/browse", headers={"If-None-Match": 'W/"other"'})
+    stale, fast = fast_get(app, as_alice, "/browse", headers={"If-None-Match": 'W/"other"'})
     assert fast and stale.status_code == 200 and stale.headers["ETag"] == tag
 
 
@@ -79,12 +68,12 @@ def test_another_member_never_gets_the_page_and_gets_their_own_from_the_fast_pat
     alice, bob = make_user(app, "alice", "member"), make_user(app, "bob", "member")
     as_alice, as_bob = signed_in(app, alice), signed_in(app, bob)
     _warm(as_alice, "/browse")
-    mine, fast = _answer(app, as_alice, "/browse")
+    mine, fast = fast_get(app, as_alice, "/browse")
     assert fast and ">alice</a>" in mine.get_data(as_text=True)
-    theirs, fast = _answer(app, as_bob, "/browse")  # bob's own page is not cached yet
+    theirs, fast = fast_get(app, as_bob, "/browse")  # bob's own page is not cached yet
     assert not fast and ">bob</a>" in theirs.get_data(as_text=True)
     as_bob.get("/browse")
-    theirs, fast = _answer(app, as_bob, "/browse")
+    theirs, fast = fast_get(app, as_bob, "/browse")
     text = theirs.get_data(as_text=True)
     assert fast and ">bob</a>" in text and ">alice</a>" not in text
     assert csrf_from(text) != csrf_from(mine.get_data(as_text=True))
@@ -95,22 +84,22 @@ def test_signing_out_or_ending_the_session_elsewhere_is_seen_on_the_next_request
     as_alice = signed_in(app, alice)
     _warm(as_alice, "/browse")
     page = as_alice.get("/browse").get_data(as_text=True)
-    assert _answer(app, as_alice, "/browse")[1]
+    assert fast_get(app, as_alice, "/browse")[1]
     old_cookie = as_alice.get_cookie("anihome_session").value
     assert as_alice.post("/logout", data={"csrf_token": csrf_from(page)}).status_code in (302, 303)
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and answer.status_code == 302 and "/login" in answer.headers["Location"]
     replay = app.test_client()
     replay.set_cookie("anihome_session", old_cookie)  # the cookie from before signing out
-    answer, fast = _answer(app, replay, "/browse")
+    answer, fast = fast_get(app, replay, "/browse")
     assert not fast and answer.status_code == 302
 
     other = signed_in(app, alice)
     _warm(other, "/browse")
-    assert _answer(app, other, "/browse")[1]
+    assert fast_get(app, other, "/browse")[1]
     with _db(app)[0], _db(app)[1]:
         session_records.revoke_all(alice.id, reason="test")
-    answer, fast = _answer(app, other, "/browse")
+    answer, fast = fast_get(app, other, "/browse")
     assert not fast and answer.status_code == 302
 
 
@@ -118,23 +107,23 @@ def test_a_role_change_or_a_disabled_account_takes_effect_on_the_next_request(ap
     alice = make_user(app, "alice", "admin")
     as_alice = signed_in(app, alice)
     _warm(as_alice, "/browse")
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert fast and "/admin/members" in answer.get_data(as_text=True)
     with _db(app)[0], _db(app)[1]:
         accounts.update_member(users["owner"], alice.id, role="member")
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and "/admin/members" not in answer.get_data(as_text=True)
     with _db(app)[0], _db(app)[1]:
         accounts.set_active(users["owner"], alice.id, False)
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and answer.status_code == 302
 
 
-def test_the_member_is_checked_against_the_pages_access_level_on_every_answer(app, users, catalog):
+def test_the_member_is_checked_against_the_pages_access_level_on_everyfast_get(app, users, catalog):
     alice = make_user(app, "alice", "member")
     as_alice = signed_in(app, alice)
     _warm(as_alice, "/browse")
-    assert _answer(app, as_alice, "/browse")[1]
+    assert fast_get(app, as_alice, "/browse")[1]
     with _db(app)[0], _db(app)[1]:
         from anihome.models import User
 
@@ -144,7 +133,7 @@ def test_the_member_is_checked_against_the_pages_access_level_on_every_answer(ap
         user, expires = cache._data[key].value
         if user.id == alice.id:
             user.role = "nobody"  # as the cached sign-in would hold it after a reload
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and answer.status_code == 403
 
 
@@ -152,24 +141,24 @@ def test_flash_messages_maintenance_unknown_hosts_and_screens_go_to_flask(app, u
     alice = make_user(app, "alice", "member")
     as_alice = signed_in(app, alice)
     _warm(as_alice, "/browse")
-    assert _answer(app, as_alice, "/browse")[1]
+    assert fast_get(app, as_alice, "/browse")[1]
     _flag(app).set()
     try:
-        answer, fast = _answer(app, as_alice, "/browse")
+        answer, fast = fast_get(app, as_alice, "/browse")
         assert not fast and answer.status_code == 503
     finally:
         _flag(app).clear()
-    answer, fast = _answer(app, as_alice, "/browse", headers={"Host": "evil.example"})
+    answer, fast = fast_get(app, as_alice, "/browse", headers={"Host": "evil.example"})
     assert not fast and answer.status_code == 400
     as_alice.set_cookie("anihome_screen", "not-a-screen")
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and answer.status_code == 200
     as_alice.delete_cookie("anihome_screen")
     with as_alice.session_transaction() as session:
         session["_flashes"] = [("success", "Saved for the fast path test.")]
-    answer, fast = _answer(app, as_alice, "/browse")
+    answer, fast = fast_get(app, as_alice, "/browse")
     assert not fast and "Saved for the fast path test." in answer.get_data(as_text=True)
-    assert _answer(app, as_alice, "/browse")[1]  # the flash was shown once; cached again
+    assert fast_get(app, as_alice, "/browse")[1]  # the flash was shown once; cached again
 
 
 def test_a_release_page_from_the_fast_path_records_its_view_event_like_the_normal_path(app, users, catalog):
@@ -182,7 +171,7 @@ def test_a_release_page_from_the_fast_path_records_its_view_event_like_the_norma
     _warm(as_alice, path)
     recorder = views.recorder_of(app)
     recorder.flush()
-    answer, fast = _answer(app, as_alice, path)
+    answer, fast = fast_get(app, as_alice, path)
     assert fast and answer.status_code == 200 and "ETag" not in answer.headers  # a comment nonce
     answer.close()  # the server closes the answer after sending it
     normal = _normal(app, as_alice, path)

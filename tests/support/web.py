@@ -66,3 +66,15 @@ def wait_for_js(page, expression: str, timeout: float = 10_000) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true after {timeout / 1000:g} s: {expression}")
         page.wait_for_timeout(50)
+
+
+def fast_pages(app):
+    """The app's fast path for cached member pages (``web/page_fast.py``)."""
+    return app.extensions["anihome.fast_pages"]
+
+
+def fast_get(app, client, path, **kwargs):
+    """GET ``path``: (the response, whether the fast path answered it rather than Flask)."""
+    before = fast_pages(app).hits
+    response = client.get(path, **kwargs)
+    return response, fast_pages(app).hits == before + 1
