@@ -5,9 +5,11 @@
                descriptions are two of eight fixed sentences, 144 TF-IDF terms in all), then
                8 members with genre tastes and a year of watching: list entries with scores,
                and --events watch events (bulk inserted), dated over 365 days;
-3. quality   — leave-last-out: each member's --holdout last completed titles are hidden, and
-               each blend, popularity alone and a random ranker rank the catalog (the nightly
-               child's own check, anihome.learn.evaluation): hit rate@10 and NDCG@10, same run;
+3. quality   — leave-last-out: each member's --holdout last completed titles are hidden and split
+               by member into a tuning and an evaluation half (the nightly child's own check,
+               anihome.learn.evaluation and .tuning); on the evaluation half, each tuned blend,
+               the same blend with its default weights, popularity alone and a random ranker:
+               hit rate@10 and NDCG@10, same run, and the tuning's own time (tune_ms);
                the forecaster's rolling-origin backtest (MAE, interval coverage) for both models;
 4. nightly   — the ``learn`` job as the server runs it: the child process's wall time and peak
                RSS, and the serving process's RSS before and after it (``served``, with --again:
@@ -172,24 +174,46 @@ def household(events: int, rng: random.Random) -> dict:
 
 
 def quality(holdout: int, rng: random.Random) -> dict:
-    """Leave-last-out hit rate@10 and NDCG@10 of each blend vs popularity (the nightly child's own
-    check, ``anihome.learn.evaluation``) and a random baseline on the same cases."""
-    from anihome.learn import data, evaluation, recommender
+    """Leave-last-out hit rate@10 and NDCG@10 (the nightly child's own check,
+    ``anihome.learn.evaluation``): the blends' weights tuned on the tuning half, then, on the
+    evaluation half only, the tuned blends, the same blends with their default weights (the
+    baseline of the tuning), popularity and a random ranker, same cases; and the tuning's cost."""
+    from anihome.learn import data, evaluation, recommender, tuning
 
     catalog = data.load_catalog()
     vectors = recommender.embed(catalog)
-    trimmed, hidden = evaluation.holdout(data.load_members(), data.completed_in_order(), holdout)
-    scores = evaluation.rank_cases(catalog, vectors, trimmed, hidden, recommender.BLENDS)
+    members, completed = data.load_members(), data.completed_in_order()
+    started = time.perf_counter()
+    results, chosen = evaluation.evaluate(catalog, vectors, members, completed, recommender.BLENDS, holdout)
+    evaluate_ms = round((time.perf_counter() - started) * 1000)
+    trimmed, hidden = evaluation.holdout(members, completed, holdout)
+    tune_half, check_half = tuning.split(hidden)
+    started = time.perf_counter()
+    tuning.tune(catalog, vectors, trimmed, tune_half, recommender.BLENDS, evaluation.K)
+    tune_ms = round((time.perf_counter() - started) * 1000)
+    defaults = evaluation.rank_cases(catalog, vectors, trimmed, check_half,
+                                     {f"{name}_default": w for name, w in recommender.BLENDS.items()})
     by_id = {m.id: m for m in trimmed}
     chance = []
-    for user_id, targets in hidden.items():
+    for user_id, targets in check_half.items():
         seen = set(by_id[user_id].weights)
         top = rng.sample([rid for rid in catalog.ids if rid not in seen], evaluation.K)
         chance.extend(evaluation.case_score(top, target) for target in targets)
-    out = {r.ranker: {"hit_rate@10": round(r.hit_rate, 3), "ndcg@10": round(r.ndcg, 3), "cases": r.cases,
-                      "served": r.served, "enough": r.enough} for r in evaluation.decide(scores)}
-    out["random"] = {"hit_rate@10": round(statistics.mean(h for h, _ in chance), 3) if chance else 0.0,
-                     "ndcg@10": round(statistics.mean(n for _, n in chance), 3) if chance else 0.0,
+
+    def mean(values):
+        return round(statistics.mean(values), 3) if values else 0.0
+
+    out = {"tuning_cases": sum(map(len, tune_half.values())), "evaluation_cases": sum(map(len, check_half.values())),
+           "evaluate_ms": evaluate_ms, "tune_ms": tune_ms}
+    for r in results:
+        out[r.ranker] = {"hit_rate@10": round(r.hit_rate, 3), "ndcg@10": round(r.ndcg, 3), "cases": r.cases,
+                         "served": r.served, "enough": r.enough, "weights": chosen.get(r.ranker, r.weights),
+                         "tuning_ndcg@10": None if r.tuned_ndcg is None else round(r.tuned_ndcg, 3)}
+    for name, scores in defaults.items():
+        if name != evaluation.POPULARITY:
+            out[name] = {"hit_rate@10": mean([h for h, _ in scores]), "ndcg@10": mean([n for _, n in scores]),
+                         "cases": len(scores), "weights": recommender.BLENDS[name.split("_")[0]]}
+    out["random"] = {"hit_rate@10": mean([h for h, _ in chance]), "ndcg@10": mean([n for _, n in chance]),
                      "cases": len(chance)}
     return out
 
@@ -262,7 +286,8 @@ def nightly(app) -> dict:
     return {"status": run.status, "seconds": round(time.perf_counter() - started, 1),
             "child_peak_rss_mb": run.counts_dict.get("peak_rss_mb"),
             "evaluate_ms": run.counts_dict.get("evaluate_ms"),
-            "served_as_popularity": run.counts_dict.get("served_as_popularity"), "serving_rss_before_mb": round(before, 1),
+            "served_as_popularity": run.counts_dict.get("served_as_popularity"),
+            "tuning_cases": run.counts_dict.get("tuning_cases"), "serving_rss_before_mb": round(before, 1),
             "serving_rss_after_mb": round(rss_mb(), 1), "error": run.error}
 
 

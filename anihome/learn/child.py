@@ -101,11 +101,15 @@ def write_forecasts(forecasts: dict, reports: list, now) -> int:
 
 
 def write_evaluation(results: list, now) -> int:
-    """Store tonight's held-out check (one row per ranker), keeping the last ``REPORTS_KEPT`` rows."""
+    """Store tonight's held-out check (one row per ranker, with the weights it ranked with and,
+    for a tuned blend, its tuning-half numbers), keeping the last ``REPORTS_KEPT`` rows."""
     with db.write_transaction():
         for r in results:
+            content, household, popularity = r.weights or (None, None, None)
             RecommenderReport.create(ranker=r.ranker, hit_rate=r.hit_rate, ndcg=r.ndcg, cases=r.cases,
-                                     served=int(r.served), enough=int(r.enough), computed_at=now)
+                                     served=int(r.served), enough=int(r.enough), content_weight=content,
+                                     household_weight=household, popularity_weight=popularity,
+                                     tuned_ndcg=r.tuned_ndcg, tuning_cases=r.tuning_cases, computed_at=now)
         stale = [r.id for r in RecommenderReport.select(RecommenderReport.id)
                  .order_by(RecommenderReport.id.desc()).offset(REPORTS_KEPT)]
         if stale:
@@ -173,18 +177,21 @@ def learn(progress) -> dict:
         progress(0.2, "describing titles")
         vectors = recommender.embed(catalog)
         steps.done("embed")
-        progress(0.4, "checking recommendations against popularity")
+        progress(0.4, "tuning the blends and checking them against popularity")
         started = time.perf_counter()
-        results = evaluation.evaluate(catalog, vectors, members, data.completed_in_order(), recommender.BLENDS)
+        results, tuned = evaluation.evaluate(catalog, vectors, members, data.completed_in_order(),
+                                             recommender.BLENDS)
         fallen = evaluation.fallen_back(results)
         write_evaluation(results, now)
         counts["evaluate_ms"] = round((time.perf_counter() - started) * 1000)  # counts are whole numbers
         counts["served_as_popularity"] = len(fallen)
-        log.info("learn evaluation %s", " ".join(f"{r.ranker}=ndcg:{r.ndcg:.3f},hit:{r.hit_rate:.3f},"
-                                                  f"cases:{r.cases},served:{int(r.served)}" for r in results))
+        counts["tuning_cases"] = max((r.tuning_cases for r in results), default=0)
+        log.info("learn evaluation %s", " ".join(
+            f"{r.ranker}=ndcg:{r.ndcg:.3f},hit:{r.hit_rate:.3f},cases:{r.cases},served:{int(r.served)},"
+            f"weights:{'/'.join(f'{w:g}' for w in r.weights or ())}" for r in results))
         steps.done("evaluate")
         progress(0.5, "recommending")
-        blends = {**recommender.BLENDS, evaluation.POPULARITY: evaluation.BASELINE} if fallen else recommender.BLENDS
+        blends = {**tuned, evaluation.POPULARITY: evaluation.BASELINE} if fallen else tuned
         recs = evaluation.serve(recommender.recommend(catalog, vectors, members, blends=blends), fallen)
         counts["recommendations"] = write_recommendations(recs, now)
         del recs

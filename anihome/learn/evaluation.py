@@ -7,8 +7,11 @@ those titles, and each hidden title is a case: a hit when it is in the top ``K``
 NDCG@K = 1 / log2(rank + 1) (one relevant title per case). All members are trimmed at once,
 so the whole check is one recommend pass over the members under test.
 
-The decision: a blend whose NDCG@K does not beat popularity's, over at least ``MIN_CASES``
-cases, is served as popularity for the night (its rows are popularity's rows: still within
+The hidden titles are split by member into a tuning half and an evaluation half
+(``tuning.split``): each blend's weights are tuned on the first (``tuning.tune``), and only
+the second is ranked here, by the tuned blends and popularity, for the numbers and the
+decision. The decision: a tuned blend whose NDCG@K does not beat popularity's, over at least
+``MIN_CASES`` cases of the evaluation half, is served as popularity for the night (its rows are popularity's rows: still within
 the member's age cap, never a title they completed or dropped). With fewer cases there is
 not enough data to judge and the blend is served as it is. The nightly child and
 ``bench/learn_bench.py`` share this code; it imports numpy only through the recommender.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import tuning
 from .data import Member
 
 K = 10
@@ -39,6 +43,9 @@ class Result:
     cases: int
     served: bool         # its own rankings are what members get tonight
     enough: bool         # at least MIN_CASES cases: the decision was made on the numbers
+    weights: tuple[float, float, float] | None = None  # the weights ranked (a blend's tuned ones)
+    tuned_ndcg: float | None = None  # NDCG@K of those weights on the tuning half (None: not tuned)
+    tuning_cases: int = 0            # hidden titles in the tuning half
 
 
 def holdout(members: list[Member], completed: dict[int, list[int]],
@@ -103,9 +110,20 @@ def decide(scores: dict[str, list[tuple[float, float]]], min_cases: int = MIN_CA
 
 
 def evaluate(catalog, vectors, members: list[Member], completed: dict[int, list[int]], blends: dict,
-             per_member: int = PER_MEMBER, min_cases: int = MIN_CASES) -> list[Result]:
+             per_member: int = PER_MEMBER, min_cases: int = MIN_CASES) -> tuple[list[Result], dict]:
+    """(one result per ranker on the evaluation half, blend -> its tuned weights for tonight)."""
     trimmed, hidden = holdout(members, completed, per_member)
-    return decide(rank_cases(catalog, vectors, trimmed, hidden, blends), min_cases)
+    tuning_half, evaluation_half = tuning.split(hidden)
+    tuned = tuning.tune(catalog, vectors, trimmed, tuning_half, blends, K)
+    chosen = {name: t.weights for name, t in tuned.items()}
+    results = decide(rank_cases(catalog, vectors, trimmed, evaluation_half, chosen), min_cases)
+    for result in results:
+        if result.ranker in tuned:
+            t = tuned[result.ranker]
+            result.weights, result.tuned_ndcg, result.tuning_cases = t.weights, t.ndcg, t.cases
+        elif result.ranker == POPULARITY:
+            result.weights = BASELINE
+    return results, chosen
 
 
 def fallen_back(results: list[Result]) -> list[str]:

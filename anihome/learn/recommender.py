@@ -10,7 +10,8 @@ signals are blended per candidate:
 - popularity: the rating x log(votes) prior, which alone serves members with no history.
 
 Two blends are computed ("a" content-led, "b" household-led); the For-you experiment shows
-one or the other. Every recommendation carries its reason: the title it is most similar to,
+one or the other. ``BLENDS`` holds their default weights; each night ``tuning`` picks the
+weights actually served from a small grid around each blend's lead. Every recommendation carries its reason: the title it is most similar to,
 the household, or popularity.
 """
 from __future__ import annotations
@@ -78,17 +79,17 @@ def _scaled(values):
     return values / top if top > 0 else np.zeros_like(values)
 
 
-def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=BLENDS,
-              keep: int = KEEP_PER_MEMBER, only: set[int] | None = None) -> dict[tuple[int, str], list[Rec]]:
-    """(member id, blend) -> ranked recommendations (within the member's age cap); with
-    ``only``, for those members alone (the others still count for the household signal)."""
+def member_signals(catalog: CatalogFeatures, vectors, members: list[Member], only: set[int] | None = None):
+    """Per member (those in ``only``, or all): ``(member, known, signals, allowed)``, where
+    ``signals`` are the three per-release arrays a blend weighs (content and household scaled
+    to 0..1, popularity) and ``allowed`` is what may be recommended (within the age cap, not
+    on the member's lists). Every member counts for the household signal."""
     import numpy as np
 
     index = {rid: i for i, rid in enumerate(catalog.ids)}
     popularity = np.asarray(catalog.popularity, dtype=np.float32)
     limits = np.asarray([-1 if a is None else a for a in catalog.age_limit], dtype=np.int32)
     liked = {m.id: {rid for rid, w in m.weights.items() if w > 0 and rid in index} for m in members}
-    out: dict[tuple[int, str], list[Rec]] = {}
     for member in members:
         if only is not None and member.id not in only:
             continue
@@ -115,10 +116,28 @@ def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=B
         for rid in member.excluded | set(member.weights):
             if rid in index:
                 allowed[index[rid]] = False
-        signals = (_scaled(content), _scaled(household), popularity)
+        yield member, known, (_scaled(content), _scaled(household), popularity), allowed
+
+
+def blend_score(signals, weights, allowed):
+    """One blend's score of every release (-1 where not allowed): the recommender's ranking and
+    the tuner's (``tuning``) are the same numbers."""
+    wc, wh, wp = weights
+    score = wc * signals[0] + wh * signals[1] + wp * signals[2]
+    score[~allowed] = -1.0
+    return score
+
+
+def recommend(catalog: CatalogFeatures, vectors, members: list[Member], blends=BLENDS,
+              keep: int = KEEP_PER_MEMBER, only: set[int] | None = None) -> dict[tuple[int, str], list[Rec]]:
+    """(member id, blend) -> ranked recommendations (within the member's age cap); with
+    ``only``, for those members alone (the others still count for the household signal)."""
+    import numpy as np
+
+    out: dict[tuple[int, str], list[Rec]] = {}
+    for member, known, signals, allowed in member_signals(catalog, vectors, members, only):
         for blend, (wc, wh, wp) in blends.items():
-            score = wc * signals[0] + wh * signals[1] + wp * signals[2]
-            score[~allowed] = -1.0
+            score = blend_score(signals, (wc, wh, wp), allowed)
             top = np.argsort(-score, kind="stable")[:keep]
             recs = []
             for i in top:

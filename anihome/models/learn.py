@@ -75,13 +75,19 @@ class ForecastReport(BaseModel):
 class RecommenderReport(BaseModel):
     """One nightly held-out check of one ranker (a blend, or "popularity"): hit rate@10,
     NDCG@10, how many cases, whether its rankings were served, and whether the cases were
-    enough to decide (``anihome.learn.evaluation``)."""
+    enough to decide (``anihome.learn.evaluation``); since m0027 the weights it ranked with
+    (a blend's tuned weights) and its NDCG@10 on the tuning half (``anihome.learn.tuning``)."""
     ranker = CharField(max_length=16)
     hit_rate = FloatField()
     ndcg = FloatField()
     cases = IntegerField(default=0)
     served = IntegerField(default=1)
     enough = IntegerField(default=0)
+    content_weight = FloatField(null=True)
+    household_weight = FloatField(null=True)
+    popularity_weight = FloatField(null=True)
+    tuned_ndcg = FloatField(null=True)
+    tuning_cases = IntegerField(null=True)
     computed_at = DateTimeField()
 
     class Meta:
