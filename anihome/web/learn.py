@@ -10,7 +10,7 @@ from ..cache import get_cache
 from ..catalog.agecap import cap_of
 from ..errors import AppError
 from ..jobs.history import recent_runs
-from ..learn import cached, evaluation, experiments, forecasts, recommendations, tonight, tuning
+from ..learn import cached, evaluation, experiments, forecasts, recommendations, recommender, tonight, tuning
 from ..models import User
 from ..security.access import access
 from .templating import gettext as _
@@ -85,7 +85,7 @@ def admin():
     rows = [(e, experiments.results(e.id)) for e in experiments.listing()]
     return render_template("learn/admin.html", report=forecasts.latest_report(),
                            check=recommendations.latest_check(), min_cases=evaluation.MIN_CASES,
-                           min_tuning=tuning.MIN_TUNING_CASES,
+                           min_tuning=tuning.MIN_TUNING_CASES, defaults=recommender.BLENDS,
                            top=forecasts.top_forecasts(cap_of(current_user)), experiments=rows,
                            metrics=experiments.METRICS, runs=recent_runs("learn", 5), builtin=experiments.BUILTIN)
 

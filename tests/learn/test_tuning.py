@@ -196,7 +196,7 @@ def test_the_learning_page_shows_the_default_weights_when_there_was_too_little_t
 
 def _tuned_report():
     now = utcnow()
-    for ranker, weights, tuned, served in (("a", (0.54, 0.36, 0.1), 0.25, 0), ("b", (0.36, 0.54, 0.1), 0.5, 1),
+    for ranker, weights, tuned, served in (("a", (0.54, 0.36, 0.1), 0.25, 0), ("b", (0.25, 0.45, 0.3), 0.5, 1),
                                            ("popularity", (0.0, 0.0, 1.0), None, 1)):
         RecommenderReport.create(ranker=ranker, hit_rate=0.2, ndcg=0.1 if ranker == "a" else 0.3, cases=20,
                                  served=served, enough=1, content_weight=weights[0], household_weight=weights[1],
@@ -208,10 +208,13 @@ def test_the_learning_page_shows_the_tuned_weights_in_english(app, house):
     _tuned_report()
     html = sign_in_as(app.test_client(), house.owner).get("/admin/learn").get_data(as_text=True)
     check = markup.unescape(html.split('id="recommender-check"', 1)[1].split("</section>", 1)[0])
-    assert "Tonight's weights" in check and "counts only the other half" in check
+    assert "Blend weights" in check and "counts only the other half" in check
     a = check.split('<li data-ranker="a">', 1)[1].split("</li>", 1)[0]
     assert "content 0.54, household 0.36, popularity 0.10" in a
     assert "The best of its grid on the tuning half: NDCG@10 0.250, cases: 21." in a
+    b = check.split('<li data-ranker="b">', 1)[1].split("</li>", 1)[0]
+    assert "content 0.25, household 0.45, popularity 0.30" in b
+    assert "Its default weights: no other point of its grid did better on the tuning half (NDCG@10 0.500" in b
     assert '<li data-ranker="popularity">' not in check
     assert "Blend A did not beat popularity" in check  # the fallback is still said
 
@@ -221,7 +224,8 @@ def test_the_learning_page_shows_the_tuned_weights_in_russian(app, house):
     answer = sign_in_as(app.test_client(), house.owner).get("/admin/learn", headers={"Accept-Language": "ru"})
     check = markup.unescape(answer.get_data(as_text=True).split('id="recommender-check"', 1)[1]
                             .split("</section>", 1)[0])
-    assert "Веса на эту ночь" in check and "содержание 0.54, семья 0.36, популярность 0.10" in check
-    assert "Лучшие из её сетки на половине для подбора: NDCG@10 0.500, случаев: 21." in check
-    for english in ("Tonight's weights", "content ", "household ", "tuning half", "The blends' weights"):
+    assert "Веса смесей" in check and "содержание 0.54, семья 0.36, популярность 0.10" in check
+    assert "Лучшие из её сетки на половине для подбора: NDCG@10 0.250, случаев: 21." in check
+    assert "Веса по умолчанию: ни одна другая точка её сетки не была лучше" in check
+    for english in ("Blend weights", "content ", "household ", "tuning half", "The blends' weights", "default"):
         assert english not in check
