@@ -11,8 +11,8 @@ signals are blended per candidate:
 
 Two blends are computed ("a" content-led, "b" household-led); the For-you experiment shows
 one or the other. ``BLENDS`` holds their default weights; each night ``tuning`` picks the
-weights actually served from a small grid around each blend's lead. Every recommendation carries its reason: the title it is most similar to,
-the household, or popularity.
+weights actually served from a small grid around each blend's lead. Every recommendation
+carries its reason: the title it is most similar to, the household, or popularity.
 """
 from __future__ import annotations
 
