@@ -2,17 +2,22 @@
 
 A process like the server (the app, glibc tuned as ``run_server`` does, a pooled SQLite
 connection warmed by a few pages) runs
-the kodik-full-sync job three times in job threads, as the scheduler does, against a fake
+the kodik-full-sync job --full times (3) in job threads, as the scheduler does, against a fake
 Kodik of --items items in its own process. After each stage it prints VmRSS, the memory
 SQLite's allocator holds (``sqlite3_memory_used``) and pymalloc's arenas (1 MB each; an
 arena goes back to the system only when every object in it is freed):
 
-* the imports the sync path adds (requests, orjson);
+* with ``--in-process``, the imports the sync path adds (requests, orjson);
 * each sync (the job runner's ``ops.memory.release`` included);
+* --incremental syncs of the unchanged catalog, timed (wall and CPU, children included): what
+  starting a child costs each SYNC_INTERVAL_MINUTES;
 * then what closing every pooled connection would give back (``db.close_all``), and clearing
   the standard library's URL-parsing and regex caches.
 
-Run: python3 bench/sync_memory_bench.py [--items 6000] [--env NAME=VALUE]
+The sync jobs run the sync in a child process; ``--in-process`` runs it in the job's thread
+as before (the baseline the child is measured against).
+
+Run: python3 bench/sync_memory_bench.py [--items 6000] [--in-process]
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import ctypes
 import importlib
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +63,11 @@ def pymalloc_arenas() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=6000)
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the sync in the job's thread, as before the child process (the baseline)")
+    parser.add_argument("--full", type=int, default=3, help="full sync jobs to run")
+    parser.add_argument("--incremental", type=int, default=9,
+                        help="incremental syncs of the unchanged catalog to time after the full ones")
     args = parser.parse_args()
     fake = subprocess.Popen([sys.executable, str(ROOT / "bench/sync_bench.py"), "--role", "fake", "--items",
                              str(args.items), "--touch", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -88,15 +99,41 @@ def main() -> None:
             last = now
 
         stage("served, warmed, released")
-        for module in ("requests", "orjson", "anihome.kodik.sync"):
-            importlib.import_module(module)
-        stage("imports of the sync path")
-        for run in range(1, 4):
-            thread = threading.Thread(target=run_job, args=(app, "kodik-full-sync", "manual"))
+        if args.in_process:  # the sync as it ran before its child process: the baseline
+            from anihome.kodik import jobs as kodik_jobs
+            from anihome.kodik.sync import run_sync
+
+            def in_process(ctx, mode: str, token: str):
+                report = run_sync(ctx.settings, mode, token, progress=kodik_jobs.progress_reporter(ctx))
+                return report.mode, report.as_counts()
+
+            kodik_jobs.sync_in_child = in_process
+            for module in ("requests", "orjson", "anihome.kodik.sync"):
+                importlib.import_module(module)
+            stage("imports of the sync path")
+        for number in range(1, args.full + 1):
+            runs: list = []
+            thread = threading.Thread(target=lambda done=runs: done.append(run_job(app, "kodik-full-sync", "manual")))
             thread.start()
             thread.join()
             time.sleep(0.5)
-            stage(f"after sync job {run}")
+            stage(f"after sync job {number}")
+            run = runs[0]
+            print(f"{'':34s} {run.status}: items={run.counts_dict.get('items')} "
+                  f"child peak={run.counts_dict.get('peak_rss_mb', '-')} MB", flush=True)
+        print(f"{'':34s} requests imported here: {'requests' in sys.modules}", flush=True)
+        walls, cpus = [], []
+        for _ in range(args.incremental):  # nothing changed on Kodik: what starting a sync costs
+            before, started = os.times(), time.perf_counter()
+            run = run_job(app, "kodik-sync", "manual")
+            after = os.times()
+            walls.append(time.perf_counter() - started)
+            cpus.append(sum(after[:4]) - sum(before[:4]))  # this process and its children
+            assert run.status == "succeeded", run.error
+        if walls:
+            stage(f"after {len(walls)} incremental syncs")
+            print(f"{'':34s} an incremental sync of an unchanged catalog: median wall "
+                  f"{statistics.median(walls) * 1000:.0f} ms, CPU {statistics.median(cpus) * 1000:.0f} ms", flush=True)
         from anihome.db import close_all
 
         close_all(app.extensions["anihome.db"])

@@ -2,7 +2,11 @@
 
 Each job is a thin wrapper around ``kodik.sync`` / ``kodik.demo``: it picks the token,
 reports progress (pages, items done of Kodik's total) through the job context, and
-returns the run's counters. A scheduled run without a token is skipped quietly (the
+returns the run's counters. The two syncs run ``kodik.sync`` in a child process
+(``kodik.sync_child``): a full walk of the catalog would otherwise leave the serving process
+~13 MB bigger for good (docs/benchmarks.md, "Memory of long work"); the child's progress,
+log lines and catalog signals are relayed here. The demo catalog (a few hundred titles from
+an in-process fake Kodik) loads in-process. A scheduled run without a token is skipped quietly (the
 household may be running on the demo catalog); a manual or CLI run fails with a reason.
 Two Kodik syncs never run at once: a run started while another is in flight is refused.
 """
@@ -11,10 +15,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
+from .. import events
+from ..jobs.child_process import child_settings, run_child
 from ..jobs.registry import JobSpec, cron_setting
 from ..models import JobRun
 from .settings import current_token
-from .sync import SyncError, SyncReport, check_token, run_sync
+from .sync import SyncError, SyncReport, check_token
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +58,47 @@ def _other_sync_running(ctx) -> JobRun | None:
             .order_by(JobRun.id.desc()).first())
 
 
+def show_progress(ctx, mode: str, pages: int, items: int, done: int, total: int | None) -> None:
+    """Write a sync's counters and how far it is to the job run."""
+    ctx.counts.update(pages=pages, items=items, done=done)
+    if total:
+        ctx.counts["total"] = total
+    fraction = min(done / total, 0.99) if total else None
+    text = f"{done} of {total} items" if total else f"{done} items"
+    ctx.progress(fraction, f"{mode}: page {pages}, {text}")
+
+
 def progress_reporter(ctx):
-    """A sync progress callback writing counters and a fraction to the job run."""
+    """A sync progress callback (``sync.Progress``) writing to the job run."""
     def report(run: SyncReport, done: int, total: int | None) -> None:
-        ctx.counts.update(pages=run.pages, items=run.items, done=done)
-        if total:
-            ctx.counts["total"] = total
-        fraction = min(done / total, 0.99) if total else None
-        text = f"{done} of {total} items" if total else f"{done} items"
-        ctx.progress(fraction, f"{run.mode}: page {run.pages}, {text}")
+        show_progress(ctx, run.mode, run.pages, run.items, done, total)
     return report
+
+
+#: the module the sync jobs run as a child (tests point it elsewhere to make the child fail)
+CHILD_MODULE = "anihome.kodik.sync_child"
+RELAYED_SIGNALS = (events.catalog_changed.name, events.episode_added.name)
+
+
+def sync_in_child(ctx, mode: str, token: str) -> tuple[str, dict[str, int]]:
+    """Run one sync in a child process: (the mode it ran, its counts); SyncError on failure.
+
+    When the child ends without its result (it crashed, or was killed), the parent's cached
+    catalog is dropped whole: chunks it committed may not have been announced."""
+    def on_message(message: dict) -> None:
+        if message.get("kind") == "progress":
+            show_progress(ctx, str(message["mode"]), int(message["pages"]), int(message["items"]),
+                          int(message["done"]), message.get("total"))
+
+    request = {"mode": mode, "token": token, "settings": child_settings(ctx.settings)}
+    try:
+        value = run_child(CHILD_MODULE, request, on_message, relay=RELAYED_SIGNALS, errors={"SyncError": SyncError})
+    except SyncError:
+        raise
+    except BaseException:
+        events.catalog_changed.send(None, release_ids=None)
+        raise
+    return str(value["mode"]), {name: int(count) for name, count in value["counts"].items()}
 
 
 def _sync(ctx, mode: str) -> dict[str, int]:
@@ -81,11 +118,10 @@ def _sync(ctx, mode: str) -> dict[str, int]:
     if token.present and is_demo():
         check_token(ctx.settings, token.token)  # never trade the demo for nothing
         cleared = clear_demo_catalog()
-    report = run_sync(ctx.settings, mode, token.token, progress=progress_reporter(ctx))
-    counts = report.as_counts()
+    ran, counts = sync_in_child(ctx, mode, token.token)
     if cleared:
         counts["demo_releases_removed"] = cleared
-    ctx.progress(1.0, f"{report.mode} sync done: {report.items} items")
+    ctx.progress(1.0, f"{ran} sync done: {counts['items']} items")
     return counts
 
 

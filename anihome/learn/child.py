@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import sys
 import time
 from datetime import timedelta
@@ -21,6 +20,7 @@ from ..clock import utcnow
 from ..config import load_settings
 from ..models import Forecast, ForecastReport, JobRun, Recommendation, RecommenderReport, SimilarRelease
 from ..ops import memory
+from ..ops.memory import peak_rss_mb
 from . import data
 
 log = logging.getLogger("anihome.learn")
@@ -115,19 +115,6 @@ def write_evaluation(results: list, now) -> int:
         if stale:
             RecommenderReport.delete().where(RecommenderReport.id.in_(stale)).execute()
     return len(results)
-
-
-def peak_rss_mb() -> int:
-    """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss keeps the
-    forking parent's peak on Linux, so a child of a big process would report the parent's)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def memory_mb() -> tuple[int, int]:

@@ -134,3 +134,18 @@ def after_long_work(response):
     else:
         response.call_on_close(after_sending)
     return response
+
+
+def peak_rss_mb() -> int:
+    """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss keeps the
+    forking parent's peak on Linux, so a child of a big process would report the parent's)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -75,6 +75,22 @@ def test_a_wrong_token_exits_non_zero_naming_the_token_and_changes_nothing(tmp_p
     assert _dump(data) == before
 
 
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (every thread's), from /proc."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _gone(pid: int) -> bool:
+    """True when ``pid`` has exited (a zombie not yet reaped counts: it runs nothing)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 def test_sigkill_in_the_middle_of_a_full_sync_resumes_to_the_same_catalog(tmp_path, big_fake):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     big_fake.set_faults(Fault("slow", count=None, seconds=0.25, path="/list"))
@@ -90,8 +106,16 @@ def test_sigkill_in_the_middle_of_a_full_sync_resumes_to_the_same_catalog(tmp_pa
             time.sleep(0.05)
         else:
             raise AssertionError("the sync made no progress")
+        sync_children = _children(proc.pid)
+        assert len(sync_children) == 1, "the sync runs in one child process"
+        big_fake.set_faults(Fault("slow", count=None, seconds=8, path="/list"))
+        time.sleep(1)  # the child now waits on Kodik and writes nothing its parent's death could break
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+        deadline = time.monotonic() + 4  # the child notices its parent is gone and stops at once
+        while not _gone(sync_children[0]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _gone(sync_children[0]), "the sync's child outlived the process that started it"
     finally:
         if proc.poll() is None:
             proc.kill()
