@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .. import events
 
@@ -73,22 +73,35 @@ def _relay(message: Mapping[str, Any], relayed: set[str]) -> None:
 
 
 def run_child(module: str, request: Mapping[str, Any], on_message: Callable[[dict], None] | None = None,
-              relay: Iterable[str] = (), errors: Mapping[str, type[Exception]] | None = None) -> Any:
-    """Run ``python -m module`` with ``request``; return its result's value.
+              relay: Iterable[str] = (), errors: Mapping[str, type[Exception]] | None = None,
+              args: Sequence[str] = (), env: Mapping[str, str] | None = None, timeout: float | None = None) -> Any:
+    """Run ``python -m module *args`` with ``request``; return its result's value.
 
     ``relay``: names of the signals the child's ``signal`` messages may send here.
     ``errors``: exception types by name; a child error of such a type is raised as it (other
     errors raise ``ChildFailed`` with the type in the text, as a failed job shows errors).
-    Any exception raised while handling a message stops the child first.
+    ``env``: the child's environment (default: this process's). ``timeout``: seconds after
+    which the child is killed and ``ChildFailed`` raised. Any exception raised while handling
+    a message stops the child first.
     """
     relayed, errors = set(relay), dict(errors or {})
-    process = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
-                               close_fds=True)
+                               close_fds=True, env=None if env is None else dict(env))
     stderr_tail: deque = deque(maxlen=STDERR_LINES_KEPT)
     drainer = threading.Thread(target=_drain, args=(process.stderr, stderr_tail), name=f"{module}-stderr",
                                daemon=True)
     drainer.start()
+    timed_out = threading.Event()
+
+    def stop_overdue() -> None:
+        timed_out.set()
+        process.kill()
+
+    timer = threading.Timer(timeout, stop_overdue) if timeout else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     result: dict | None = None
     error: dict | None = None
     try:
@@ -121,12 +134,16 @@ def run_child(module: str, request: Mapping[str, Any], on_message: Callable[[dic
         process.wait()
         raise
     finally:
+        if timer is not None:
+            timer.cancel()
         for stream in (process.stdin, process.stdout):
             try:
                 stream.close()
             except OSError:
                 pass
         drainer.join(timeout=5)
+    if timed_out.is_set() and result is None and error is None:
+        raise ChildFailed(f"the {module} process ran longer than {timeout:g} s and was stopped")
     if error is not None:
         kind, text = str(error.get("type") or "Error"), str(error.get("message") or "")
         raise errors[kind](text) if kind in errors else ChildFailed(f"{kind}: {text}")

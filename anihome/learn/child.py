@@ -1,10 +1,13 @@
 """The nightly learning child process: read, learn, write results, exit.
 
-Started by the ``learn`` job as ``python -m anihome.learn --run-id N`` with the parent's data
-dir and database URL in its environment. It reports progress on the job's run row, writes each
-result table in short transactions (so members using the app never wait on it), prints a
-one-line JSON summary (counts and peak RSS) for the parent and exits. A failure leaves the
-previous results in place: a table is only replaced once its new rows are computed.
+Started by the ``learn`` job as ``python -m anihome.learn --channel`` (``jobs.child_process``:
+the settings and run id on stdin, log lines and the result back on stdout, and it exits when
+the server does). Run by hand (``python -m anihome.learn [--run-id N]``) it reads the
+settings like the server (environment, config.toml) and prints a one-line JSON summary. It
+reports progress on the job's run row, writes each result table in short transactions (so
+members using the app never wait on it), and returns its counts (peak RSS included). A
+failure leaves the previous results in place: a table is only replaced once its new rows are
+computed.
 """
 from __future__ import annotations
 
@@ -206,15 +209,34 @@ def learn(progress) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m anihome.learn", description=__doc__.splitlines()[0])
     parser.add_argument("--run-id", type=int, default=None, help="the job run to report progress on")
+    parser.add_argument("--channel", action="store_true",
+                        help="started by the learn job: the request (settings, run id) on stdin, messages on stdout")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
-    settings = load_settings()
+    channel = None
+    if args.channel:
+        from ..jobs.child_channel import Channel
+
+        channel = Channel.open()
+        settings = load_settings(overrides=channel.request.get("settings") or {}, environ={})
+        run_id = channel.request.get("run_id")
+    else:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+        settings, run_id = load_settings(), args.run_id
     database = db.open_database(settings)
     db.bind(database)
     try:
         with database.connection_context():
-            counts = learn(Progress(args.run_id))
+            counts = learn(Progress(run_id))
+    except Exception as exc:
+        if channel is None:
+            raise
+        log.exception("learn failed")
+        channel.fail(exc)
+        return 1
     finally:
         db.close_all(database)
-    print(json.dumps(counts, sort_keys=True), flush=True)
+    if channel is not None:
+        channel.result(counts)
+    else:
+        print(json.dumps(counts, sort_keys=True), flush=True)
     return 0

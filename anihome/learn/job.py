@@ -1,23 +1,22 @@
 """The ``learn`` job: start the nightly learning child process, wait for it, record its result.
 
-The serving process never imports scikit-learn: this job only spawns ``python -m anihome.learn``
-(no fork with open SQLite connections), passes the data dir and database URL through the
-environment and waits. A scheduled run first waits while someone is watching (a progress save
+The serving process never imports scikit-learn: this job only spawns ``python -m anihome.learn
+--channel`` through ``jobs.child_process`` (no fork with open SQLite connections), gives it
+the settings on its stdin and waits; the child's log lines reach this process's log, and it
+dies with this process. A scheduled run first waits while someone is watching (a progress save
 in the last ``WATCHING_WINDOW``) and starts in the next idle moment, at most ``LEARN_MAX_WAIT_MINUTES``
 later. A failing child marks the run failed with its last error line; the previous results stay.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from typing import Any, Mapping
 
 from ..clock import utcnow
+from ..jobs.child_process import ChildFailed, child_settings, run_child
 from ..jobs.registry import JobSpec, cron_setting
 from ..models import WatchProgress
 from . import experiments
@@ -51,10 +50,8 @@ def wait_for_idle(ctx, max_minutes: int, sleep=time.sleep, watching=someone_watc
     return True
 
 
-def child_environment(settings: Mapping[str, Any]) -> dict[str, str]:
+def child_environment() -> dict[str, str]:
     env = dict(os.environ)
-    env["ANIHOME_DATA_DIR"] = str(settings["DATA_DIR"])
-    env["ANIHOME_DATABASE_URL"] = str(settings.get("DATABASE_URL") or "")
     env.setdefault("OMP_NUM_THREADS", "1")  # one core: leave the other to the server
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     return env
@@ -64,19 +61,14 @@ def child_environment(settings: Mapping[str, Any]) -> dict[str, str]:
 CHILD_MODULE = "anihome.learn"
 
 
-def run_child(settings: Mapping[str, Any], run_id: int | None, timeout: int = CHILD_TIMEOUT) -> dict:
-    """Run the child to completion; its JSON summary, or LearnFailed."""
-    command = [sys.executable, "-m", CHILD_MODULE] + (["--run-id", str(run_id)] if run_id else [])
+def run_learn_child(settings: Mapping[str, Any], run_id: int | None, timeout: int = CHILD_TIMEOUT) -> dict:
+    """Run the child to completion (``jobs.child_process``: its log lines reach this process's
+    log, and it dies with this process); its counts, or LearnFailed."""
+    request = {"run_id": run_id, "settings": child_settings(settings)}
     try:
-        done = subprocess.run(command, env=child_environment(settings), capture_output=True, text=True,
-                              timeout=timeout, close_fds=True)
-    except subprocess.TimeoutExpired:
-        raise LearnFailed(f"the learning process ran longer than {timeout} s and was stopped") from None
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        raise LearnFailed(lines[-1] if lines else f"the learning process exited with {done.returncode}")
-    lines = done.stdout.strip().splitlines()
-    return json.loads(lines[-1]) if lines else {}
+        return run_child(CHILD_MODULE, request, args=["--channel"], env=child_environment(), timeout=timeout) or {}
+    except ChildFailed as exc:
+        raise LearnFailed(str(exc)) from None
 
 
 def learn(ctx) -> None:
@@ -84,7 +76,7 @@ def learn(ctx) -> None:
     if ctx.trigger == "schedule" and not wait_for_idle(ctx, ctx.settings["LEARN_MAX_WAIT_MINUTES"]):
         log.info("learn waited its maximum, running anyway")
     experiments.ensure_builtin()
-    summary = run_child(ctx.settings, ctx.run_id)
+    summary = run_learn_child(ctx.settings, ctx.run_id)
     for name, value in summary.items():
         ctx.set_count(name, int(value))
 

@@ -71,6 +71,14 @@ def test_a_parent_that_fails_handling_a_message_stops_the_child_at_once():
     assert time.monotonic() - started < 10
 
 
+def test_a_child_past_its_time_is_stopped_and_says_so():
+    started = time.monotonic()
+    with pytest.raises(ChildFailed, match="ran longer than 1 s and was stopped"):
+        run_child(CHILD, {"steps": [["sleep", 30]]}, timeout=1)
+    assert time.monotonic() - started < 10
+    assert run_child(CHILD, {"steps": [["sleep", 0.1]]}, timeout=20) == {"steps": 1}
+
+
 def test_the_child_gets_the_declared_settings_only():
     settings = {"DATA_DIR": "/srv/anihome", "KODIK_TIMEOUT": 30.0, "TESTING": True, "anything": object()}
     assert child_settings(settings) == {"DATA_DIR": "/srv/anihome", "KODIK_TIMEOUT": 30.0}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -17,9 +18,12 @@ def _genre_of(release_id: int) -> str:
     return Release.get_by_id(release_id).key.split(":")[0]
 
 
-def test_the_learn_job_runs_the_child_and_its_results_land(app, house):
+def test_the_learn_job_runs_the_child_and_its_results_land(app, house, caplog):
+    caplog.set_level(logging.INFO)
     run = run_job(app, "learn")
     assert run.status == "succeeded", run.error
+    steps = [r.getMessage() for r in caplog.records if r.name == "anihome.learn"]
+    assert any(line.startswith("learn step=forecast ") for line in steps), steps  # the child's lines reach our log
     counts = run.counts_dict
     assert counts["members"] == 5 and counts["recommendations"] > 0 and counts["similar"] > 0
     assert 20 < counts["peak_rss_mb"] < 400
