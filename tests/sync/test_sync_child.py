@@ -11,7 +11,6 @@ import pytest
 from anihome.cache import get_cache
 from anihome.jobs.runner import run_job
 from anihome.kodik import jobs as kodik_jobs
-from anihome.kodik.fake.server import FakeKodik
 from anihome.models import JobRun, Notification, Release
 from anihome.notify import subscriptions
 from tests.conftest import close_app, make_app
@@ -20,13 +19,8 @@ from tests.support.web import PASSWORD
 
 
 @pytest.fixture
-def fake():
-    with FakeKodik(items=120, seed=11) as server:
-        yield server
-
-
-@pytest.fixture
 def house(tmp_path, fake):
+    """An app syncing from the sync tests' fake Kodik, inside an app context and connection."""
     app = make_app(tmp_path, KODIK_URL=fake.base_url, KODIK_TOKEN=fake.token, KODIK_MAX_RPS=0)
     with app.app_context(), app.extensions["anihome.db"].connection_context():
         yield app
