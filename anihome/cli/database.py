@@ -1,4 +1,5 @@
-"""``anihome db copy --to URL``: move the household's database to PostgreSQL (or back to SQLite)."""
+"""``anihome db copy --to URL``: move the household's database to PostgreSQL (or back to SQLite);
+``anihome db fix-sequences``: move PostgreSQL id sequences that are behind their tables."""
 from __future__ import annotations
 
 import click
@@ -7,7 +8,7 @@ import click
 def register(cli: click.Group) -> None:
     @cli.group("db")
     def db_group():
-        """The database itself: copy it to another engine."""
+        """The database itself: copy it to another engine, fix PostgreSQL's id sequences."""
 
     @db_group.command("copy")
     @click.option("--to", "url", required=True, metavar="URL",
@@ -39,3 +40,24 @@ def register(cli: click.Group) -> None:
             click.echo(f"{name:<{width}}  {rows:>9}  ok")
         click.echo(f"Copied {result.rows} rows in {len(result.counts)} tables to {label} (schema "
                    f"{result.schema_version}; counts match; search index rebuilt: {result.search_rows} releases).")
+
+    @db_group.command("fix-sequences")
+    def fix_sequences():
+        """Move each PostgreSQL id sequence that is behind its table's highest id (anihome doctor's fix).
+
+        After a restore or a copy by hand that left a sequence behind, every new row of that
+        table fails with a duplicate key. Sequences ahead of their tables are left as they are."""
+        from ..db import is_postgres
+        from ..ops.pg_checks import reset_sequences
+        from .context import app_context
+
+        with app_context(migrate=False) as app:
+            database = app.extensions["anihome.db"]
+            if not is_postgres(database):
+                raise click.ClickException("only a PostgreSQL database (DATABASE_URL) has id sequences to fix")
+            with database.atomic():
+                moved = reset_sequences(database)
+        for item in moved:
+            click.echo(f"{item.sequence}: {item.next_value} -> {item.max_id + 1} ({item.table}.{item.column} "
+                       f"is at {item.max_id})")
+        click.echo(f"{len(moved)} sequence(s) moved." if moved else "Every id sequence is ahead of its table; nothing to do.")

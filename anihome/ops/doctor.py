@@ -2,7 +2,9 @@
 
 Each check returns a ``Finding`` (``ok``, ``warn`` or ``fail``) with a message and, when
 something is wrong, the fix. The checks read files and the database only; nothing is
-changed and nothing goes over the network.
+changed and nothing goes over the network but to the database. On PostgreSQL the database
+lines come from ``ops.pg_checks`` (server, version, schema, pg_trgm, id sequences, indexes,
+amcheck when allowed) over one read-only connection.
 """
 from __future__ import annotations
 
@@ -11,24 +13,16 @@ import shutil
 import stat
 import subprocess
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .backups import list_backups
 from .diskspace import disk_space
+from .findings import LEVELS, Finding
 from .integrity import check_file, file_problem
 
-LEVELS = ("ok", "warn", "fail")
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    level: str
-    message: str
-    fix: str = ""
+__all__ = ["LEVELS", "Finding", "run_checks"]
 
 
 def _data_dir(settings) -> Finding:
@@ -58,9 +52,19 @@ def _free_space(settings) -> Finding:
     return Finding("free space", "ok", f"{space.free_mb} MB free of {space.total_bytes // 1048576} MB")
 
 
+def _server_database(settings) -> list[Finding]:
+    from ..db import is_postgres_url
+    from .dbcopy import describe
+
+    url = settings["DATABASE_URL"]
+    if not is_postgres_url(url):
+        return [Finding("database", "ok", f"{describe(url)} (DATABASE_URL); check it with its own tools")]
+    from .pg_checks import doctor_findings
+
+    return doctor_findings(url)
+
+
 def _database(settings, full: bool) -> Finding:
-    if settings.get("DATABASE_URL"):
-        return Finding("database", "ok", "a server database (DATABASE_URL); check it with its own tools")
     from ..migrations import head_version
     from .restore import schema_of
 
@@ -90,7 +94,15 @@ def _backups(settings) -> Finding:
     folder = Path(settings["DATA_DIR"]) / "backups"
     backups = list_backups(folder, "anihome")
     if settings.get("DATABASE_URL"):
-        return Finding("backups", "warn", "AniHome does not back up a server database", "schedule pg_dump")
+        from ..db import is_postgres_url
+        from .pg_backups import available
+
+        if not is_postgres_url(settings["DATABASE_URL"]):
+            return Finding("backups", "warn", "AniHome backs up SQLite and PostgreSQL only", "back it up with its own tools")
+        missing = available()
+        if missing:
+            return Finding("backups", "warn", missing.split(": install")[0],
+                           "apt install postgresql-client (the server's major version or newer)")
     if not backups:
         return Finding("backups", "warn", f"no nightly backups in {folder} yet", "anihome backup")
     age = (datetime.now(timezone.utc).replace(tzinfo=None) - backups[0].made).total_seconds() / 3600
@@ -105,6 +117,9 @@ def _kodik(settings) -> Finding:
         return Finding("kodik token", "ok", "set by the KODIK_TOKEN setting")
     if (Path(settings["DATA_DIR"]) / "kodik_token").is_file():
         return Finding("kodik token", "ok", "set on Admin → Kodik")
+    if settings.get("DATABASE_URL"):  # start-up moves a token kept in the database into that file
+        return Finding("kodik token", "warn", "no Kodik token: only the demo catalog is offered",
+                       "set it on Admin → Kodik, or ANIHOME_KODIK_TOKEN")
     path = Path(settings["DATA_DIR"]) / "anihome.db"
     if not path.exists() or file_problem(path):
         return Finding("kodik token", "warn", "no KODIK_TOKEN setting (and no database to look in)",
@@ -159,5 +174,6 @@ def _ntp_synchronized() -> bool | None:
 
 def run_checks(settings: Mapping[str, Any], full: bool = False) -> list[Finding]:
     """Every check, in the order they are printed."""
-    return [_data_dir(settings), _free_space(settings), _database(settings, full), _backups(settings),
+    database = _server_database(settings) if settings.get("DATABASE_URL") else [_database(settings, full)]
+    return [_data_dir(settings), _free_space(settings), *database, _backups(settings),
             _kodik(settings), _clock(settings)]

@@ -83,6 +83,26 @@ def schema_objects(db) -> dict[str, set[str]]:
     return objects
 
 
+#: What the migrations make on SQLite only: FTS5 search tables (PostgreSQL's search tables are
+#: made by ``catalog.search_pg``) and the covering index SQLite's browse reads (m0010).
+SQLITE_ONLY = ("table:release_search_", "table:release_title_search", "index:release_visibility")
+
+_PG_OBJECTS = """
+SELECT 'table', c.table_name, c.column_name FROM information_schema.columns AS c
+WHERE c.table_schema = current_schema()
+UNION ALL
+SELECT 'index', i.indexname, i.tablename FROM pg_indexes AS i WHERE i.schemaname = current_schema()
+"""
+
+
+def schema_objects_pg(db) -> dict[str, set[str]]:
+    """``schema_objects`` for a PostgreSQL database (its current schema)."""
+    objects: dict[str, set[str]] = {}
+    for kind, name, part in db.execute_sql(_PG_OBJECTS).fetchall():
+        objects.setdefault(f"{kind}:{name}", set()).add(part)
+    return objects
+
+
 @lru_cache(maxsize=1)
 def reference_schema() -> dict[str, frozenset[str]]:
     """What the migrations create, from migrating an empty in-memory database (once per process)."""
@@ -99,11 +119,19 @@ def reference_schema() -> dict[str, frozenset[str]]:
         memory.close()
 
 
-def verify_schema(db) -> list[str]:
-    """What the migrations should have created but ``db`` lacks (empty when it is all there)."""
-    have = schema_objects(db)
+def verify_schema(db, postgres: bool | None = None) -> list[str]:
+    """What the migrations should have created but ``db`` lacks (empty when it is all there).
+
+    ``postgres`` (default: ask ``db``) compares a PostgreSQL database, leaving out ``SQLITE_ONLY``."""
+    if postgres is None:
+        from ..db import is_postgres
+
+        postgres = is_postgres(db)
+    have = schema_objects_pg(db) if postgres else schema_objects(db)
     missing = []
     for name, parts in sorted(reference_schema().items()):
+        if postgres and name.startswith(SQLITE_ONLY):
+            continue
         kind, _, object_name = name.partition(":")
         if name not in have:
             missing.append(f"{kind} {object_name}")

@@ -1,7 +1,8 @@
 """What is wrong with this server right now: for ``/api/v1/health``, the admin banner, ``doctor``.
 
 The state lives on the app (``app.extensions["anihome.health"]``), written by the start-up
-check, the periodic ``integrity-check`` job and the error handler that meets a full disk;
+check, the periodic ``integrity-check`` job (SQLite: ``quick_check``; PostgreSQL:
+``ops.pg_checks.live_check``) and the error handler that meets a full disk;
 free disk space is read on each call (one ``statvfs``). ``problems(app)`` lists the current
 problems; an empty list means healthy.
 """
@@ -40,6 +41,8 @@ class Problem:
 class HealthState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     database_problem: str | None = None
+    #: the problem was found on PostgreSQL (its fix is doctor's, not a backup restore)
+    database_postgres: bool = False
     database_checked_at: float | None = None
     disk_full_at: float | None = None
 
@@ -68,6 +71,25 @@ def check_database(app) -> Verdict:
     return verdict
 
 
+def check_postgres(app, use_amcheck: bool = True):
+    """``pg_checks.live_check`` of the live PostgreSQL database; remember the verdict for health."""
+    from .pg_checks import live_check
+
+    database = app.extensions["anihome.db"]
+    with database.connection_context():
+        result = live_check(database, use_amcheck=use_amcheck)
+    state = health_state(app)
+    with state.lock:
+        state.database_problem = None if result.ok else f"{result.detail}; fix: {result.fix}"
+        state.database_postgres = True
+        state.database_checked_at = time.time()
+    if result.ok:
+        log.info("health database=postgresql check=ok counts=%s %s", result.counts, result.note)
+    else:
+        log.error("health database=postgresql check=failed detail=%s fix=%s", result.detail, result.fix)
+    return result
+
+
 def note_disk_full(app) -> None:
     """A write just failed because the disk is full."""
     state = health_state(app)
@@ -81,7 +103,11 @@ def problems(app) -> list[Problem]:
     settings = app.config["ANIHOME_SETTINGS"]
     state = health_state(app)
     found = []
-    if state.database_problem:
+    if state.database_problem and state.database_postgres:
+        found.append(Problem("database_damaged", "The database check failed (%(detail)s). Run anihome doctor "
+                             "on the server: it names each problem's fix.",
+                             {"detail": state.database_problem[:300]}))
+    elif state.database_problem:
         found.append(Problem("database_damaged", "The database failed its integrity check (%(detail)s). "
                              "Restore a backup: anihome backup list, then anihome backup restore FILE.",
                              {"detail": state.database_problem[:200]}))

@@ -2,7 +2,10 @@
 
 ``prepare_database`` refuses a database that is empty, not SQLite, damaged (``quick_check``),
 from a newer AniHome, or missing what its migrations created (``anihome.ops.guards``); each
-refusal is a ``StartupError`` whose message names the file and the backup to restore.
+refusal is a ``StartupError`` whose message names the file and the backup to restore. On
+PostgreSQL the schema guards are the same; the sound-database check there
+(``ops.pg_checks.live_check``: id sequences, invalid indexes) reports to health and the admin
+banner instead of refusing, since serving reads works and doctor names the fix.
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from ..migrations.backup import backup_sqlite
 from ..ops.backups import BackupError
 from ..ops.diskspace import is_disk_full
 from ..ops.guards import GuardError, check_database_file, check_schema_version, verify_schema
-from ..ops.health import record_startup_check
+from ..ops.dbcopy import describe
+from ..ops.health import check_postgres, record_startup_check
 from ..security.file_modes import make_private, warn_if_loose
 
 log = logging.getLogger(__name__)
@@ -62,19 +66,21 @@ def prepare_database(app) -> list[int]:
 
                 if ensure_schema(database):
                     log.info("postgres_search status=created")
-            if sqlite:
-                missing = verify_schema(database)
-                if missing:
-                    raise GuardError(f"{path} says it is at schema {current_version(database)} but lacks "
-                                     f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}; it was "
-                                     "probably made by an edited migration. Restore a backup "
-                                     "(anihome backup list) or ask for help; AniHome will not use it as it is.")
+            missing = verify_schema(database) if sqlite or db.is_postgres(database) else []
+            if missing:
+                where = path if sqlite else f"the database at {describe(settings['DATABASE_URL'])}"
+                raise GuardError(f"{where} says it is at schema {current_version(database)} but lacks "
+                                 f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}; it was "
+                                 "probably made by an edited migration. Restore a backup "
+                                 "(anihome backup list) or ask for help; AniHome will not use it as it is.")
             move_token_out_of_database(settings)
         if created:  # SQLite made it with the umask's mode; -wal/-shm were made alike
             make_private(path, f"{path}-wal", f"{path}-shm")
     except GuardError as exc:
         raise StartupError(str(exc)) from exc
     record_startup_check(app)
+    if db.is_postgres(database) and settings["STARTUP_QUICK_CHECK"]:
+        check_postgres(app, use_amcheck=False)  # problems go to health and the admin banner
     warn_if_loose(settings["DATA_DIR"])
     forget_imported()  # the migrations are done with: their table definitions need not stay in memory
     return applied
