@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from ..security.access import decide, level_of
 from ..accounts import tokens
 from ..cache import get_cache
-from ..errors import json_error
+from ..error_responses import json_error
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _CHALLENGE = 'Bearer realm="AniHome"'

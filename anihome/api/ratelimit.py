@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import g
 
-from ..errors import json_error
+from ..error_responses import json_error
 from .limiter import FixedWindowLimiter
 
 EXTENSION = "anihome.api.limiter"

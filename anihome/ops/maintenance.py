@@ -15,7 +15,8 @@ import time
 from flask import request
 
 from ..db import close_all, database
-from ..errors import Conflict, json_error
+from ..error_responses import json_error
+from ..errors import Conflict
 from ..jobs.state import job_state
 from .restore import RestoreResult, restore_backup
 

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from ..errors import json_error, wants_json
+from ..error_responses import json_error, wants_json
 from ..security.access import decide, level_of
 from .safe_redirect import safe_next
 from .templating import gettext as _

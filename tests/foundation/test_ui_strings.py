@@ -11,6 +11,7 @@ FILES = ["templates/catalog/_release_member.html", "templates/catalog/_release_e
          "templates/catalog/_release_episodes.html", "templates/library/_release_actions.html",
          "anihome/web/library.py", "anihome/web/library_forms.py", "anihome/library/mark_watched.py",
          "templates/errors/error.html", "anihome/web/error_pages.py", "anihome/errors.py",
+         "anihome/error_responses.py",
          "templates/catalog/_browse_body.html", "templates/player/watch.html",
          "anihome/web/admin_kodik.py", "anihome/kodik/settings.py", "templates/admin/kodik.html",
          "templates/admin/members.html", "templates/account/index.html", "anihome/web/account.py"]
