@@ -1,9 +1,10 @@
 """Plain start-up and command-line errors: one or two lines with the path and what to do.
 
 ``explain(exc, data_dir)`` turns whatever stopped AniHome (a setting, a refused database, a
-folder it cannot write, a full disk, SQLite's terse "unable to open database file") into a
-sentence for a person; ``log_traceback`` puts the full traceback in the log file only, so
-the terminal is not buried under 60 lines of frames.
+folder it cannot write, a full disk, SQLite's terse "unable to open database file", a
+PostgreSQL server that does not answer or refuses the login) into a sentence for a person;
+``log_traceback`` puts the full traceback in the log file only, so the terminal is not
+buried under 60 lines of frames.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import errno
 import getpass
 import logging
 import sqlite3
+import sys
 from pathlib import Path
 
 from .diskspace import is_disk_full
@@ -40,6 +42,37 @@ def _sqlite_code(exc: BaseException) -> int | None:
     return None
 
 
+def _chain(exc: BaseException):
+    """``exc`` and every exception it wraps (cause, context, Peewee's wrapped driver error)."""
+    seen, todo = set(), [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        todo += [item.__cause__, item.__context__, *(a for a in item.args if isinstance(a, BaseException))]
+
+
+def _postgres_connect_error(exc: BaseException) -> str | None:
+    """A failed PostgreSQL connection in plain words (no password), or None."""
+    driver = sys.modules.get("psycopg2")
+    if driver is None:
+        return None
+    for item in _chain(exc):
+        if isinstance(item, driver.OperationalError) and not getattr(item, "pgcode", None):
+            from ..config import load_settings
+            from .pg_checks import explain_connect_error
+
+            try:
+                url = load_settings().get("DATABASE_URL") or ""
+            except Exception:  # the settings are what failed: say what the driver said
+                url = ""
+            problem = explain_connect_error(url or "postgresql://", item)
+            return f"cannot connect to the PostgreSQL database: {problem.message}; {problem.fix}."
+    return None
+
+
 def explain(exc: BaseException, data_dir: str | Path | None) -> str:
     """What went wrong and what to do, in a sentence or two, naming the path involved."""
     from ..config import ConfigError
@@ -51,6 +84,9 @@ def explain(exc: BaseException, data_dir: str | Path | None) -> str:
     if is_disk_full(exc):
         return (f"disk full: there is no space left on the disk holding {folder or 'the data dir'}. "
                 "Free some space (df -h shows it) and start again.")
+    postgres = _postgres_connect_error(exc)
+    if postgres:
+        return postgres
     code = _sqlite_code(exc)
     if code == _SQLITE_CANTOPEN:
         return (f"cannot open the database {database}: its folder is missing or not writable by {_user()}. "

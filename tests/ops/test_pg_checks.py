@@ -129,6 +129,28 @@ def test_an_unreachable_server_is_one_fail_line_without_the_password(tmp_path, m
     assert "pg version" not in result.output and "sequences" not in result.output
 
 
+def test_run_py_and_commands_stop_with_one_plain_line_when_the_server_does_not_answer(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "ANIHOME_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(root),
+           "ANIHOME_SECRET_KEY": "t", "ANIHOME_DATABASE_URL": f"postgresql://anihome:Sup3rSecret@127.0.0.1:{_free_port()}/x"}
+    for args, start in ((["run.py"], "AniHome cannot start: "),
+                        (["-c", "from anihome.cli import main; main()", "db", "fix-sequences"], "Error: ")):
+        result = subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+
+        assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip() and " INFO " not in line]
+        assert lines[0].startswith(start + "cannot connect to the PostgreSQL database: no PostgreSQL server answers "
+                                   "at 127.0.0.1:"), result.stderr
+        assert "sudo systemctl start postgresql" in lines[0] and len(lines) <= 2
+        assert "Sup3rSecret" not in result.stderr
+    assert "Sup3rSecret" not in (tmp_path / "data" / "logs" / "anihome.log").read_text()
+
+
 def test_a_refused_login_names_the_user_and_fix_but_never_the_password():
     url = "postgresql://anihome:p%40ss-Word@db.local:5433/anihome"
     error = psycopg2.OperationalError('connection to server at "db.local" (10.0.0.5), port 5433 failed: FATAL:  '
