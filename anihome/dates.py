@@ -48,3 +48,53 @@ def local(value: datetime | None, tz_name: str | None) -> datetime | None:
 def display(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = "—") -> str:
     """``value`` as text for a page or a terminal; ``empty`` when there is none."""
     return value.strftime(fmt) if value else empty
+
+
+# --- Dates for people, in their language ---------------------------------------------------
+
+_MONTHS = {
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def parse(value: datetime | date | str | None) -> datetime | date | None:
+    """A time or date from an ISO string (``2026-12-02T14:30:00Z`` is naive UTC, ``2026-01-07``
+    a date); datetimes and dates pass through; None (or unreadable text) gives None."""
+    if value is None or isinstance(value, (datetime, date)):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) <= 10:
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def human(value: datetime | date | str | None, lang: str = "en", today: date | None = None,
+          with_time: bool | None = None, empty: str = "—") -> str:
+    """A date as a person reads it: ``30 ноября 2026, 17:01`` / ``Nov 30, 2026, 17:01``.
+
+    The year is left out when it is ``today``'s year; the time is shown for datetimes (not
+    for dates, nor when ``with_time`` is False). ISO text is read with ``parse``."""
+    moment = parse(value)
+    if moment is None:
+        return empty if value in (None, "") else str(value)
+    months = _MONTHS.get(lang, _MONTHS["en"])
+    day = moment.date() if isinstance(moment, datetime) else moment
+    month = months[day.month - 1]
+    same_year = today is not None and day.year == today.year
+    if lang == "ru":
+        text = f"{day.day} {month}" if same_year else f"{day.day} {month} {day.year}"
+    else:
+        text = f"{month} {day.day}" if same_year else f"{month} {day.day}, {day.year}"
+    if with_time is None:
+        with_time = isinstance(moment, datetime)
+    if with_time and isinstance(moment, datetime):
+        text += moment.strftime(", %H:%M")
+    return text

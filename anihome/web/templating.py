@@ -1,10 +1,13 @@
 """Jinja globals: the translation function, the language, the app version, time formatting."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import current_app, g, request
 from flask_login import current_user
 
-from ..dates import display, local
+from ..clock import utcnow
+from ..dates import display, human, local, parse
 from ..i18n import LANGUAGES, pick_language, translate
 from ..version import __version__
 
@@ -25,13 +28,32 @@ def error_text(exc) -> str:
     return gettext(getattr(exc, "template", exc.message), **(getattr(exc, "values", None) or {}))
 
 
-def _datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return display(value, fmt)
+def _today() -> date:
+    return local(utcnow(), current_app.config.get("TIMEZONE")).date()
 
 
-def _localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time on the household's clock (the ``TIMEZONE`` setting)."""
-    return display(local(value, current_app.config.get("TIMEZONE")), fmt)
+def _datetime(value, fmt: str | None = None) -> str:
+    """A time as stored (``30 ноября, 17:01`` / ``Nov 30, 17:01`` in the page's language, the
+    year only when it is not this year); ``fmt`` (strftime) for the few places that need digits."""
+    if fmt:
+        return display(value, fmt)
+    return human(value, current_language(), today=_today())
+
+
+def _localtime(value, fmt: str | None = None) -> str:
+    """A stored (UTC) time on the household's clock (the ``TIMEZONE`` setting); ISO text too."""
+    moment = parse(value)
+    if isinstance(moment, datetime):
+        moment = local(moment, current_app.config.get("TIMEZONE"))
+    return _datetime(moment, fmt)
+
+
+def _day(value) -> str:
+    """A date (or a stored UTC time's day on the household's clock): ``7 января 2026``."""
+    moment = parse(value)
+    if isinstance(moment, datetime):
+        moment = local(moment, current_app.config.get("TIMEZONE"))
+    return human(moment, current_language(), today=_today(), with_time=False)
 
 
 def init_templating(app) -> None:
@@ -39,6 +61,7 @@ def init_templating(app) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["localtime"] = _localtime
+    app.jinja_env.filters["day"] = _day
 
     @app.context_processor
     def _globals():

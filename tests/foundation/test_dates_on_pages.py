@@ -1,0 +1,54 @@
+"""Pages write dates the way a person reads them in the page's language (month names, the
+household's clock), never as raw ISO text."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from anihome.models import Release, User
+from anihome.social import comments
+from tests.catalog.catalog_data import build_catalog
+from tests.support.web import sign_in_as
+
+
+def _data(app):
+    """Run service calls inside an app context of their own (pages then get fresh contexts)."""
+    return app.app_context(), app.extensions["anihome.db"].connection_context()
+
+
+def _page(app, user, path, lang):
+    client = sign_in_as(app.test_client(), user)
+    client.set_cookie("lang", lang)
+    answer = client.get(path)
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_a_release_page_writes_its_air_date_and_next_episode_with_month_names(app, member):
+    context, connection = _data(app)
+    with context, connection:
+        ns = build_catalog()
+        Release.update(next_episode_at=datetime(2027, 12, 2, 14, 30)).where(Release.id == ns.aot).execute()
+    russian = _page(app, member, f"/releases/{ns.aot}", "ru")
+    assert "7 апреля 2013" in russian and "2013-04-07" not in russian
+    assert "2 декабря 2027, 14:30" in russian and "2027-12-02 14:30" not in russian
+    english = _page(app, member, f"/releases/{ns.aot}", "en")
+    assert "Apr 7, 2013" in english and "Dec 2, 2027, 14:30" in english
+
+
+def test_comment_times_are_on_the_households_clock_with_month_names(app, member):
+    app.config["TIMEZONE"] = "Europe/Moscow"
+    context, connection = _data(app)
+    with context, connection:
+        ns = build_catalog()
+        comments.post(member, ns.aot, "Первая серия — огонь", now=datetime(2025, 3, 8, 21, 30))
+    russian = _page(app, member, f"/releases/{ns.aot}", "ru")
+    assert "9 марта 2025, 00:30" in russian  # 21:30 UTC is past midnight in Moscow
+    assert "2025-03-08 21:30" not in russian
+
+
+def test_the_account_page_says_since_when_in_words(app, member):
+    context, connection = _data(app)
+    with context, connection:
+        User.update(created_at=datetime(2024, 5, 9, 10, 0)).where(User.id == member.id).execute()
+    russian = _page(app, member, "/account/", "ru")
+    assert "9 мая 2024" in russian and "2024-05-09" not in russian
