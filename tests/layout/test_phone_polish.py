@@ -1,0 +1,38 @@
+"""What a person on a 390 px phone sees: titles beside buttons are not squeezed under them,
+tap targets are big enough, and small actions sit where a thumb can hit them."""
+from __future__ import annotations
+
+import pytest
+
+from anihome.library import favorites
+from tests.catalog.catalog_data import build_catalog
+from tests.conftest import make_user
+
+
+def _overlap(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.fixture
+def viewer(app):
+    make_user(app, "owner", "owner")
+    user = make_user(app, "viewer", "member")
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        ns = build_catalog()
+        for name in ("aot_final", "death_note"):
+            favorites.add(user.id, getattr(ns, name))
+    return user
+
+
+def test_a_library_rows_title_is_never_squeezed_under_its_buttons_on_a_phone(
+        page, live_server, browser_sign_in, viewer):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/favorites")
+    for row in page.locator(".release-row").all():
+        column = row.locator(".grow").bounding_box()
+        assert column["width"] >= 170  # the title keeps a readable column
+        for button in row.locator("a.button, button").all():
+            assert not _overlap(column, button.bounding_box())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
