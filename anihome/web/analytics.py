@@ -17,6 +17,7 @@ from ..analytics import (cached, charts, cohorts, completion, dashboard, member_
 from ..analytics.reports import pdf_writer
 from ..catalog.agecap import cap_of
 from ..errors import AppError
+from ..numbers import number
 from . import page_fast
 from .page_cache import render_page
 from .templating import current_language
@@ -89,7 +90,7 @@ def _today():
 
 
 def _hours(seconds):
-    return _("%(hours)s h", hours=f"{seconds / 3600:.1f}")
+    return _hours_value(seconds / 3600)
 
 
 def _heatmap_chart(grid):
@@ -97,7 +98,7 @@ def _heatmap_chart(grid):
 
 
 def _hours_value(hours):
-    return _("%(hours)s h", hours=f"{hours:.1f}")
+    return _("%(hours)s h", hours=number(hours, current_language(), 1))
 
 
 def _time_chart(series, label_every=None):

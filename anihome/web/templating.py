@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..clock import utcnow
 from ..dates import display, human, local, parse
 from ..i18n import LANGUAGES, pick_language, translate
+from ..numbers import number
 from ..version import __version__
 
 
@@ -56,12 +57,18 @@ def _day(value) -> str:
     return human(moment, current_language(), today=_today(), with_time=False)
 
 
+def _number(value, digits: int = 0) -> str:
+    """``76 288`` / ``1,5`` in Russian, ``76,288`` / ``1.5`` in English."""
+    return number(value, current_language(), digits)
+
+
 def init_templating(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["localtime"] = _localtime
     app.jinja_env.filters["day"] = _day
+    app.jinja_env.filters["number"] = _number
 
     @app.context_processor
     def _globals():

@@ -24,7 +24,7 @@ def test_my_stats_page_in_russian(client, built):
     sign_in(client, built.alice)
     client.set_cookie("lang", "ru")
     html = _page(client, "/me/stats")
-    assert "Моя статистика" in html and "Когда я смотрю" in html and "Ср 01: 0.2 ч" in html
+    assert "Моя статистика" in html and "Когда я смотрю" in html and "Ср 01: 0,2 ч" in html
 
 
 def test_year_in_review_page(client, built):
