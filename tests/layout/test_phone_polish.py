@@ -36,3 +36,39 @@ def test_a_library_rows_title_is_never_squeezed_under_its_buttons_on_a_phone(
         for button in row.locator("a.button, button").all():
             assert not _overlap(column, button.bounding_box())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture
+def notified(app, viewer):
+    from anihome.db import write_transaction
+    from anihome.models import Release
+    from anihome.notify import outbox
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        release = Release.select().first()
+        with write_transaction():
+            outbox.write([outbox.New(viewer.id, "airing_finished", f"air:{release.id}", release.id)])
+    return viewer
+
+
+def test_text_only_actions_get_a_thumb_sized_tap_area_on_a_phone(page, live_server, browser_sign_in, notified):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, notified)
+    page.goto(live_server + "/notifications")
+    buttons = page.locator(".notify-actions button")
+    assert buttons.count() >= 2  # mark read and delete (✕)
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box["height"] >= 40 and box["width"] >= 40, button.inner_text()
+    bell = page.locator(".topbar .bell").bounding_box()
+    assert bell["height"] >= 40 and bell["width"] >= 40
+    assert page.locator(".topbar").bounding_box()["height"] < 64  # the header stays one row
+
+
+def test_the_bell_sits_after_the_menu_on_a_wide_screen(page, live_server, browser_sign_in, viewer):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/")
+    bell = page.locator(".topbar .bell").bounding_box()
+    last_link = page.locator(".topbar .nav a").last.bounding_box()
+    assert bell["x"] > last_link["x"] + last_link["width"]
