@@ -49,12 +49,13 @@ def _localtime(value, fmt: str | None = None) -> str:
     return _datetime(moment, fmt)
 
 
-def _day(value) -> str:
-    """A date (or a stored UTC time's day on the household's clock): ``7 января 2026``."""
+def _day(value, year: bool = False) -> str:
+    """A date (or a stored UTC time's day on the household's clock): ``7 января``, with the
+    year when it is not this year or ``year`` is set (an air date beside the release's year)."""
     moment = parse(value)
     if isinstance(moment, datetime):
         moment = local(moment, current_app.config.get("TIMEZONE"))
-    return human(moment, current_language(), today=_today(), with_time=False)
+    return human(moment, current_language(), today=None if year else _today(), with_time=False)
 
 
 def _number(value, digits: int = 0) -> str:

@@ -2,8 +2,9 @@
 household's clock), never as raw ISO text."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from anihome.clock import utcnow
 from anihome.models import Release, User
 from anihome.social import comments
 from tests.catalog.catalog_data import build_catalog
@@ -33,6 +34,15 @@ def test_a_release_page_writes_its_air_date_and_next_episode_with_month_names(ap
     assert "2 декабря 2027, 14:30" in russian and "2027-12-02 14:30" not in russian
     english = _page(app, member, f"/releases/{ns.aot}", "en")
     assert "Apr 7, 2013" in english and "Dec 2, 2027, 14:30" in english
+
+
+def test_an_air_date_keeps_its_year_even_this_year(app, member):
+    this_year = utcnow().year
+    context, connection = _data(app)
+    with context, connection:
+        ns = build_catalog()
+        Release.update(aired_on=date(this_year, 1, 7)).where(Release.id == ns.aot).execute()
+    assert f"7 января {this_year}" in _page(app, member, f"/releases/{ns.aot}", "ru")
 
 
 def test_comment_times_are_on_the_households_clock_with_month_names(app, member):
