@@ -72,3 +72,21 @@ def test_the_bell_sits_after_the_menu_on_a_wide_screen(page, live_server, browse
     bell = page.locator(".topbar .bell").bounding_box()
     last_link = page.locator(".topbar .nav a").last.bounding_box()
     assert bell["x"] > last_link["x"] + last_link["width"]
+
+
+def test_a_list_rows_number_fields_are_named_on_a_phone(page, live_server, browser_sign_in, app, viewer):
+    from anihome.library import lists
+    from anihome.models import Release
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        lists.set_entry(viewer.id, Release.select().first().id, {"status": "watching"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/lists")
+    row = page.locator("tbody tr").first
+    for name, field in (("Episodes", "episodes_watched"), ("Rewatches", "rewatch_count")):
+        label = row.locator("label.field-inline", has=page.locator(f"input[name={field}]"))
+        shown = label.locator(".field-inline-name")
+        assert shown.inner_text() == name and shown.bounding_box()["width"] > 20
+    page.set_viewport_size({"width": 1280, "height": 800})  # the table header names them there
+    assert row.locator(".field-inline-name").first.bounding_box()["width"] <= 1
