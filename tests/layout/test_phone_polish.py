@@ -90,3 +90,18 @@ def test_a_list_rows_number_fields_are_named_on_a_phone(page, live_server, brows
         assert shown.inner_text() == name and shown.bounding_box()["width"] > 20
     page.set_viewport_size({"width": 1280, "height": 800})  # the table header names them there
     assert row.locator(".field-inline-name").first.bounding_box()["width"] <= 1
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_search_boxs_placeholder_fits_a_phone(page, live_server, browser_sign_in, viewer, lang):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/browse")
+    box = page.locator(".search-box input[type=search]").first
+    fits = box.evaluate("""input => {
+        const style = getComputedStyle(input), ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = `${style.fontSize} ${style.fontFamily}`;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return ctx.measureText(input.placeholder).width <= room; }""")
+    assert fits, box.get_attribute("placeholder")
