@@ -51,19 +51,19 @@ def register(cli: click.Group) -> None:
 
         The server must be stopped. The backup is verified first, the replaced database is
         kept in <data dir>/replaced/, and the restored one is migrated to this AniHome's schema.
+        On PostgreSQL, FILE is a .dump: the replaced database is kept as a pg_dump archive and
+        the backup is loaded in one transaction (nothing changes when it fails).
         """
         from ..config import load_settings
+        from ..db import is_postgres_url
         from ..migrations import current_version, head_version
+        from ..ops.pg_restore import restore_pg_backup
         from ..ops.restore import RestoreError, find_backup, restore_backup
         from .context import app_context
 
         settings = load_settings()
-        from ..db import is_postgres_url
-
-        if is_postgres_url(settings.get("DATABASE_URL")):
-            raise click.ClickException(
-                "the database is PostgreSQL (DATABASE_URL): with AniHome stopped, restore a .dump with "
-                "pg_restore --clean --if-exists --no-owner --dbname URL FILE (docs/operations.md, PostgreSQL)")
+        # PostgreSQL: a .dump, loaded in one transaction
+        restore = restore_pg_backup if is_postgres_url(settings.get("DATABASE_URL")) else restore_backup
         try:
             source = find_backup(settings, file)
         except RestoreError as exc:
@@ -72,7 +72,7 @@ def register(cli: click.Group) -> None:
             click.confirm(f"Replace the database in {settings['DATA_DIR']} with {source.name}? "
                           "Changes made since that backup will be gone", abort=True)
         try:
-            result = restore_backup(settings, str(source), head_version())
+            result = restore(settings, str(source), head_version())
         except RestoreError as exc:
             raise click.ClickException(str(exc)) from None
         with app_context() as app:

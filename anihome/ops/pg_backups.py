@@ -5,7 +5,7 @@ archive with ``pg_restore --list`` (it must read back and hold the table data), 
 it to ``<family>-<UTC stamp>.dump`` in the same backups folder, where ``ops.backups`` lists
 and prunes it with the same retention. Without ``pg_dump`` (Debian: the
 ``postgresql-client`` package) the run fails with a message that says so; nothing is
-pruned. Restoring is ``pg_restore --clean --if-exists --dbname URL FILE`` (docs/operations.md).
+pruned. Restoring is ``ops.pg_restore`` (Admin → System, ``anihome backup restore NAME``).
 The password travels in ``PGPASSWORD``, never on a command line others can read.
 """
 from __future__ import annotations

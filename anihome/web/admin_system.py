@@ -66,14 +66,22 @@ def restore_confirm():
 @access("owner")
 def restore():
     """Replace the database with the chosen backup (the replaced one is kept in <data dir>/replaced)."""
+    from ..db import is_postgres
     from ..ops.maintenance import restore_in_server
 
     backup = _chosen_backup()
     if request.form.get("confirm") != "yes":
         flash(_("Tick the box to confirm the restore."), "error")
         return redirect(url_for(".restore_confirm", backup=backup.name))
+    restore = None
+    if is_postgres():  # a pg_dump archive, loaded in one transaction (ops.pg_restore)
+        from ..ops.pg_restore import restore_pg_backup
+
+        def restore(settings, head, lock_held):
+            return restore_pg_backup(settings, backup.name, head, lock_held)
     try:
-        result = restore_in_server(current_app._get_current_object(), backup.name, current_user.username)
+        result = restore_in_server(current_app._get_current_object(), backup.name, current_user.username,
+                                   restore=restore)
     except (AppError, RestoreError) as exc:
         flash(_("The backup was not restored: %(reason)s", reason=getattr(exc, "message", str(exc))), "error")
         return redirect(url_for(".index"))

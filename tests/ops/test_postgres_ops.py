@@ -1,5 +1,5 @@
-"""Operations on a PostgreSQL household: schema guard, restore pointing to pg_restore, and a
-household archive whose snapshot is a sound SQLite database."""
+"""Operations on a PostgreSQL household: schema guard, an unknown backup name refused, and a
+household archive whose snapshot is a sound SQLite database (restores: test_pg_restore.py)."""
 from __future__ import annotations
 
 import sqlite3
@@ -31,7 +31,7 @@ def test_a_postgres_database_from_a_newer_schema_is_refused(tmp_path):
     close_all(database)
 
 
-def test_backup_restore_on_postgres_points_to_pg_restore_and_changes_nothing(tmp_path, monkeypatch):
+def test_backup_restore_of_an_unknown_dump_on_postgres_names_the_folder_and_changes_nothing(tmp_path, monkeypatch):
     app = make_app(tmp_path)
     make_user(app, "owner", "owner")
     monkeypatch.setenv("ANIHOME_DATA_DIR", app.config["DATA_DIR"])
@@ -40,7 +40,11 @@ def test_backup_restore_on_postgres_points_to_pg_restore_and_changes_nothing(tmp
 
     result = CliRunner().invoke(build_cli(), ["backup", "restore", "anihome-20260101-000000.dump", "--yes"])
 
-    assert result.exit_code == 1 and "pg_restore --clean" in result.output
+    assert result.exit_code == 1 and "no backup 'anihome-20260101-000000.dump' (looked in" in result.output
+    assert not (tmp_path / "data" / "replaced").exists()
+    with app.extensions["anihome.db"].connection_context():
+        assert app.extensions["anihome.db"].execute_sql('SELECT username FROM "user"').fetchall() == [("owner",)]
+    close_all(app.extensions["anihome.db"])
 
 
 def test_a_household_archive_from_postgres_holds_a_sound_sqlite_snapshot(tmp_path, monkeypatch):

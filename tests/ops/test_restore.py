@@ -41,7 +41,7 @@ def _invoke(*args):
     return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_backup_change_restore_undoes_the_change_and_keeps_everything_else(household):
     data_dir, backup = household
     assert _usernames(data_dir) == ["masha", "owner", "petya"]
@@ -62,7 +62,7 @@ def test_backup_change_restore_undoes_the_change_and_keeps_everything_else(house
     close_all(app.extensions["anihome.db"])
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_restore_is_refused_while_the_server_holds_the_lock(household):
     data_dir, backup = household
     with ServerLock(data_dir):
@@ -73,7 +73,7 @@ def test_restore_is_refused_while_the_server_holds_the_lock(household):
     assert _usernames(data_dir) == ["masha", "owner", "petya"]
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_a_damaged_backup_is_not_restored(household):
     data_dir, backup = household
     _corrupt_the_middle(data_dir / "backups" / backup, size=4096)
@@ -85,14 +85,14 @@ def test_a_damaged_backup_is_not_restored(household):
     assert not (data_dir / "replaced").exists()
 
 
-@pytest.mark.sqlite_only("backup restore on PostgreSQL points to pg_restore instead (tests/ops/test_postgres_ops.py)")
+@pytest.mark.sqlite_only("lists SQLite backups (PostgreSQL: tests/ops/test_postgres_ops.py)")
 def test_an_unknown_backup_name_lists_the_newest_ones(household):
     data_dir, backup = household
     result = _invoke("backup", "restore", "anihome-19990101-000000-000000.db", "--yes")
     assert result.exit_code == 1 and backup in result.output
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_backup_list_shows_each_backup_with_its_schema_and_the_restore_command(household):
     from anihome.migrations import head_version
 
@@ -123,7 +123,7 @@ def _owner_client(app):
     return client
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_the_owner_restores_a_backup_from_the_system_page_and_the_server_keeps_serving(household):
     from tests.conftest import csrf_token
 
@@ -147,7 +147,7 @@ def test_the_owner_restores_a_backup_from_the_system_page_and_the_server_keeps_s
     close_all(app.extensions["anihome.db"])
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_restoring_needs_the_confirmation_box_and_the_owner(household):
     from tests.conftest import csrf_token, sign_in
 
@@ -167,7 +167,7 @@ def test_restoring_needs_the_confirmation_box_and_the_owner(household):
     close_all(app.extensions["anihome.db"])
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_a_restore_is_refused_while_a_job_runs(household):
     from anihome.errors import Conflict
     from anihome.jobs.state import job_state
@@ -195,7 +195,7 @@ def test_requests_during_a_restore_get_503_maintenance(app, client):
     assert page.status_code == 503 and answer.headers["Retry-After"] == "30"
 
 
-@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: pg_restore, docs/operations.md)")
+@pytest.mark.sqlite_only("restores SQLite backup files (PostgreSQL: tests/ops/test_pg_restore.py)")
 def test_a_restore_from_the_command_line_ends_the_sessions_and_screens_the_backup_brought_back(tmp_path,
                                                                                              monkeypatch):
     from anihome.accounts import screens
