@@ -12,8 +12,11 @@ is migrated and filled by a full sync of the fake Kodik (``--items`` titles, in-
   the schema comparison included; the reference schema is built once per process, its
   first build is timed apart).
 
+With ``--restore``, one ``pg_dump`` backup and one ``restore_pg_backup`` of it are timed too
+(the restore dumps the current database aside, then loads the archive in one transaction).
+
 The database is dropped afterwards. Run:
-python3 bench/pg_checks_bench.py --pg postgresql://postgres@127.0.0.1:5432/postgres [--items 20000] [--runs 5]
+python3 bench/pg_checks_bench.py --pg postgresql://postgres@127.0.0.1:5432/postgres [--items 20000] [--runs 5] [--restore]
 """
 from __future__ import annotations
 
@@ -56,6 +59,7 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("ANIHOME_TEST_DATABASE_URL", ""))
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--restore", action="store_true", help="also time one backup and one restore of it")
     args = parser.parse_args()
     if not args.pg:
         parser.error("--pg postgresql://user@host:port/postgres is needed")
@@ -111,8 +115,23 @@ def main() -> None:
             guards.reference_schema()
             first_reference = round((time.perf_counter() - started) * 1000, 1)
             results["doctor_findings (all database lines)"] = _median_ms(lambda: doctor_findings(url), args.runs)
+            if args.restore:  # once: a backup of the household, then restoring it (dump aside + load)
+                from anihome.migrations import head_version
+                from anihome.ops.pg_backups import make_pg_backup
+                from anihome.ops.pg_restore import restore_pg_backup
+
+                settings = app.config["ANIHOME_SETTINGS"]
+                started = time.perf_counter()
+                backup = make_pg_backup(url, Path(folder) / "data" / "backups", "anihome")
+                results["pg_dump backup (nightly job), once"] = round((time.perf_counter() - started) * 1000, 1)
+                started = time.perf_counter()
+                restore_pg_backup(settings, backup.name, head_version())
+                results["restore_pg_backup (dump aside + load), once"] = round((time.perf_counter() - started) * 1000, 1)
+                dump_mb = round(backup.size / 1048576, 1)
     finally:
         _admin(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if args.restore:
+        print(f"archive: {dump_mb} MB")
     print(f"{releases} releases, database {size} (indexes {indexes}), {checked} B-tree indexes under amcheck; "
           f"median of {args.runs} runs; reference schema first build {first_reference} ms")
     for label, ms in results.items():

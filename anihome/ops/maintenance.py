@@ -3,8 +3,9 @@
 While it runs, every other request answers 503 "maintenance" (``init_app`` installs that
 gate first in line), no job can start (the job lock is held) and none may be running; the
 pooled connections are closed, the files swapped by ``restore.restore_backup`` under the
-server's own lock, and the restored database is checked and migrated forward like at
-start-up. Caches are emptied afterwards.
+server's own lock (on PostgreSQL the caller passes ``pg_restore.restore_pg_backup``: the
+archive loaded in one transaction), and the restored database is checked and migrated
+forward like at start-up. Caches are emptied afterwards.
 """
 from __future__ import annotations
 
