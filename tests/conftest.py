@@ -6,7 +6,6 @@ With ``ANIHOME_TEST_DATABASE_URL`` set, every app gets a fresh PostgreSQL databa
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -172,14 +171,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture
 def live_server(app):
     """The test app served by waitress in a thread on 127.0.0.1 (free port); yields the base URL."""
-    from waitress import create_server
+    from tests.support.live import served
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(5)
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

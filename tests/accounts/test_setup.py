@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from waitress.server import create_server
 
 from anihome.accounts import setup_code
 from anihome.models import User
 
 from .conftest import csrf_token, post_form, query
+from tests.support.live import served
 
 GOOD = {"username": "Хозяйка", "password": "s3cret-pass", "password_repeat": "s3cret-pass"}
 
@@ -83,10 +83,14 @@ def test_setup_without_csrf_token_is_refused_and_creates_nothing(app, client, go
 
 
 def test_two_concurrent_setup_posts_create_exactly_one_owner(app, code):
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.effective_port}"
+    with served(app) as base:
+        results = _race_two_setups(base, code)
+    assert sorted(results) == [302, 404]
+    assert query(app, lambda: User.select().where(User.role == "owner").count()) == 1
+
+
+def _race_two_setups(base: str, code: str) -> list:
+    """Two browsers post the setup form at the same moment; their answers' statuses."""
     sessions, tokens = [], []
     try:
         for _ in range(2):
@@ -114,10 +118,7 @@ def test_two_concurrent_setup_posts_create_exactly_one_owner(app, code):
     finally:
         for session in sessions:
             session.close()
-        server.close()
-        thread.join(5)
-    assert sorted(results) == [302, 404]
-    assert query(app, lambda: User.select().where(User.role == "owner").count()) == 1
+    return results
 
 
 @pytest.mark.parametrize("typed", ["", "AAAA-AAAA", None])

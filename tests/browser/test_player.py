@@ -22,6 +22,7 @@ from anihome.library import episodes, progress
 from anihome.models import Episode, ListEntry, Release, Translation, User, WatchProgress
 from anihome.db import close_all
 from tests.support.web import wait_for_js
+from tests.support.live import served
 from anihome.security.login import session_id_for
 from tests.conftest import make_app
 
@@ -358,12 +359,12 @@ def test_the_player_works_under_the_content_security_policy(app, setup, live_ser
 def test_a_frame_from_a_host_outside_the_policy_is_blocked(tmp_path, fake_origins, browser):
     """With only Kodik's own hosts allowed, a player link on another host does not load."""
     strict = make_app(tmp_path / "strict")
-    from waitress import create_server
+    with served(strict, threads=2) as base:
+        _frame_outside_the_policy_is_blocked(base, browser, fake_origins)
+    close_all(strict.extensions["anihome.db"])
 
-    server = create_server(strict, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.effective_port}"
+
+def _frame_outside_the_policy_is_blocked(base, browser, fake_origins) -> None:
     context = browser.new_context()
     tab = context.new_page()
     try:
@@ -375,6 +376,3 @@ def test_a_frame_from_a_host_outside_the_policy_is_blocked(tmp_path, fake_origin
         assert blocked == "frame-src"
     finally:
         context.close()
-        server.close()
-        thread.join(5)
-        close_all(strict.extensions["anihome.db"])

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
 
 import pytest
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, make_app, make_user
+from tests.support.live import served
 from tests.sweep.pages import (AXE, CHECK_JS, OVERFLOW_JS, REPR, WIDTHS, discover,
                                english_leftovers)
 
@@ -60,14 +60,8 @@ def household(tmp_path_factory):
         User.update(pin_hash=hash_password("2468")).where(User.id == users["member"].id).execute()
         data["screen_token"] = screens.register(users["owner"], "sweep")
     data["run_id"] = run_job(app, "housekeeping").id
-    from waitress import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield {"app": app, "users": users, "base": f"http://127.0.0.1:{server.effective_port}", **data}
-    server.close()
-    thread.join(5)
+    with served(app) as base:
+        yield {"app": app, "users": users, "base": base, **data}
     close_all(app.extensions["anihome.db"])
 
 
