@@ -148,6 +148,23 @@ def test_the_kodik_page_speaks_russian(client, admin, login):
     assert "Токен" in page and "Загрузить демо-каталог" in page
 
 
+def test_the_kodik_page_says_its_times_and_how_a_run_started_in_the_pages_language(app, client, admin, login):
+    from datetime import datetime
+
+    from anihome.kodik import state
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        state.put(state.LAST_FULL_KEY, "2026-03-08 09:15:00")
+        state.advance_watermark("2026-03-07T22:05:00Z")
+        JobRun.create(job_id="kodik-full-sync", trigger="manual", status="succeeded",
+                      started_at=datetime(2026, 3, 8, 9, 0), finished_at=datetime(2026, 3, 8, 9, 15), counts="{}")
+    login(client, "admin")
+    client.set_cookie("lang", "ru")
+    page = client.get("/admin/kodik/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "8 марта" in page and "2026-03-08T09" not in page and "T22:05:00Z" not in page
+    assert "вручную" in page and ">manual<" not in page
+
+
 # --- "Test connection": a token is tested against Kodik (here the project's fake) first ------
 
 def _stored_token(app):
