@@ -14,12 +14,15 @@ from flask_login import current_user
 from ..errors import AppError
 from ..jobs.runner import JobAlreadyRunning, UnknownJob, clear_run, start_job_in_background
 from ..jobs.state import registry_of
+from .job_counts import count_label, count_labels
 from .schedules import local_time, schedule_words
 from .templating import gettext as _
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 bp.add_app_template_filter(schedule_words, "schedule_words")
 bp.add_app_template_filter(local_time, "local_time")
+bp.add_app_template_filter(count_label, "count_label")
+bp.add_app_template_global(count_labels, "count_labels")
 
 HISTORY_LIMIT = 50
 

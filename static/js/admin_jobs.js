@@ -5,6 +5,7 @@
   var card = document.getElementById("run");
   if (!card || !card.dataset.pollUrl || !window.AniHome) { return; }
   var labels = JSON.parse(card.dataset.labels || "{}");
+  var countLabels = JSON.parse(card.dataset.countLabels || "{}");
   var classes = {running: "badge-running", succeeded: "badge-ok", failed: "badge-error", interrupted: "badge-error"};
   var failures = 0;
 
@@ -23,10 +24,12 @@
     bar.setAttribute("aria-valuenow", pct);
     bar.firstElementChild.style.width = pct + "%";
     text("[data-run-progress-text]", run.progress_text || "");
-    var counts = Object.keys(run.counts || {}).map(function (k) { return k + ": " + run.counts[k]; });
+    var counts = Object.keys(run.counts || {}).map(function (k) {
+      return (countLabels[k] || k.replace(/_/g, " ")) + ": " + run.counts[k];
+    });
     text("[data-run-counts]", counts.length ? counts.join(", ") : "—");
     if (run.duration_seconds !== null && run.duration_seconds !== undefined) {
-      text("[data-run-duration]", run.duration_seconds.toFixed(1) + " s");
+      text("[data-run-duration]", run.duration_seconds.toFixed(1) + " " + (labels.s || "s"));
     }
     var error = text("[data-run-error]", run.error || "");
     if (error) { error.hidden = !run.error; }

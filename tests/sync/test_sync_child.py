@@ -13,6 +13,7 @@ from anihome.jobs.runner import run_job
 from anihome.kodik import jobs as kodik_jobs
 from anihome.models import JobRun, Notification, Release
 from anihome.notify import subscriptions
+from anihome.web.job_counts import LABELS
 from tests.conftest import close_app, make_app
 from tests.notify.conftest import add_episodes, serial_translations
 from tests.support.web import PASSWORD
@@ -43,6 +44,7 @@ def test_a_full_sync_job_runs_in_a_child_whose_log_lines_and_counts_reach_the_pa
     counts = run.counts_dict
     assert counts["total"] == counts["done"] > 90 and counts["items"] >= counts["done"]
     assert 10 < counts["peak_rss_mb"] < 300  # only the child reports its own peak
+    assert sorted(name for name in counts if name not in LABELS) == []  # the admin pages name each
     assert Release.select().count() == counts["releases_new"] > 0
     done = [r for r in caplog.records if r.name == "anihome.kodik.sync" and "kodik sync full done" in r.getMessage()]
     assert len(done) == 1 and f"items={counts['items']}" in done[0].getMessage()
