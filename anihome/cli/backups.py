@@ -20,13 +20,22 @@ def register(cli: click.Group) -> None:
             click.echo(str(backup_dir(app.config) / run.progress_text))
 
     @backup.command("list")
-    @click.option("--check", is_flag=True, help="Run PRAGMA integrity_check on each backup now (slow on big files).")
+    @click.option("--check", is_flag=True, help="Check each backup again now: PRAGMA integrity_check (slow on big "
+                  "files), pg_restore --list for a PostgreSQL .dump.")
     def list_backups(check):
         """Every backup, newest first: name, when it was made (UTC), size, schema version."""
         from ..config import load_settings
         from ..ops.backups import list_backups as found
         from ..ops.integrity import check_file
+        from ..ops.pg_backups import DUMP_SUFFIX, verify_dump
+        from ..ops.pg_restore import archive_schema
         from ..ops.restore import backup_folder, schema_of
+
+        def schema(path):
+            return archive_schema(path) if path.suffix == DUMP_SUFFIX else schema_of(path)
+
+        def checked(path):
+            return (verify_dump(path) if path.suffix == DUMP_SUFFIX else check_file(path)).detail
 
         folder = backup_folder(load_settings())
         backups = found(folder)
@@ -36,8 +45,8 @@ def register(cli: click.Group) -> None:
         rows = [("NAME", "MADE (UTC)", "SIZE", "SCHEMA") + (("CHECK",) if check else ())]
         for item in backups:
             row = (item.name, item.made.strftime("%Y-%m-%d %H:%M"), f"{item.size / 1048576:.1f} MB",
-                   str(schema_of(item.path)))
-            rows.append(row + ((check_file(item.path).detail[:60],) if check else ()))
+                   str(schema(item.path)))
+            rows.append(row + ((checked(item.path)[:60],) if check else ()))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for row in rows:
             click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -82,6 +82,18 @@ def dump_schema_version(path: Path, env: dict) -> int:
     return max(versions, default=0)
 
 
+def archive_schema(path: Path) -> int:
+    """``dump_schema_version`` for listings: 0 when the archive (or pg_restore) cannot say."""
+    import os
+
+    if tool("pg_restore") is None:
+        return 0
+    try:
+        return dump_schema_version(path, dict(os.environ))
+    except (RestoreError, OSError, subprocess.SubprocessError):
+        return 0
+
+
 def _restore_list(source: Path, env: dict, folder: Path) -> Path:
     """``pg_restore --list`` of the archive without its extensions (and their comments)."""
     listed = subprocess.run([tool("pg_restore"), "--list", str(source)], env=env, capture_output=True, text=True,

@@ -157,3 +157,13 @@ def test_an_sqlite_backup_is_not_restored_into_a_postgres_household(household):
     with pytest.raises(RestoreError, match="not a PostgreSQL backup"):
         restore_pg_backup(app.config["ANIHOME_SETTINGS"], stray.name, head_version())
     assert _usernames(app) == ["masha", "owner", "petya"]
+
+
+def test_backup_list_shows_a_dumps_schema_and_checks_it_with_pg_restore(household):
+    app, backup, _masha = household
+
+    result = CliRunner().invoke(build_cli(), ["backup", "list", "--check"], catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    [row] = [line for line in result.output.splitlines() if line.startswith(backup)]
+    assert row.split()[-2:] == [str(head_version()), "ok"]
