@@ -15,6 +15,7 @@ import logging
 from typing import Any, Mapping
 
 from .. import events
+from ..i18n import N_
 from ..jobs.registry import JobSpec, cron_setting
 from . import periods, report_requests, rollup, views
 
@@ -30,11 +31,11 @@ def rollup_job(ctx) -> dict[str, int]:
     recorder = ctx.app.extensions.get(views.EXTENSION)
     if recorder is not None:
         recorder.flush()
-    ctx.progress(0.0, "rolling up")
+    ctx.progress(0.0, N_("rolling up"))
     result = rollup.run(ctx.app.config["TIMEZONE"], progress=ctx.progress)
-    ctx.progress(0.95, "pruning old view events")
+    ctx.progress(0.95, N_("pruning old view events"))
     pruned = views.prune(ctx.settings["ANALYTICS_VIEW_RETENTION_DAYS"])
-    ctx.progress(1.0, "done")
+    ctx.progress(1.0, N_("done"))
     return {"members": result.members, "days": result.days, "full": int(result.full),
             "views_pruned": pruned}
 

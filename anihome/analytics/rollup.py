@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from .. import events
 from ..clock import utcnow
 from ..db import database, portable_sql, write_transaction
+from ..i18n import N_
 from ..models import (DailyDub, DailyHour, DailyMember, DailyMemberRelease, DailyRelease,
                       RollupDirty, RollupState,
                       User)
@@ -272,7 +273,8 @@ def run(tz_name: str, full: bool = False, now: datetime | None = None, progress=
         days |= _redo_member(user_id, member_days, tz, everything.get(user_id, _Sums()) if full else None)
         redo_totals(user_id)
         if progress:
-            progress((index + 1) / max(len(pairs), 1) * 0.9, f"member {index + 1} of {len(pairs)}")
+            progress((index + 1) / max(len(pairs), 1) * 0.9,
+                     N_("member %(n)s of %(total)s") % {"n": index + 1, "total": len(pairs)})
     _redo_releases(None if full else days)
     for (user_id,) in select_rows("SELECT DISTINCT user_id FROM analytics_daily_member WHERE user_id NOT IN"
                               " (SELECT user_id FROM analytics_member_summary)", []):

@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from ..catalog.agecap import allowed
 from ..catalog.titles import title_in
 from ..errors import NotFound
+from ..i18n import N_
 from ..models import Genre, Release, ReleaseGenre
 from .fetch import PosterRefused, fetch_image
 from .resize import shrink
@@ -131,6 +132,6 @@ def fill_poster_cache(settings: Mapping[str, Any], session=None, sleep: Callable
 def cache_posters(ctx) -> dict[str, int]:
     """Job: fetch posters not stored yet into <data dir>/posters (bounded by POSTER_CACHE_MB)."""
     def report(done: int, batch: int) -> None:
-        ctx.progress(done / batch if batch else None, f"{done} posters tried")
+        ctx.progress(done / batch if batch else None, N_("%(done)s posters tried") % {"done": done})
 
     return fill_poster_cache(ctx.settings, progress=report)

@@ -25,6 +25,12 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
+def N_(text: str) -> str:
+    """Marks an English source string that is stored or sent as it is and translated where it is
+    shown (a job's progress text, a counter's label)."""
+    return text
+
+
 def translate(language: str, text: str, **values) -> str:
     result = catalog(language).get(text, text)
     return result % values if values else result

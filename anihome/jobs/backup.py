@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..db import is_postgres, is_postgres_url, is_sqlite, sqlite_path
+from ..i18n import N_
 from ..ops.backups import NIGHTLY, BackupError, BackupFile, make_backup, prune
 from ..ops.backups import list_backups as _list
 from ..ops.integrity import check_file
@@ -74,7 +75,7 @@ def backup_database(ctx) -> dict[str, int]:
     if not is_sqlite() and not is_postgres():
         raise BackupError("DATABASE_URL points to a server database AniHome cannot back up; "
                           "back it up with its own tools")
-    ctx.progress(0.1, "copying and checking the database")
+    ctx.progress(0.1, N_("copying and checking the database"))
     try:
         if is_postgres():
             from ..ops.pg_backups import make_pg_backup
@@ -85,7 +86,7 @@ def backup_database(ctx) -> dict[str, int]:
     except BackupError as exc:
         log.error("backup status=failed disk_full=%s reason=%s", exc.disk_full, exc)
         raise
-    ctx.progress(0.9, "pruning old backups")
+    ctx.progress(0.9, N_("pruning old backups"))
     pruned = prune(backup_dir(settings), settings)
     ctx.progress(1.0, backup.name)
     kept = len(_list(backup_dir(settings), PREFIX))

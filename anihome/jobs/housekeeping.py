@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..db import database, is_postgres, is_sqlite
+from ..i18n import N_
 from ..ops.backups import Retention, list_backups, prune, prune_family
 from .backup import backup_dir
 from .history import prune_history
@@ -42,26 +43,26 @@ def optimize_sqlite() -> int:
 def housekeeping(ctx) -> dict[str, int]:
     """Job: prune job history and backups, keep the demo calendar current, then optimize the database."""
     settings = ctx.settings
-    ctx.progress(0.1, "pruning job history")
+    ctx.progress(0.1, N_("pruning job history"))
     runs = prune_history(settings["JOB_HISTORY_DAYS"], settings["JOB_HISTORY_KEEP"])
-    ctx.progress(0.4, "pruning backups")
+    ctx.progress(0.4, N_("pruning backups"))
     backups = prune(backup_dir(settings), settings)
     counts = {"runs_deleted": runs, "backups_deleted": len(backups)}
     from ..notify.inbox import prune as prune_notifications
 
-    ctx.progress(0.5, "pruning read notifications")
+    ctx.progress(0.5, N_("pruning read notifications"))
     counts["notifications_deleted"] = prune_notifications(settings["NOTIFY_RETENTION_DAYS"])
     from ..kodik.demo import roll_demo_airing
 
     counts["demo_airings_moved"] = roll_demo_airing()  # the demo's calendar follows today's date
     if is_sqlite():
-        ctx.progress(0.7, "optimizing the database")
+        ctx.progress(0.7, N_("optimizing the database"))
         counts["wal_pages_checkpointed"] = optimize_sqlite()
     elif is_postgres():
-        ctx.progress(0.7, "analyzing the database")
+        ctx.progress(0.7, N_("analyzing the database"))
         database.execute_sql("ANALYZE")
         counts["analyzed"] = 1
-    ctx.progress(1.0, "done")
+    ctx.progress(1.0, N_("done"))
     log.info("housekeeping runs_deleted=%s backups_deleted=%s", runs, len(backups))
     return counts
 

@@ -16,6 +16,7 @@ import logging
 from typing import Any, Mapping
 
 from .. import events
+from ..i18n import N_
 from ..jobs.child_process import child_settings, run_child
 from ..jobs.registry import JobSpec, cron_setting
 from ..models import JobRun
@@ -64,8 +65,14 @@ def show_progress(ctx, mode: str, pages: int, items: int, done: int, total: int 
     if total:
         ctx.counts["total"] = total
     fraction = min(done / total, 0.99) if total else None
-    text = f"{done} of {total} items" if total else f"{done} items"
-    ctx.progress(fraction, f"{mode}: page {pages}, {text}")
+    values = {"pages": pages, "done": done, "total": total}
+    if mode == "full":
+        text = N_("full sync: page %(pages)s, %(done)s of %(total)s items") if total else \
+            N_("full sync: page %(pages)s, %(done)s items")
+    else:
+        text = N_("incremental sync: page %(pages)s, %(done)s of %(total)s items") if total else \
+            N_("incremental sync: page %(pages)s, %(done)s items")
+    ctx.progress(fraction, text % values)
 
 
 def progress_reporter(ctx):
@@ -105,12 +112,12 @@ def _sync(ctx, mode: str) -> dict[str, int]:
     other = _other_sync_running(ctx)
     if other is not None:
         if ctx.trigger == "schedule":
-            ctx.progress(1.0, f"skipped: {other.job_id} is running")
+            ctx.progress(1.0, N_("skipped: %(job)s is running") % {"job": other.job_id})
             return {"skipped": 1}
         raise SyncError(f"Another Kodik sync ({other.job_id}, run {other.id}) is running; try again when it ends.")
     token = current_token(ctx.settings)
     if not token.present and ctx.trigger == "schedule":
-        ctx.progress(1.0, "skipped: no Kodik token")
+        ctx.progress(1.0, N_("skipped: no Kodik token"))
         return {"skipped": 1}
     from .demo import clear_demo_catalog, is_demo
 
@@ -121,7 +128,8 @@ def _sync(ctx, mode: str) -> dict[str, int]:
     ran, counts = sync_in_child(ctx, mode, token.token)
     if cleared:
         counts["demo_releases_removed"] = cleared
-    ctx.progress(1.0, f"{ran} sync done: {counts['items']} items")
+    done = N_("full sync done: %(items)s items") if ran == "full" else N_("incremental sync done: %(items)s items")
+    ctx.progress(1.0, done % {"items": counts["items"]})
     return counts
 
 
@@ -143,5 +151,5 @@ def demo_job(ctx) -> dict[str, int]:
     if other is not None:
         raise SyncError(f"A Kodik sync ({other.job_id}) is running; load the demo when it ends.")
     report = load_demo_catalog(ctx.settings, progress=progress_reporter(ctx))
-    ctx.progress(1.0, f"demo catalog loaded: {report.items} items")
+    ctx.progress(1.0, N_("demo catalog loaded: %(items)s items") % {"items": report.items})
     return report.as_counts()

@@ -21,6 +21,7 @@ from datetime import timedelta
 from .. import db
 from ..clock import utcnow
 from ..config import load_settings
+from ..i18n import N_
 from ..models import Forecast, ForecastReport, JobRun, Recommendation, RecommenderReport, SimilarRelease
 from ..ops import memory
 from ..ops.memory import peak_rss_mb
@@ -158,16 +159,16 @@ def learn(progress) -> dict:
 
     steps = Steps()
     now = utcnow()
-    progress(0.05, "reading the catalog")
+    progress(0.05, N_("reading the catalog"))
     catalog = data.load_catalog()
     members = data.load_members()
     counts = {"releases": len(catalog.ids), "members": len(members)}
     steps.done("read")
     if catalog.ids:
-        progress(0.2, "describing titles")
+        progress(0.2, N_("describing titles"))
         vectors = recommender.embed(catalog)
         steps.done("embed")
-        progress(0.4, "tuning the blends and checking them against popularity")
+        progress(0.4, N_("tuning the blends and checking them against popularity"))
         started = time.perf_counter()
         results, tuned = evaluation.evaluate(catalog, vectors, members, data.completed_in_order(),
                                              recommender.BLENDS)
@@ -180,20 +181,20 @@ def learn(progress) -> dict:
             f"{r.ranker}=ndcg:{r.ndcg:.3f},hit:{r.hit_rate:.3f},cases:{r.cases},served:{int(r.served)},"
             f"weights:{'/'.join(f'{w:g}' for w in r.weights or ())}" for r in results))
         steps.done("evaluate")
-        progress(0.5, "recommending")
+        progress(0.5, N_("recommending"))
         blends = {**tuned, evaluation.POPULARITY: evaluation.BASELINE} if fallen else tuned
         recs = evaluation.serve(recommender.recommend(catalog, vectors, members, blends=blends), fallen)
         counts["recommendations"] = write_recommendations(recs, now)
         del recs
         steps.done("recommend")
-        progress(0.7, "finding similar titles")
+        progress(0.7, N_("finding similar titles"))
         seeds = recommender.similar_seeds(catalog, members)
         counts["similar"] = write_similar(recommender.similar(catalog, vectors, seeds))
         steps.done("similar")
         del vectors, seeds
     del catalog, members
     memory.release()  # the freed arrays and objects back to the system before scikit-learn comes in
-    progress(0.85, "forecasting")
+    progress(0.85, N_("forecasting"))
     from . import forecaster  # scikit-learn: after the big arrays are gone
 
     today = now.date()
@@ -202,7 +203,7 @@ def learn(progress) -> dict:
     counts["forecasts"] = write_forecasts(forecasts, reports, now)
     steps.done("forecast")
     counts["peak_rss_mb"] = peak_rss_mb()
-    progress(1.0, "done")
+    progress(1.0, N_("done"))
     return counts
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, Mapping
 
 from ..clock import utcnow
+from ..i18n import N_
 from ..jobs.child_process import ChildFailed, child_settings, run_child
 from ..jobs.registry import JobSpec, cron_setting
 from ..models import WatchProgress
@@ -45,7 +46,7 @@ def wait_for_idle(ctx, max_minutes: int, sleep=time.sleep, watching=someone_watc
     while watching():
         if time.monotonic() >= deadline:
             return False
-        ctx.progress(0.0, "waiting: someone is watching")
+        ctx.progress(0.0, N_("waiting: someone is watching"))
         sleep(POLL_SECONDS)
     return True
 

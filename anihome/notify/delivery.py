@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping
 
 from ..clock import utcnow
 from ..db import write_transaction
-from ..i18n import translate
+from ..i18n import N_, translate
 from ..kodik.errors import redact
 from ..models import User
 from ..models.notify import Channel, Delivery, Notification, NotifyPrefs
@@ -239,8 +239,8 @@ def deliver_job(ctx) -> dict[str, int]:
     """Job: send due notifications to members' channels (retries, backoff, quiet hours)."""
     def report(counts: dict) -> None:
         ctx.counts.update(counts)
-        ctx.progress(None, f"sent {counts['sent']}, retrying {counts['retried']}, failed {counts['failed']}")
+        ctx.progress(None, N_("sent %(sent)s, retrying %(retried)s, failed %(failed)s") % counts)
 
     counts = Sender(ctx.settings, secret_key=ctx.app.secret_key or "").run(progress=report)
-    ctx.progress(1.0, f"sent {counts['sent']}")
+    ctx.progress(1.0, N_("sent %(sent)s") % counts)
     return counts

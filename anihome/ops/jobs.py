@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..db import is_postgres, is_sqlite
+from ..i18n import N_
 from ..jobs.registry import JobSpec
 from .health import check_database, check_postgres
 
@@ -25,20 +26,20 @@ class DatabaseDamaged(RuntimeError):
 def integrity_check(ctx) -> dict[str, int]:
     """Job: check the live database; fail (and mark health degraded) when it is not sound."""
     if is_postgres():
-        ctx.progress(0.1, "checking the database")
+        ctx.progress(0.1, N_("checking the database"))
         result = check_postgres(ctx.app)
         if not result.ok:
             raise DatabaseDamaged(f"the PostgreSQL check failed: {result.detail[:500]}; fix: {result.fix[:300]}")
-        ctx.progress(1.0, f"ok ({result.note})")
+        ctx.progress(1.0, N_("ok (%(note)s)") % {"note": result.note})
         return result.counts
     if not is_sqlite():
         return {"checked": 0}
-    ctx.progress(0.1, "checking the database")
+    ctx.progress(0.1, N_("checking the database"))
     verdict = check_database(ctx.app)
     if not verdict.ok:
         raise DatabaseDamaged(f"the database failed quick_check: {verdict.detail[:500]}; restore a backup "
                               "(anihome backup list, anihome backup restore FILE)")
-    ctx.progress(1.0, "ok")
+    ctx.progress(1.0, N_("ok"))
     return {"checked": 1}
 
 

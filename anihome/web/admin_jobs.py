@@ -15,14 +15,26 @@ from ..errors import AppError
 from ..jobs.runner import JobAlreadyRunning, UnknownJob, clear_run, start_job_in_background
 from ..jobs.state import registry_of
 from .job_counts import count_label, count_labels
+from .progress_text import matchers, translated_progress
 from .schedules import local_time, schedule_words
-from .templating import gettext as _
+from .templating import current_language, gettext as _
 
 bp = Blueprint("admin_jobs", __name__, url_prefix="/admin/jobs")
 bp.add_app_template_filter(schedule_words, "schedule_words")
 bp.add_app_template_filter(local_time, "local_time")
 bp.add_app_template_filter(count_label, "count_label")
 bp.add_app_template_global(count_labels, "count_labels")
+
+
+@bp.app_template_filter("progress_text")
+def _progress_text(text: str | None) -> str:
+    """A job's stored progress text in the page's language (``web.progress_text``)."""
+    return translated_progress(text, current_language())
+
+
+@bp.app_template_global("progress_matchers")
+def _progress_matchers() -> list[list[str]]:
+    return matchers(current_language())
 
 HISTORY_LIMIT = 50
 

@@ -5,17 +5,13 @@ shown with spaces for underscores until it gets one; a test runs the jobs and ho
 they count to a label and its Russian."""
 from __future__ import annotations
 
+from ..i18n import N_
 from .templating import gettext
-
-
-def N_(text: str) -> str:
-    """Marks an English source string for translation where it is declared."""
-    return text
 
 
 LABELS = {
     # Kodik syncs and the demo catalog
-    "pages": N_("pages"), "items": N_("items"), "done": N_("done"), "total": N_("total"),
+    "pages": N_("pages"), "items": N_("items"), "done": N_("items done"), "total": N_("total"),
     "releases_new": N_("new titles"), "translations_new": N_("new dubs"), "episodes_new": N_("new episodes"),
     "episodes_announced": N_("new episodes announced"), "retired": N_("dubs gone from Kodik"),
     "resumed": N_("resumed"), "skipped": N_("skipped"), "demo_releases_removed": N_("demo titles removed"),

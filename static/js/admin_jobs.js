@@ -6,6 +6,20 @@
   if (!card || !card.dataset.pollUrl || !window.AniHome) { return; }
   var labels = JSON.parse(card.dataset.labels || "{}");
   var countLabels = JSON.parse(card.dataset.countLabels || "{}");
+  var progressTexts = JSON.parse(card.dataset.progressTexts || "[]").map(function (pair) {
+    return [new RegExp(pair[0]), pair[1]];
+  });
+
+  function said(textInEnglish) {  /* a stored progress text in the page's language (web/progress_text.py) */
+    for (var i = 0; i < progressTexts.length; i++) {
+      var match = progressTexts[i][0].exec(textInEnglish);
+      if (match) {
+        var groups = match.groups || {};
+        return progressTexts[i][1].replace(/%\((\w+)\)s/g, function (whole, name) { return groups[name]; });
+      }
+    }
+    return textInEnglish;
+  }
   var classes = {running: "badge-running", succeeded: "badge-ok", failed: "badge-error", interrupted: "badge-error"};
   var failures = 0;
 
@@ -23,7 +37,7 @@
     var bar = card.querySelector("[data-run-progress]");
     bar.setAttribute("aria-valuenow", pct);
     bar.firstElementChild.style.width = pct + "%";
-    text("[data-run-progress-text]", run.progress_text || "");
+    text("[data-run-progress-text]", said(run.progress_text || ""));
     var counts = Object.keys(run.counts || {}).map(function (k) {
       return (countLabels[k] || k.replace(/_/g, " ")) + ": " + run.counts[k];
     });

@@ -19,9 +19,10 @@ class Gate:
     def __init__(self):
         self.entered = threading.Event()
         self.release = threading.Event()
+        self.text = "halfway there"  # what the job says it is doing while it waits
 
     def job(self, ctx):
-        ctx.progress(0.5, "halfway there")
+        ctx.progress(0.5, self.text)
         ctx.count("items", 3)
         ctx.flush()  # about to wait: write what was throttled
         self.entered.set()
