@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..jobs.schedule_words import words
+from .templating import _datetime
 from .templating import gettext as _
 
 
@@ -21,7 +22,8 @@ def schedule_words(spec) -> str:
 
 
 def local_time(value) -> str:
-    """An ISO timestamp (with or without offset) as "2026-12-06 05:00", the household's clock."""
+    """An ISO timestamp (with or without offset, already on the household's clock) as people read
+    it: "6 декабря, 05:00" / "Dec 6, 05:00" (the one date formatter, ``templating._datetime``)."""
     if not value:
         return "—"
     if isinstance(value, str):
@@ -29,5 +31,5 @@ def local_time(value) -> str:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return value
-    return value.strftime("%Y-%m-%d %H:%M")
+    return _datetime(value.replace(tzinfo=None))
 

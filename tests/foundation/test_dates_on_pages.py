@@ -31,6 +31,7 @@ def test_a_release_page_writes_its_air_date_and_next_episode_with_month_names(ap
         Release.update(next_episode_at=datetime(2027, 12, 2, 14, 30)).where(Release.id == ns.aot).execute()
     russian = _page(app, member, f"/releases/{ns.aot}", "ru")
     assert "7 апреля 2013" in russian and "2013-04-07" not in russian
+    assert "28 сентября 2013" in russian and "2013-09-28" not in russian  # finished airing
     assert "2 декабря 2027, 14:30" in russian and "2027-12-02 14:30" not in russian
     english = _page(app, member, f"/releases/{ns.aot}", "en")
     assert "Apr 7, 2013" in english and "Dec 2, 2027, 14:30" in english
@@ -62,3 +63,11 @@ def test_the_account_page_says_since_when_in_words(app, member):
         User.update(created_at=datetime(2024, 5, 9, 10, 0)).where(User.id == member.id).execute()
     russian = _page(app, member, "/account/", "ru")
     assert "9 мая 2024" in russian and "2024-05-09" not in russian
+
+
+def test_the_admin_next_run_time_reads_like_every_other_date(app):
+    from anihome.web.schedules import local_time
+
+    with app.test_request_context("/", headers={"Cookie": "lang=ru"}):
+        assert local_time("2030-12-06T05:00:00+03:00") == "6 декабря 2030, 05:00"  # its own clock
+        assert local_time(None) == "—"
