@@ -105,3 +105,21 @@ def test_the_search_boxs_placeholder_fits_a_phone(page, live_server, browser_sig
         const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         return ctx.measureText(input.placeholder).width <= room; }""")
     assert fits, box.get_attribute("placeholder")
+
+
+def test_a_started_release_has_one_filled_button_continue(page, live_server, browser_sign_in, app, viewer):
+    from anihome.library import episodes, progress
+    from anihome.models import Translation
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        dub = Translation.select().where(Translation.episodes_count > 1).first()
+        progress.save(viewer.id, episodes.ref_for(dub, 1, 1), 300, 1400)
+        release_id = dub.release_id
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(f"{live_server}/releases/{release_id}")
+    fill = "el => getComputedStyle(el).backgroundColor"
+    continue_fill = page.locator("#continue-button").evaluate(fill)
+    assert page.locator("#watch-button").evaluate(fill) != continue_fill
+    page.goto(f"{live_server}/releases/{release_id + 1}")  # not started: Watch is the filled one
+    assert page.locator("#watch-button").evaluate(fill) == continue_fill
