@@ -123,3 +123,12 @@ def test_a_started_release_has_one_filled_button_continue(page, live_server, bro
     assert page.locator("#watch-button").evaluate(fill) != continue_fill
     page.goto(f"{live_server}/releases/{release_id + 1}")  # not started: Watch is the filled one
     assert page.locator("#watch-button").evaluate(fill) == continue_fill
+
+
+def test_the_filter_checkboxes_are_thumb_sized_on_a_phone(page, live_server, browser_sign_in, viewer):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/browse")
+    page.locator("details[data-filters] summary").click()
+    boxes = [label.bounding_box() for label in page.locator(".filters label.check").all()]
+    assert boxes and all(box["height"] >= 40 for box in boxes)
