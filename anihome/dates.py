@@ -78,7 +78,8 @@ def parse(value: datetime | date | str | None) -> datetime | date | None:
 
 def human(value: datetime | date | str | None, lang: str = "en", today: date | None = None,
           with_time: bool | None = None, empty: str = "—") -> str:
-    """A date as a person reads it: ``30 ноября 2026, 17:01`` / ``Nov 30, 2026, 17:01``.
+    """A date as a person reads it: ``30 ноября 2026, 17:01`` / ``Nov 30, 2026, 17:01`` (day and
+    month joined by a no-break space).
 
     The year is left out when it is ``today``'s year; the time is shown for datetimes (not
     for dates, nor when ``with_time`` is False). ISO text is read with ``parse``."""
@@ -89,10 +90,10 @@ def human(value: datetime | date | str | None, lang: str = "en", today: date | N
     day = moment.date() if isinstance(moment, datetime) else moment
     month = months[day.month - 1]
     same_year = today is not None and day.year == today.year
-    if lang == "ru":
-        text = f"{day.day} {month}" if same_year else f"{day.day} {month} {day.year}"
+    if lang == "ru":  # a no-break space keeps "1 декабря" on one line in narrow columns
+        text = f"{day.day}\u00a0{month}" if same_year else f"{day.day}\u00a0{month} {day.year}"
     else:
-        text = f"{month} {day.day}" if same_year else f"{month} {day.day}, {day.year}"
+        text = f"{month}\u00a0{day.day}" if same_year else f"{month}\u00a0{day.day}, {day.year}"
     if with_time is None:
         with_time = isinstance(moment, datetime)
     if with_time and isinstance(moment, datetime):

@@ -28,12 +28,12 @@ def test_display_writes_pages_and_terminals_alike():
 
 def test_people_read_dates_with_month_names_in_their_language_and_this_year_left_out():
     today = date(2026, 11, 30)
-    assert dates.human(datetime(2026, 11, 30, 17, 1), "ru", today) == "30 ноября, 17:01"
-    assert dates.human(datetime(2025, 1, 7, 9, 5), "ru", today) == "7 января 2025, 09:05"
-    assert dates.human(date(2026, 1, 7), "ru", today) == "7 января"
-    assert dates.human(datetime(2026, 11, 30, 17, 1), "en", today) == "Nov 30, 17:01"
-    assert dates.human(date(2025, 1, 7), "en", today) == "Jan 7, 2025"
-    assert dates.human(datetime(2026, 11, 30, 17, 1), "ru", today, with_time=False) == "30 ноября"
+    assert dates.human(datetime(2026, 11, 30, 17, 1), "ru", today) == "30\u00a0ноября, 17:01"
+    assert dates.human(datetime(2025, 1, 7, 9, 5), "ru", today) == "7\u00a0января 2025, 09:05"
+    assert dates.human(date(2026, 1, 7), "ru", today) == "7\u00a0января"
+    assert dates.human(datetime(2026, 11, 30, 17, 1), "en", today) == "Nov\u00a030, 17:01"
+    assert dates.human(date(2025, 1, 7), "en", today) == "Jan\u00a07, 2025"
+    assert dates.human(datetime(2026, 11, 30, 17, 1), "ru", today, with_time=False) == "30\u00a0ноября"
     assert dates.human(None, "ru") == "—"
 
 
@@ -42,4 +42,4 @@ def test_iso_text_from_cached_cards_reads_as_a_date_or_a_utc_time():
     assert dates.parse("2026-12-02T14:30:00Z") == datetime(2026, 12, 2, 14, 30)
     assert dates.parse("2026-12-02T17:30:00+03:00") == datetime(2026, 12, 2, 14, 30)
     assert dates.parse("not a date") is None
-    assert dates.human("2026-12-02T14:30:00Z", "ru", date(2026, 11, 30)) == "2 декабря, 14:30"
+    assert dates.human("2026-12-02T14:30:00Z", "ru", date(2026, 11, 30)) == "2\u00a0декабря, 14:30"

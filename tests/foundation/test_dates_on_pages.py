@@ -30,11 +30,11 @@ def test_a_release_page_writes_its_air_date_and_next_episode_with_month_names(ap
         ns = build_catalog()
         Release.update(next_episode_at=datetime(2027, 12, 2, 14, 30)).where(Release.id == ns.aot).execute()
     russian = _page(app, member, f"/releases/{ns.aot}", "ru")
-    assert "7 апреля 2013" in russian and "2013-04-07" not in russian
-    assert "28 сентября 2013" in russian and "2013-09-28" not in russian  # finished airing
-    assert "2 декабря 2027, 14:30" in russian and "2027-12-02 14:30" not in russian
+    assert "7\u00a0апреля 2013" in russian and "2013-04-07" not in russian
+    assert "28\u00a0сентября 2013" in russian and "2013-09-28" not in russian  # finished airing
+    assert "2\u00a0декабря 2027, 14:30" in russian and "2027-12-02 14:30" not in russian
     english = _page(app, member, f"/releases/{ns.aot}", "en")
-    assert "Apr 7, 2013" in english and "Dec 2, 2027, 14:30" in english
+    assert "Apr\u00a07, 2013" in english and "Dec\u00a02, 2027, 14:30" in english
 
 
 def test_an_air_date_keeps_its_year_even_this_year(app, member):
@@ -43,7 +43,7 @@ def test_an_air_date_keeps_its_year_even_this_year(app, member):
     with context, connection:
         ns = build_catalog()
         Release.update(aired_on=date(this_year, 1, 7)).where(Release.id == ns.aot).execute()
-    assert f"7 января {this_year}" in _page(app, member, f"/releases/{ns.aot}", "ru")
+    assert f"7\u00a0января {this_year}" in _page(app, member, f"/releases/{ns.aot}", "ru")
 
 
 def test_comment_times_are_on_the_households_clock_with_month_names(app, member):
@@ -53,7 +53,7 @@ def test_comment_times_are_on_the_households_clock_with_month_names(app, member)
         ns = build_catalog()
         comments.post(member, ns.aot, "Первая серия — огонь", now=datetime(2025, 3, 8, 21, 30))
     russian = _page(app, member, f"/releases/{ns.aot}", "ru")
-    assert "9 марта 2025, 00:30" in russian  # 21:30 UTC is past midnight in Moscow
+    assert "9\u00a0марта 2025, 00:30" in russian  # 21:30 UTC is past midnight in Moscow
     assert "2025-03-08 21:30" not in russian
 
 
@@ -62,12 +62,21 @@ def test_the_account_page_says_since_when_in_words(app, member):
     with context, connection:
         User.update(created_at=datetime(2024, 5, 9, 10, 0)).where(User.id == member.id).execute()
     russian = _page(app, member, "/account/", "ru")
-    assert "9 мая 2024" in russian and "2024-05-09" not in russian
+    assert "9\u00a0мая 2024" in russian and "2024-05-09" not in russian
 
 
 def test_the_admin_next_run_time_reads_like_every_other_date(app):
     from anihome.web.schedules import local_time
 
     with app.test_request_context("/", headers={"Cookie": "lang=ru"}):
-        assert local_time("2030-12-06T05:00:00+03:00") == "6 декабря 2030, 05:00"  # its own clock
+        assert local_time("2030-12-06T05:00:00+03:00") == "6\u00a0декабря 2030, 05:00"  # its own clock
         assert local_time(None) == "—"
+
+
+def test_the_calendars_day_headings_name_the_month(app, member):
+    import re
+
+    russian = _page(app, member, "/calendar", "ru")
+    headings = re.findall(r'<h3 class="cal-date"><time datetime="[\d-]+">(.*?)</time>', russian)
+    assert len(headings) == 14
+    assert all(re.fullmatch(r"[А-Я][а-я]+, \d{1,2}\u00a0[а-я]+( \d{4})?", text) for text in headings), headings
