@@ -39,3 +39,6 @@ def test_a_reviews_helpful_count_and_its_button_are_not_the_same_word(app, membe
         reviews.save(author, ns.aot, 8, "Хорошее аниме для вечера, рисовка приятная и сюжет затягивает.")
     html = _russian(app, member, f"/releases/{ns.aot}")
     assert "Считают полезным: 0" in html and "Полезно" in _buttons(html)
+    client = sign_in_as(app.test_client(), member)
+    english = client.get(f"/releases/{ns.aot}").get_data(as_text=True)
+    assert "Found helpful by 0" in english and "Helpful" in _buttons(english)
