@@ -132,3 +132,12 @@ def test_the_filter_checkboxes_are_thumb_sized_on_a_phone(page, live_server, bro
     page.locator("details[data-filters] summary").click()
     boxes = [label.bounding_box() for label in page.locator(".filters label.check").all()]
     assert boxes and all(box["height"] >= 40 for box in boxes)
+
+
+def test_a_cards_quick_buttons_are_thumb_sized_and_apart_on_a_phone(page, live_server, browser_sign_in, viewer):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(live_server + "/browse")
+    plan, favorite = (button.bounding_box() for button in page.locator(".rcard-quick").first.locator("button").all())
+    assert min(plan["width"], plan["height"], favorite["width"], favorite["height"]) >= 40
+    assert favorite["x"] - (plan["x"] + plan["width"]) >= 8
