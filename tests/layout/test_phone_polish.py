@@ -141,3 +141,19 @@ def test_a_cards_quick_buttons_are_thumb_sized_and_apart_on_a_phone(page, live_s
     plan, favorite = (button.bounding_box() for button in page.locator(".rcard-quick").first.locator("button").all())
     assert min(plan["width"], plan["height"], favorite["width"], favorite["height"]) >= 40
     assert favorite["x"] - (plan["x"] + plan["width"]) >= 8
+
+
+def test_the_players_dub_picker_says_what_it_picks_on_a_phone(page, live_server, browser_sign_in, app, viewer):
+    from anihome.models import Translation
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        release_id = Translation.select().where(Translation.episodes_count > 1).first().release_id
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(f"{live_server}/watch/{release_id}")
+    label = page.locator(".dub-form label[for=dub]")
+    assert label.inner_text() == "Translation" and label.bounding_box()["width"] > 20
+    select = page.locator("#dub").bounding_box()
+    assert select["width"] >= 150  # fills the row beside its label
+    page.set_viewport_size({"width": 1280, "height": 800})  # wide screens keep the compact, right-aligned picker
+    assert label.bounding_box()["width"] <= 1
