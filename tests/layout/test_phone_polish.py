@@ -160,3 +160,19 @@ def test_the_players_dub_picker_says_what_it_picks_on_a_phone(page, live_server,
     assert select["width"] >= 150  # fills the row beside its label
     page.set_viewport_size({"width": 1280, "height": 800})  # wide screens keep the compact, right-aligned picker
     assert label.bounding_box()["width"] <= 1
+
+
+def test_a_collections_move_and_remove_buttons_stay_together_on_a_phone(page, live_server, browser_sign_in, app, viewer):
+    from anihome.library import collections
+    from anihome.models import Release
+
+    with app.app_context(), app.extensions["anihome.db"].connection_context():
+        mine = collections.create(viewer.id, "Вечер пятницы")
+        for release in Release.select().limit(3):
+            collections.add_item(viewer.id, mine.id, release.id)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_sign_in(page, viewer)
+    page.goto(f"{live_server}/collections/{mine.id}")
+    middle = page.locator(".release-row").nth(1)
+    tops = {round(button.bounding_box()["y"]) for button in middle.locator("button").all()}
+    assert len(middle.locator("button").all()) == 3 and max(tops) - min(tops) <= 4  # one row: ↑ ↓ ✕
