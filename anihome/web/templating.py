@@ -49,13 +49,19 @@ def _localtime(value, fmt: str | None = None) -> str:
     return _datetime(moment, fmt)
 
 
-def _day(value, year: bool = False) -> str:
+def _day(value, year: bool = False, relative: bool = False) -> str:
     """A date (or a stored UTC time's day on the household's clock): ``7 января``, with the
-    year when it is not this year or ``year`` is set (an air date beside the release's year)."""
+    year when it is not this year or ``year`` is set (an air date beside the release's year);
+    ``relative`` says "Today" / "Yesterday" for those two days (day headings)."""
     moment = parse(value)
     if isinstance(moment, datetime):
         moment = local(moment, current_app.config.get("TIMEZONE"))
-    return human(moment, current_language(), today=None if year else _today(), with_time=False)
+    today = _today()
+    if relative and moment is not None:
+        day = moment.date() if isinstance(moment, datetime) else moment
+        if (today - day).days in (0, 1):
+            return gettext("Today" if day == today else "Yesterday")
+    return human(moment, current_language(), today=None if year else today, with_time=False)
 
 
 def _number(value, digits: int = 0) -> str:
