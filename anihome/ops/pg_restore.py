@@ -29,7 +29,7 @@ from typing import Any, Mapping
 from .backups import BackupError
 from .integrity import private_dir, private_file
 from .pg_backups import DUMP_SUFFIX, _last_line, _split_password, make_pg_backup, tool, verify_dump
-from .restore import RestoreError, RestoreResult, ServerLock, find_backup
+from .restore import RestoreError, RestoreResult, ServerLock, find_backup, refuse_unknown_schema
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +169,7 @@ def restore_pg_backup(settings: Mapping[str, Any], name: str, head: int, lock_he
     if not verdict.ok:
         raise RestoreError(f"{source} failed its check ({verdict.detail}); it was not restored")
     version = dump_schema_version(source, env)
-    if version == 0:
-        raise RestoreError(f"{source.name} is a pg_dump archive but not of an AniHome database (no schema_version)")
-    if version > head:
-        raise RestoreError(f"{source.name} was written by a newer AniHome (schema {version}); upgrade first")
+    refuse_unknown_schema(source.name, "a pg_dump archive", version, head)
     lock = ServerLock(settings["DATA_DIR"])
     if not lock_held:
         lock.acquire()

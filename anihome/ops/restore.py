@@ -121,6 +121,15 @@ def schema_of(path: Path) -> int:
         connection.close()
 
 
+def refuse_unknown_schema(label: str, kind: str, version: int, head: int) -> None:
+    """Refuse a backup that is not an AniHome database (``version`` 0) or that a newer AniHome
+    wrote (both engines' restores ask this the same way)."""
+    if version == 0:
+        raise RestoreError(f"{label} is {kind} but not an AniHome database (no schema_version)")
+    if version > head:
+        raise RestoreError(f"{label} was written by a newer AniHome (schema {version}); upgrade first")
+
+
 def restore_backup(settings: Mapping[str, Any], name: str, head: int, lock_held: bool = False) -> RestoreResult:
     """Verify the backup ``name``, move the current database aside, and put the backup in place.
 
@@ -132,10 +141,7 @@ def restore_backup(settings: Mapping[str, Any], name: str, head: int, lock_held:
     if not verdict.ok:
         raise RestoreError(f"{source} failed its integrity check ({verdict.detail}); it was not restored")
     version = schema_of(source)
-    if version == 0:
-        raise RestoreError(f"{source} is an SQLite file but not an AniHome database (no schema_version)")
-    if version > head:
-        raise RestoreError(f"{source} was written by a newer AniHome (schema {version}); upgrade first")
+    refuse_unknown_schema(str(source), "an SQLite file", version, head)
     lock = ServerLock(settings["DATA_DIR"])
     if not lock_held:
         lock.acquire()

@@ -34,12 +34,16 @@ def _pattern(template: str, group: str) -> str:
                          for index, part in enumerate(parts)) + "$"
 
 
+def _with_values(language: str) -> list[tuple[str, str]]:
+    """(template, translation) of the templates with values, the most specific first: a text
+    "page 7, 542 of 600 items" must meet "%(done)s of %(total)s items" before "%(done)s items"."""
+    found = [(template, said) for template, said in _catalog(language).items() if _PLACEHOLDER.search(template)]
+    return sorted(found, key=lambda pair: (-len(_PLACEHOLDER.findall(pair[0])), -len(pair[0])))
+
+
 @lru_cache(maxsize=None)
 def _templates(language: str) -> list[tuple[re.Pattern, str]]:
-    """(pattern, translation) of the templates with values, the most specific first."""
-    found = [(template, said) for template, said in _catalog(language).items() if _PLACEHOLDER.search(template)]
-    found.sort(key=lambda pair: (-len(_PLACEHOLDER.findall(pair[0])), -len(pair[0])))
-    return [(re.compile(_pattern(template, "(?P<%s>.+?)")), said) for template, said in found]
+    return [(re.compile(_pattern(template, "(?P<%s>.+?)")), said) for template, said in _with_values(language)]
 
 
 def translated_progress(text: str | None, language: str) -> str:
@@ -56,12 +60,11 @@ def translated_progress(text: str | None, language: str) -> str:
     return text
 
 
+@lru_cache(maxsize=None)
 def matchers(language: str) -> list[list[str]]:
     """[[JS pattern source, translation], ...] for the page's script, in the order they are tried,
     plain texts first (their pattern is the whole text)."""
     if language == DEFAULT_LANGUAGE:
         return []
     plain = [[_pattern(text, ""), said] for text, said in _catalog(language).items() if not _PLACEHOLDER.search(text)]
-    found = sorted(((t, s) for t, s in _catalog(language).items() if _PLACEHOLDER.search(t)),
-                   key=lambda pair: (-len(_PLACEHOLDER.findall(pair[0])), -len(pair[0])))
-    return plain + [[_pattern(template, "(?<%s>.+?)"), said] for template, said in found]
+    return plain + [[_pattern(template, "(?<%s>.+?)"), said] for template, said in _with_values(language)]
